@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const noElectron = { name: 'electron', message: 'src-main/core and the CLI must not depend on Electron.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src-main/core/**/*.ts', 'src-main/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: ['electron/*'] }] },
+  },
+  {
+    files: ['shared/**/*.ts', 'src-renderer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: ['node:*', 'electron/*', 'fs', 'path', 'crypto', 'os', 'child_process'] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

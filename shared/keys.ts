@@ -1,0 +1,49 @@
+/** Plain key metadata shared by the core, the CLI and (later) the renderer. No key material here. */
+
+export const KEY_STATES = ['active', 'rotated', 'disabled', 'destroyed'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+export const KEY_ALGORITHMS = ['x25519', 'sym256'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+
+export const KEY_SCOPES = ['client', 'zone', 'global'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+export const KEY_PURPOSES = [
+  'transport-connector',
+  'transport-server',
+  'transport-translator',
+  'storage',
+  'storage-sym',
+  'hmac',
+  'zone',
+  'zone-sym',
+  'poison',
+  'poison-sym',
+  'secure-log',
+  'auth',
+] as const;
+export type KeyPurpose = (typeof KEY_PURPOSES)[number];
+
+/** One version of one key, as listed. */
+export interface KeyInfo {
+  name: string;
+  clientId: string | null;
+  zoneId: string | null;
+  purpose: KeyPurpose;
+  algorithm: KeyAlgorithm;
+  version: number;
+  state: KeyState;
+  fingerprint: string;
+  createdAt: string;
+}
+
+export interface KeyDetail {
+  name: string;
+  clientId: string | null;
+  zoneId: string | null;
+  purpose: KeyPurpose;
+  algorithm: KeyAlgorithm;
+  currentVersion: number;
+  versions: KeyInfo[];
+}

@@ -1,0 +1,72 @@
+import { Command } from 'commander';
+import { CustosError } from '../../../shared/errors.js';
+import { wipe } from '../../core/crypto/bytes.js';
+import { calibrateArgon2id, DEFAULT_MEMORY_KIB, newArgon2idParams, type Argon2idParams } from '../../core/crypto/kdf.js';
+import { createKeystore } from '../../core/keystore/create.js';
+import { generateMasterKey } from '../../core/masterkey/masterKey.js';
+import type { CliIo } from '../io.js';
+import { keystorePath, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
+import { emit } from '../output.js';
+import { explicitMasterKey, newPassphrase } from '../secrets.js';
+
+interface InitOptions extends CommonOptions {
+  kdfMemoryMib?: string;
+  kdfPasses?: string;
+}
+
+function positiveInt(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new CustosError('INVALID_ARGUMENT', `${what} must be a positive whole number`);
+  return value;
+}
+
+async function kdfParams(options: InitOptions): Promise<Argon2idParams> {
+  const memoryKiB = options.kdfMemoryMib ? positiveInt(options.kdfMemoryMib, '--kdf-memory-mib') * 1024 : DEFAULT_MEMORY_KIB;
+  if (options.kdfPasses) return newArgon2idParams(memoryKiB, positiveInt(options.kdfPasses, '--kdf-passes'));
+  return calibrateArgon2id(1000, memoryKiB);
+}
+
+export function initCommand(io: CliIo): Command {
+  return withKeystoreOptions(new Command('init'))
+    .description('create a new, empty keystore (never overwrites an existing file)')
+    .option('--kdf-memory-mib <n>', 'argon2id memory for the passphrase, MiB (default 256)')
+    .option('--kdf-passes <n>', 'argon2id passes (default: calibrated to about one second on this machine)')
+    .addHelpText(
+      'after',
+      `
+Where the master key comes from:
+  - a master key you give (--master-key-file, CUSTOS_MASTER_KEY or ACRA_MASTER_KEY):
+    the keystore stores only a check value; unlock it with the same key.
+  - otherwise Custos generates one and a passphrase (--passphrase-file, or typed twice)
+    wraps it inside the keystore.
+  Give both to use your master key and also allow unlocking by passphrase.
+
+Examples:
+  custos master-key generate --out master.key && custos init --master-key-file master.key
+  custos init --keystore vault/custos.db --passphrase-file pass.txt`,
+    )
+    .action(async (options: InitOptions) => {
+      const path = keystorePath(options, io);
+      const given = explicitMasterKey(options, io);
+      const passphrase = await newPassphrase(options, io);
+      if (!given && passphrase === null) {
+        throw new CustosError('MASTER_KEY_MISSING', 'give a master key (--master-key-file, CUSTOS_MASTER_KEY, ACRA_MASTER_KEY) or a passphrase (--passphrase-file)');
+      }
+      const masterKey = given ?? generateMasterKey();
+      try {
+        const params = passphrase === null ? undefined : await kdfParams(options);
+        const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined });
+        const unlock = [...(given ? ['master-key'] : []), ...(params ? ['passphrase'] : [])];
+        emit(io, options, { path: created.path, keystoreId: created.keystoreId, unlock, kdf: params ? { ...params, salt: undefined } : null }, () =>
+          [
+            `created keystore ${created.path}`,
+            `keystore id ${created.keystoreId}`,
+            `unlock with: ${unlock.join(', ')}`,
+            ...(params ? [`passphrase KDF: argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`] : []),
+          ].join('\n'),
+        );
+      } finally {
+        wipe(masterKey);
+      }
+    });
+}

@@ -1,0 +1,151 @@
+import { Command, Option } from 'commander';
+import { CustosError } from '../../../shared/errors.js';
+import { KEY_PURPOSES, KEY_STATES, type KeyDetail, type KeyInfo, type KeyPurpose, type KeyState } from '../../../shared/keys.js';
+import { parsePurpose, type GenerateRequest } from '../../core/catalog/plan.js';
+import { PURPOSES } from '../../core/catalog/purposes.js';
+import type { CliIo } from '../io.js';
+import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
+import { emit, table } from '../output.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function keyTable(keys: KeyInfo[]): string {
+  if (keys.length === 0) return 'no keys';
+  return table(
+    ['NAME', 'CLIENT/ZONE', 'PURPOSE', 'ALGORITHM', 'VERSION', 'STATE', 'FINGERPRINT', 'CREATED'],
+    keys.map((k) => [k.name, k.clientId ?? k.zoneId ?? '-', k.purpose, k.algorithm, String(k.version), k.state, k.fingerprint, k.createdAt]),
+  );
+}
+
+function detailText(detail: KeyDetail): string {
+  return [
+    `name       ${detail.name}`,
+    `owner      ${detail.clientId ? `client ${detail.clientId}` : detail.zoneId ? `zone ${detail.zoneId}` : 'global'}`,
+    `purpose    ${detail.purpose}`,
+    `algorithm  ${detail.algorithm}`,
+    `current    v${detail.currentVersion}`,
+    '',
+    table(['VERSION', 'STATE', 'FINGERPRINT', 'CREATED'], detail.versions.map((v) => [String(v.version), v.state, v.fingerprint, v.createdAt])),
+  ].join('\n');
+}
+
+function versionNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new CustosError('INVALID_ARGUMENT', '--version must be a positive whole number');
+  return value;
+}
+
+interface GenerateOptions extends CommonOptions {
+  clientId?: string;
+  zoneId?: string;
+  global?: boolean;
+  all?: boolean;
+  purpose?: string[];
+  skipExisting?: boolean;
+}
+
+function generateRequest(options: GenerateOptions): GenerateRequest {
+  const scopes = [options.clientId !== undefined, options.zoneId !== undefined, Boolean(options.global)].filter(Boolean).length;
+  if (scopes !== 1) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --client-id ID, --zone-id ID or --global');
+  if (Boolean(options.all) === Boolean(options.purpose?.length)) throw new CustosError('INVALID_ARGUMENT', 'choose --all, or one or more --purpose P');
+  const purposes: KeyPurpose[] | undefined = options.purpose?.map(parsePurpose);
+  if (options.clientId !== undefined) return { scope: 'client', clientId: options.clientId, purposes };
+  if (options.zoneId !== undefined) return { scope: 'zone', zoneId: options.zoneId, purposes };
+  return { scope: 'global', purposes };
+}
+
+const catalogueHelp = `
+Key catalogue (Acra names):
+${PURPOSES.map((p) => `  ${p.purpose.padEnd(22)}${p.scope.padEnd(8)}${p.algorithm.padEnd(8)}${p.nameFor(p.scope === 'global' ? null : '<id>').padEnd(22)}${p.description}`).join('\n')}`;
+
+export function keysCommand(io: CliIo): Command {
+  const keys = new Command('keys').description('generate, list, rotate, disable and destroy keys');
+
+  withKeystoreOptions(keys.command('generate'))
+    .description('generate keys for a client id, a zone id, or the global keys, in one transaction')
+    .option('--client-id <id>', 'generate client keys for this client id')
+    .option('--zone-id <id>', 'generate zone keys for this zone id')
+    .option('--global', 'generate the global keys (poison record, secure log, auth)')
+    .option('--all', 'every purpose of the chosen scope')
+    .option('--purpose <purpose>', 'only this purpose (repeatable)', collect)
+    .option('--skip-existing', 'leave keys that already exist alone instead of failing')
+    .addHelpText('after', `${catalogueHelp}\n\nExample: custos keys generate --client-id billing-svc --all`)
+    .action(async (options: GenerateOptions) => {
+      const request = generateRequest(options);
+      const created = await withKeystore(options, io, (ks) => ks.generate([request], { skipExisting: Boolean(options.skipExisting) }));
+      emit(io, options, created, () => (created.length === 0 ? 'nothing to generate: every key exists already' : keyTable(created)));
+    });
+
+  withKeystoreOptions(keys.command('list'))
+    .description('list keys (current versions unless --all-versions)')
+    .option('--client-id <id>', 'only keys of this client id')
+    .option('--zone-id <id>', 'only keys of this zone id')
+    .addOption(new Option('--purpose <purpose>', 'only this purpose').choices(KEY_PURPOSES))
+    .addOption(new Option('--state <state>', 'only this state').choices(KEY_STATES))
+    .option('--all-versions', 'one row per version instead of per key')
+    .action(async (options: CommonOptions & { clientId?: string; zoneId?: string; purpose?: KeyPurpose; state?: KeyState; allVersions?: boolean }) => {
+      const list = await withKeystore(options, io, (ks) =>
+        ks.list({ clientId: options.clientId, zoneId: options.zoneId, purpose: options.purpose, state: options.state, allVersions: options.allVersions }),
+      );
+      emit(io, options, list, () => keyTable(list));
+    });
+
+  withKeystoreOptions(keys.command('show'))
+    .description("show a key's metadata and versions, or its public key as PEM")
+    .argument('<name>', 'key name')
+    .option('--public-pem', 'print the public key as PEM (SPKI); checks it against the sealed private key first')
+    .option('--version <n>', 'with --public-pem: this version instead of the current one')
+    .action(async (name: string, options: CommonOptions & { publicPem?: boolean; version?: string }) => {
+      const version = versionNumber(options.version);
+      if (options.publicPem) {
+        const pem = await withKeystore(options, io, (ks) => ks.publicKeyPem(name, version));
+        emit(io, options, { name, publicKeyPem: pem }, () => pem);
+        return;
+      }
+      const detail = await withKeystore(options, io, (ks) => ks.get(name));
+      emit(io, options, detail, () => detailText(detail));
+    });
+
+  withKeystoreOptions(keys.command('rotate'))
+    .description('add a new version and make it current; older versions stay readable as "rotated"')
+    .argument('<name>', 'key name')
+    .action(async (name: string, options: CommonOptions) => {
+      const info = await withKeystore(options, io, (ks) => ks.rotate(name));
+      emit(io, options, info, () => `rotated ${name}: v${info.version} is current (${info.fingerprint})`);
+    });
+
+  withKeystoreOptions(keys.command('disable'))
+    .description('disable every readable version of a key (reversible with enable)')
+    .argument('<name>', 'key name')
+    .action(async (name: string, options: CommonOptions) => {
+      const detail = await withKeystore(options, io, (ks) => ks.disable(name));
+      emit(io, options, detail, () => `disabled ${name}`);
+    });
+
+  withKeystoreOptions(keys.command('enable'))
+    .description('re-enable a disabled key')
+    .argument('<name>', 'key name')
+    .action(async (name: string, options: CommonOptions) => {
+      const detail = await withKeystore(options, io, (ks) => ks.enable(name));
+      emit(io, options, detail, () => `enabled ${name}`);
+    });
+
+  withKeystoreOptions(keys.command('destroy'))
+    .description('overwrite the sealed material of a key (all versions, or one older --version); cannot be undone')
+    .argument('<name>', 'key name')
+    .option('--version <n>', 'destroy only this older version')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, options: CommonOptions & { version?: string; yes?: boolean }) => {
+      const version = versionNumber(options.version);
+      if (!options.yes) {
+        if (!io.interactive) throw new CustosError('CONFIRMATION_REQUIRED', `destroying '${name}' cannot be undone; pass --yes to confirm`);
+        const typed = await io.prompt(`Destroying '${name}'${version ? ` v${version}` : ''} cannot be undone. Type the key name to confirm: `);
+        if (typed.trim() !== name) throw new CustosError('CONFIRMATION_REQUIRED', 'the name typed did not match; nothing was destroyed');
+      }
+      const detail = await withKeystore(options, io, (ks) => ks.destroy(name, version));
+      emit(io, options, detail, () => `destroyed ${name}${version ? ` v${version}` : ''}`);
+    });
+
+  return keys;
+}

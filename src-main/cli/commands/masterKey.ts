@@ -1,0 +1,49 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Command } from 'commander';
+import { CustosError } from '../../../shared/errors.js';
+import { wipe } from '../../core/crypto/bytes.js';
+import { encodeMasterKey, generateMasterKey } from '../../core/masterkey/masterKey.js';
+import type { CliIo } from '../io.js';
+import { emit } from '../output.js';
+
+function writeNewFile(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CustosError('INVALID_ARGUMENT', `${path} already exists; refusing to overwrite a master key file`);
+    throw new CustosError('KEYSTORE_IO', `cannot create ${path}: ${code ?? 'error'}`);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function masterKeyCommand(io: CliIo): Command {
+  const command = new Command('master-key').description('work with master keys outside a keystore');
+  command
+    .command('generate')
+    .description('generate a new random 32-byte master key, base64, as acra-keymaker does')
+    .option('--out <file>', 'write it to a new file (mode 0600) instead of standard output')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nThe key is printed because you asked for it. Anyone who holds it can open every keystore it protects.\n' +
+        'Example: export CUSTOS_MASTER_KEY="$(custos master-key generate)"',
+    )
+    .action((options: { out?: string; json?: boolean }) => {
+      const key = generateMasterKey();
+      const text = encodeMasterKey(key);
+      wipe(key);
+      if (options.out) {
+        writeNewFile(options.out, `${text}\n`);
+        emit(io, options, { path: options.out }, () => `wrote a new master key to ${options.out} (mode 0600)`);
+      } else {
+        emit(io, options, { masterKey: text }, () => text);
+      }
+    });
+  return command;
+}

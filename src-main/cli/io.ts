@@ -1,0 +1,56 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+
+/** Everything the CLI touches of its process, so tests can run it in-process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  /** A person is at the keyboard: prompts are allowed. */
+  interactive: boolean;
+  /** stderr is a terminal: progress bars are allowed. */
+  stderrIsTTY: boolean;
+  readStdin(): Promise<string>;
+  /** Reads a line without echoing it. */
+  promptHidden(question: string): Promise<string>;
+  /** Reads a line with echo. */
+  prompt(question: string): Promise<string>;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function ask(question: string, hidden: boolean): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      if (hidden) process.stderr.write('\n');
+      resolve(answer);
+    });
+    muted = hidden;
+  });
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    readStdin: () => readAll(process.stdin),
+    promptHidden: (question) => ask(question, true),
+    prompt: (question) => ask(question, false),
+  };
+}

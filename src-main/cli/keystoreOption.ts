@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { openKeystore } from '../core/keystore/open.js';
+import type { Keystore } from '../core/keystore/keystore.js';
+import { wipe } from '../core/crypto/bytes.js';
+import type { CliIo } from './io.js';
+import { resolveUnlock, type SecretOptions } from './secrets.js';
+
+export interface CommonOptions extends SecretOptions {
+  keystore?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export const DEFAULT_KEYSTORE = './custos.db';
+
+export function keystorePath(options: CommonOptions, io: CliIo): string {
+  return options.keystore ?? io.env['CUSTOS_KEYSTORE'] ?? DEFAULT_KEYSTORE;
+}
+
+/** Options every keystore command takes. */
+export function withKeystoreOptions(command: Command): Command {
+  return command
+    .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
+    .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--json', 'machine-readable output');
+}
+
+/** Opens the keystore, runs `fn`, and always locks it again. */
+export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (keystore: Keystore) => T | Promise<T>): Promise<T> {
+  const unlock = await resolveUnlock(options, io);
+  let keystore: Keystore;
+  try {
+    keystore = await openKeystore(keystorePath(options, io), unlock);
+  } finally {
+    if (unlock.kind === 'master-key') wipe(unlock.masterKey);
+  }
+  try {
+    return await fn(keystore);
+  } finally {
+    keystore.close();
+  }
+}

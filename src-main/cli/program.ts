@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { infoCommand } from './commands/info.js';
+import { initCommand } from './commands/init.js';
+import { keysCommand } from './commands/keys.js';
+import { masterKeyCommand } from './commands/masterKey.js';
+import type { CliIo } from './io.js';
+
+const VERSION = '0.1.0';
+
+function configureTree(command: Command, io: CliIo): void {
+  command
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      // Errors are reported once, by runCli, as `error CODE: message`.
+      outputError: () => undefined,
+    });
+  for (const sub of command.commands) configureTree(sub, io);
+}
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('custos')
+    .description('Custos: an offline key vault for key ceremonies (SQLite keystore, Acra key catalogue)')
+    .version(VERSION, '-V, --version')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  CUSTOS_KEYSTORE     keystore path (default ./custos.db)
+  CUSTOS_MASTER_KEY   master key, base64 of 32 bytes (ACRA_MASTER_KEY is accepted too)
+
+Errors print as "error CODE: message" on stderr (or {"code","message"} on stdout with --json).
+Exit status: 0 ok, 1 failure, 2 usage error.
+
+Run "custos <command> --help" for each command.`,
+    )
+    .addCommand(masterKeyCommand(io))
+    .addCommand(initCommand(io))
+    .addCommand(infoCommand(io))
+    .addCommand(keysCommand(io))
+    .addCommand(checkCommand(io, setExitCode));
+  configureTree(program, io);
+  return program;
+}

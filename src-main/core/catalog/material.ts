@@ -1,0 +1,50 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { KeyAlgorithm } from '../../../shared/keys.js';
+
+/** DER prefixes for X25519 keys (RFC 8410): the raw 32 bytes follow each. */
+const X25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
+const X25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
+
+export interface KeyMaterial {
+  /** The secret: an X25519 private scalar or a 256-bit symmetric key. */
+  secret: Uint8Array;
+  /** Raw 32-byte X25519 public key, or null for symmetric keys. */
+  publicKey: Uint8Array | null;
+}
+
+function withPrefix(prefix: Uint8Array, raw: Uint8Array): Buffer {
+  return Buffer.concat([prefix, raw]);
+}
+
+function rawTail(der: Buffer, prefix: Uint8Array): Uint8Array {
+  if (der.length !== prefix.length + 32 || !der.subarray(0, prefix.length).equals(prefix)) {
+    throw new Error('unexpected X25519 DER encoding');
+  }
+  return new Uint8Array(der.subarray(prefix.length));
+}
+
+export function generateMaterial(algorithm: KeyAlgorithm): KeyMaterial {
+  if (algorithm === 'sym256') return { secret: new Uint8Array(randomBytes(32)), publicKey: null };
+  // Private keys leave Node's KeyObject as PKCS#8 DER, never JWK (JWK export can hang on Node 20.20).
+  const { publicKey, privateKey } = generateKeyPairSync('x25519');
+  return {
+    secret: rawTail(privateKey.export({ format: 'der', type: 'pkcs8' }), X25519_PKCS8_PREFIX),
+    publicKey: rawTail(publicKey.export({ format: 'der', type: 'spki' }), X25519_SPKI_PREFIX),
+  };
+}
+
+/** Recomputes the X25519 public key from a private scalar, to check a stored pair agrees. */
+export function x25519PublicFromSecret(secret: Uint8Array): Uint8Array {
+  const privateKey = createPrivateKey({ key: withPrefix(X25519_PKCS8_PREFIX, secret), format: 'der', type: 'pkcs8' });
+  return rawTail(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }), X25519_SPKI_PREFIX);
+}
+
+export function x25519Spki(publicKey: Uint8Array): Uint8Array {
+  return new Uint8Array(withPrefix(X25519_SPKI_PREFIX, publicKey));
+}
+
+/** Standard PEM (SPKI), which `openssl pkey -pubin` reads. */
+export function x25519PublicPem(publicKey: Uint8Array): string {
+  const body = Buffer.from(x25519Spki(publicKey)).toString('base64');
+  return `-----BEGIN PUBLIC KEY-----\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END PUBLIC KEY-----\n`;
+}

@@ -1,0 +1,41 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { randomBytes } from 'node:crypto';
+import { concatBytes } from './bytes.js';
+
+/**
+ * Sealed box format: 1 byte format (0x01) || 24-byte random nonce || XChaCha20-Poly1305
+ * ciphertext with its 16-byte tag. 192-bit nonces make random nonces safe for
+ * any number of records under one key.
+ */
+export const SEAL_FORMAT = 0x01;
+export const KEY_BYTES = 32;
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+export const SEAL_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
+
+function checkKey(key: Uint8Array): void {
+  if (key.length !== KEY_BYTES) throw new RangeError('sealing key must be 32 bytes');
+}
+
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  checkKey(key);
+  const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+  const ciphertext = xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
+  return concatBytes(Uint8Array.of(SEAL_FORMAT), nonce, ciphertext);
+}
+
+/**
+ * Returns the plaintext, or null (it does not throw) when the box is malformed,
+ * was sealed under another key, or its associated data differs.
+ */
+export function open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null {
+  checkKey(key);
+  if (sealed.length < SEAL_OVERHEAD || sealed[0] !== SEAL_FORMAT) return null;
+  const nonce = sealed.subarray(1, 1 + NONCE_BYTES);
+  const ciphertext = sealed.subarray(1 + NONCE_BYTES);
+  try {
+    return xchacha20poly1305(key, nonce, aad).decrypt(ciphertext);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,86 @@
+import { argon2id } from 'hash-wasm';
+import { randomBytes } from 'node:crypto';
+import { CustosError } from '../../../shared/errors.js';
+
+/** Parameters stored in the keystore beside what the passphrase wraps. */
+export interface Argon2idParams {
+  algorithm: 'argon2id';
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
+  /** base64 */
+  salt: string;
+}
+
+/** The floor below which a passphrase-derived key is refused outright. */
+export const MIN_MEMORY_KIB = 8 * 1024;
+export const MAX_MEMORY_KIB = 4 * 1024 * 1024;
+export const DEFAULT_MEMORY_KIB = 256 * 1024;
+export const MIN_ITERATIONS = 1;
+export const MAX_ITERATIONS = 64;
+
+export function validateArgon2idParams(params: Pick<Argon2idParams, 'memoryKiB' | 'iterations' | 'parallelism'>): void {
+  const { memoryKiB, iterations, parallelism } = params;
+  if (!Number.isInteger(memoryKiB) || memoryKiB < MIN_MEMORY_KIB || memoryKiB > MAX_MEMORY_KIB) {
+    throw new CustosError('INVALID_ARGUMENT', `argon2id memory must be between ${MIN_MEMORY_KIB / 1024} and ${MAX_MEMORY_KIB / 1024} MiB`);
+  }
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+    throw new CustosError('INVALID_ARGUMENT', `argon2id passes must be between ${MIN_ITERATIONS} and ${MAX_ITERATIONS}`);
+  }
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) {
+    throw new CustosError('INVALID_ARGUMENT', 'argon2id parallelism must be between 1 and 16');
+  }
+}
+
+export function newArgon2idParams(memoryKiB: number, iterations: number, parallelism = 1): Argon2idParams {
+  validateArgon2idParams({ memoryKiB, iterations, parallelism });
+  return { algorithm: 'argon2id', memoryKiB, iterations, parallelism, salt: randomBytes(16).toString('base64') };
+}
+
+/** Parses stored parameters; returns null (does not throw) when they are not well-formed argon2id parameters. */
+export function parseArgon2idParams(json: string): Argon2idParams | null {
+  try {
+    const value = JSON.parse(json) as Partial<Argon2idParams>;
+    if (value.algorithm !== 'argon2id' || typeof value.salt !== 'string' || Buffer.from(value.salt, 'base64').length < 16) return null;
+    const params: Argon2idParams = { algorithm: 'argon2id', memoryKiB: Number(value.memoryKiB), iterations: Number(value.iterations), parallelism: Number(value.parallelism), salt: value.salt };
+    validateArgon2idParams(params);
+    return params;
+  } catch {
+    return null;
+  }
+}
+
+export async function deriveFromPassphrase(passphrase: Uint8Array, params: Argon2idParams): Promise<Uint8Array> {
+  validateArgon2idParams(params);
+  const out = await argon2id({
+    password: passphrase,
+    salt: new Uint8Array(Buffer.from(params.salt, 'base64')),
+    memorySize: params.memoryKiB,
+    iterations: params.iterations,
+    parallelism: params.parallelism,
+    hashLength: 32,
+    outputType: 'binary',
+  });
+  return out;
+}
+
+/**
+ * Picks the number of passes that makes one derivation take about `targetMs`
+ * on this machine at the given memory cost, as LUKS2 does at format time.
+ * Measures one pass and two passes so the fixed cost of filling memory is
+ * not counted as a pass.
+ */
+export async function calibrateArgon2id(targetMs = 1000, memoryKiB = DEFAULT_MEMORY_KIB): Promise<Argon2idParams> {
+  const probe = new Uint8Array(16);
+  const time = async (iterations: number): Promise<number> => {
+    const start = performance.now();
+    await deriveFromPassphrase(probe, { algorithm: 'argon2id', memoryKiB, iterations, parallelism: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    return performance.now() - start;
+  };
+  const one = await time(1);
+  const two = await time(2);
+  const perPass = Math.max(two - one, 1);
+  const fixed = Math.max(one - perPass, 0);
+  const passes = Math.round((targetMs - fixed) / perPass);
+  return newArgon2idParams(memoryKiB, Math.min(Math.max(passes, 2), MAX_ITERATIONS));
+}

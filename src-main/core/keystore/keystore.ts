@@ -1,0 +1,273 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
+import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
+import { fingerprint } from '../crypto/fingerprint.js';
+import { generateMaterial, x25519PublicFromSecret, x25519PublicPem, x25519Spki } from '../catalog/material.js';
+import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
+import { recordWrapKey } from '../masterkey/subkeys.js';
+import { SCHEMA_VERSION } from './migrations/index.js';
+import { openRecord, sealRecord, type RecordIdentity } from './records.js';
+import { KeyRows, toKeyInfo, type KeyRow, type ListFilter, type VersionRow } from './rows.js';
+import { guardSqlite, type Db } from './sqlite.js';
+import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
+
+export interface KeystoreInfo {
+  path: string;
+  keystoreId: string;
+  createdAt: string;
+  schemaVersion: number;
+  keyVersions: number;
+  unlockMethods: Array<{ kind: string; label: string; createdAt: string }>;
+}
+
+export function materialFingerprint(algorithm: KeyRow['algorithm'], secret: Uint8Array, publicKey: Uint8Array | null): string {
+  return publicKey ? fingerprint(`${algorithm}-spki`, x25519Spki(publicKey)) : fingerprint(algorithm, secret);
+}
+
+/**
+ * An unlocked keystore. Holds the record wrapping key until `close()`;
+ * every change runs in one immediate SQLite transaction.
+ */
+export class Keystore {
+  private readonly rows: KeyRows;
+  private wrapKey: Uint8Array | null;
+  private masterKey: Uint8Array | null;
+
+  constructor(
+    private readonly db: Db,
+    readonly path: string,
+    private readonly identity: KeystoreIdentity,
+    masterKey: Uint8Array,
+  ) {
+    this.rows = new KeyRows(db);
+    this.masterKey = masterKey;
+    this.wrapKey = recordWrapKey(masterKey, identity.keystoreId);
+  }
+
+  get keystoreId(): string {
+    return toHex(this.identity.keystoreId);
+  }
+
+  info(): KeystoreInfo {
+    return this.read(() => ({
+      path: this.path,
+      keystoreId: this.keystoreId,
+      createdAt: this.identity.createdAt,
+      schemaVersion: SCHEMA_VERSION,
+      keyVersions: this.rows.count(),
+      unlockMethods: readUnlockMethods(this.db).map((m) => ({ kind: m.kind, label: m.label, createdAt: m.created_at })),
+    }));
+  }
+
+  list(filter: ListFilter = {}): KeyInfo[] {
+    return this.read(() => this.rows.list(filter).map(toKeyInfo));
+  }
+
+  get(name: string): KeyDetail {
+    return this.read(() => {
+      const key = this.requireKey(name);
+      return {
+        name: key.name,
+        clientId: key.client_id,
+        zoneId: key.zone_id,
+        purpose: key.purpose,
+        algorithm: key.algorithm,
+        currentVersion: key.current_version,
+        versions: this.rows.versions(key.id).map(toKeyInfo),
+      };
+    });
+  }
+
+  /**
+   * Generates every key the requests name, all or nothing. A name that exists
+   * already fails the whole call with KEY_EXISTS, unless `skipExisting` and
+   * the existing key has the same purpose and owner.
+   */
+  generate(requests: readonly GenerateRequest[], options: { skipExisting?: boolean } = {}): KeyInfo[] {
+    const planned = requests.flatMap((r) => planKeys(r));
+    return this.write(() => {
+      const fresh: PlannedKey[] = [];
+      const seen = new Set<string>();
+      for (const plan of planned) {
+        if (seen.has(plan.name)) continue;
+        seen.add(plan.name);
+        const existing = this.rows.key(plan.name);
+        if (!existing) fresh.push(plan);
+        else if (!options.skipExisting || existing.purpose !== plan.purpose || existing.client_id !== plan.clientId || existing.zone_id !== plan.zoneId) {
+          throw new CustosError('KEY_EXISTS', `a key named '${plan.name}' already exists (${existing.purpose}); nothing was generated`);
+        }
+      }
+      const at = new Date().toISOString();
+      const created: KeyInfo[] = [];
+      for (const plan of fresh) {
+        const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at });
+        created.push(this.addVersion(keyId, plan, 1, at));
+      }
+      return created;
+    });
+  }
+
+  rotate(name: string): KeyInfo {
+    return this.write(() => {
+      const key = this.requireKey(name);
+      const current = this.currentVersion(key);
+      this.requireUsable(current);
+      const at = new Date().toISOString();
+      this.rows.updateState(key.id, current.version, 'rotated', at);
+      const next = current.version + 1;
+      const info = this.addVersion(key.id, { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm }, next, at);
+      this.rows.updateCurrent(key.id, next);
+      return info;
+    });
+  }
+
+  /** Disables every readable version; the material stays sealed until `enable`. */
+  disable(name: string): KeyDetail {
+    this.write(() => {
+      const key = this.requireKey(name);
+      if (this.currentVersion(key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
+      const at = new Date().toISOString();
+      for (const v of this.rows.versions(key.id)) {
+        if (v.state === 'active' || v.state === 'rotated') this.rows.updateState(key.id, v.version, 'disabled', at);
+      }
+    });
+    return this.get(name);
+  }
+
+  enable(name: string): KeyDetail {
+    this.write(() => {
+      const key = this.requireKey(name);
+      const at = new Date().toISOString();
+      for (const v of this.rows.versions(key.id)) {
+        if (v.state === 'disabled') this.rows.updateState(key.id, v.version, v.version === key.current_version ? 'active' : 'rotated', at);
+      }
+    });
+    return this.get(name);
+  }
+
+  /**
+   * Destroys the sealed material of one older version, or of every version
+   * when `version` is omitted. The public key and fingerprint stay as a record
+   * of what existed. The WAL is checkpointed and truncated afterwards so the
+   * old sealed bytes do not survive in it.
+   */
+  destroy(name: string, version?: number): KeyDetail {
+    this.write(() => {
+      const key = this.requireKey(name);
+      const versions = this.rows.versions(key.id);
+      if (version !== undefined) {
+        const target = versions.find((v) => v.version === version);
+        if (!target) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${version}`);
+        if (version === key.current_version) {
+          throw new CustosError('INVALID_ARGUMENT', `version ${version} is the current version of '${name}'; rotate first, or destroy the whole key`);
+        }
+      }
+      const at = new Date().toISOString();
+      for (const v of versions) {
+        if ((version === undefined || v.version === version) && v.state !== 'destroyed') this.rows.destroy(key.id, v.version, at);
+      }
+    });
+    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    return this.get(name);
+  }
+
+  /** The public key as PEM (SPKI), after checking the sealed record still opens and matches it. */
+  publicKeyPem(name: string, version?: number): string {
+    return this.read(() => {
+      const key = this.requireKey(name);
+      if (key.algorithm === 'sym256') throw new CustosError('KEY_NO_PUBLIC_PART', `'${name}' is a symmetric key; it has no public part`);
+      const row = version === undefined ? this.currentVersion(key) : this.rows.versions(key.id).find((v) => v.version === version);
+      if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
+      this.requireUsable(row);
+      const secret = this.openSecret(row);
+      const derived = x25519PublicFromSecret(secret);
+      wipe(secret);
+      if (!row.public_key || !equalBytes(derived, row.public_key)) {
+        throw new CustosError('KEY_RECORD_TAMPERED', `the stored public key of '${name}' v${row.version} does not match its private key`);
+      }
+      return x25519PublicPem(row.public_key);
+    });
+  }
+
+  /** Every stored version, in storage order (streamed, not loaded at once). */
+  versionRows(): IterableIterator<VersionRow> {
+    this.requireOpen();
+    return this.rows.iterateAll();
+  }
+
+  /**
+   * Opens a version's sealed secret. The caller owns the returned bytes and
+   * must wipe them. Throws KEY_RECORD_TAMPERED when the record does not open
+   * under this keystore's identity.
+   */
+  openSecret(row: VersionRow): Uint8Array {
+    const wrapKey = this.requireOpen();
+    if (!row.sealed) throw new CustosError('KEY_DESTROYED', `'${row.name}' v${row.version} has been destroyed`);
+    const secret = openRecord(wrapKey, row.sealed, this.recordIdentity(row.name, row.purpose, row.algorithm, row.version, row.public_key));
+    if (!secret) {
+      throw new CustosError('KEY_RECORD_TAMPERED', `sealed record of '${row.name}' v${row.version} does not open: it was edited, renamed, swapped or moved`);
+    }
+    return secret;
+  }
+
+  /** SQLite's own page-level check; an empty list means the file is sound. */
+  integrityCheck(): string[] {
+    return this.read(() => (this.db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).filter((m) => m !== 'ok'));
+  }
+
+  close(): void {
+    wipe(this.wrapKey, this.masterKey);
+    this.wrapKey = null;
+    this.masterKey = null;
+    if (this.db.open) this.db.close();
+  }
+
+  private recordIdentity(name: string, purpose: KeyRow['purpose'], algorithm: KeyRow['algorithm'], version: number, publicKey: Uint8Array | null): RecordIdentity {
+    return { keystoreId: this.identity.keystoreId, name, purpose, algorithm, version, publicKey };
+  }
+
+  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
+    const wrapKey = this.requireOpen();
+    const material = generateMaterial(plan.algorithm);
+    try {
+      const sealed = sealRecord(wrapKey, material.secret, this.recordIdentity(plan.name, plan.purpose, plan.algorithm, version, material.publicKey));
+      const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
+      this.rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
+      return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };
+    } finally {
+      wipe(material.secret);
+    }
+  }
+
+  private requireKey(name: string): KeyRow {
+    const key = this.rows.key(name);
+    if (!key) throw new CustosError('KEY_NOT_FOUND', `no key named '${name}'`);
+    return key;
+  }
+
+  private currentVersion(key: KeyRow): VersionRow {
+    const row = this.rows.versions(key.id).find((v) => v.version === key.current_version);
+    if (!row) throw new CustosError('KEYSTORE_CORRUPT', `key '${key.name}' points at version ${key.current_version}, which does not exist`);
+    return row;
+  }
+
+  private requireUsable(row: VersionRow): void {
+    if (row.state === 'disabled') throw new CustosError('KEY_DISABLED', `key '${row.name}' is disabled; enable it first`);
+    if (row.state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${row.name}' v${row.version} has been destroyed`);
+  }
+
+  private requireOpen(): Uint8Array {
+    if (!this.wrapKey || !this.db.open) throw new CustosError('KEYSTORE_LOCKED', 'the keystore is locked');
+    return this.wrapKey;
+  }
+
+  private read<T>(fn: () => T): T {
+    this.requireOpen();
+    return guardSqlite(this.path, fn);
+  }
+
+  private write<T>(fn: () => T): T {
+    this.requireOpen();
+    return guardSqlite(this.path, () => this.db.transaction(fn).immediate());
+  }
+}

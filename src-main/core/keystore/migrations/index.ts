@@ -1,0 +1,34 @@
+import { CustosError } from '../../../../shared/errors.js';
+import type { Db } from '../sqlite.js';
+import { migration001 } from './001_initial.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up: string;
+}
+
+/** Forward-only, numbered; one file per migration. */
+export const MIGRATIONS: readonly Migration[] = [migration001];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function assertSupportedVersion(userVersion: number, path: string): void {
+  if (userVersion > SCHEMA_VERSION) {
+    throw new CustosError(
+      'KEYSTORE_NEWER_SCHEMA',
+      `${path} has schema version ${userVersion}; this Custos understands up to ${SCHEMA_VERSION}. Upgrade Custos to open it.`,
+    );
+  }
+}
+
+/** Applies every migration above `from`, all in one transaction. */
+export function migrate(db: Db, from: number): void {
+  const pending = MIGRATIONS.filter((m) => m.version > from);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) {
+      db.exec(migration.up);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { CustosError } from '../../../shared/errors.js';
+
+export type Db = Database.Database;
+
+/** 'CSTS' — marks a SQLite file as a Custos keystore. */
+export const APPLICATION_ID = 0x43535453;
+
+/** Maps SQLite's failures to stable codes; other errors pass through unchanged. */
+export function translateSqliteError(error: unknown, path: string): unknown {
+  if (error instanceof CustosError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB') {
+    return new CustosError('KEYSTORE_CORRUPT', `${path} is damaged or is not a SQLite database`, { cause: error });
+  }
+  if (typeof code === 'string' && /^SQLITE_(CANTOPEN|READONLY|IOERR|PERM|FULL|BUSY|LOCKED)/.test(code)) {
+    return new CustosError('KEYSTORE_IO', `cannot use ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return error;
+}
+
+export function guardSqlite<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw translateSqliteError(error, path);
+  }
+}
+
+/**
+ * Opens a SQLite file without writing to it. The caller checks the header
+ * fields (application id, schema version) and only then calls
+ * `applyPragmas`, so a file that is not ours is never touched.
+ */
+export function openSqlite(path: string): Db {
+  return guardSqlite(path, () => new Database(path, { fileMustExist: true }));
+}
+
+export function readHeader(db: Db, path: string): { applicationId: number; userVersion: number } {
+  return guardSqlite(path, () => ({
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    userVersion: db.pragma('user_version', { simple: true }) as number,
+  }));
+}
+
+const SYNCHRONOUS_FULL = 2;
+
+/**
+ * WAL with synchronous=FULL (better-sqlite3 leaves WAL at NORMAL, which can
+ * lose the last commits on power loss), read back so a silent refusal is an
+ * error. secure_delete makes SQLite zero freed space, so destroyed key
+ * material does not linger in free pages.
+ */
+export function applyPragmas(db: Db, path: string): void {
+  guardSqlite(path, () => {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new CustosError('KEYSTORE_IO', `${path}: journal_mode is ${String(mode)}, expected wal`);
+    db.pragma('synchronous = FULL');
+    const sync = db.pragma('synchronous', { simple: true });
+    if (sync !== SYNCHRONOUS_FULL) throw new CustosError('KEYSTORE_IO', `${path}: synchronous is ${String(sync)}, expected FULL (2)`);
+    db.pragma('secure_delete = ON');
+    db.pragma('foreign_keys = ON');
+    db.pragma('trusted_schema = OFF');
+  });
+}
