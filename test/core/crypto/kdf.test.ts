@@ -1,0 +1,50 @@
+import { argon2id as nobleArgon2id } from '@noble/hashes/argon2.js';
+import { describe, expect, it } from 'vitest';
+import {
+  calibrateArgon2id,
+  deriveFromPassphrase,
+  MIN_MEMORY_KIB,
+  newArgon2idParams,
+  parseArgon2idParams,
+} from '../../../src-main/core/crypto/kdf.js';
+
+describe('argon2id', () => {
+  it('agrees with an independent implementation (@noble/hashes) on the same inputs', async () => {
+    const params = newArgon2idParams(MIN_MEMORY_KIB, 2);
+    const password = new TextEncoder().encode('correct horse battery staple');
+    const ours = await deriveFromPassphrase(password, params);
+    const reference = nobleArgon2id(password, Buffer.from(params.salt, 'base64'), { t: 2, m: MIN_MEMORY_KIB, p: 1, dkLen: 32 });
+    expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(reference).toString('hex'));
+  });
+
+  it('gives different keys for different salts and passphrases', async () => {
+    const a = newArgon2idParams(MIN_MEMORY_KIB, 1);
+    const b = newArgon2idParams(MIN_MEMORY_KIB, 1);
+    expect(a.salt).not.toBe(b.salt);
+    const pw = new TextEncoder().encode('pw');
+    const [ka, kb, kc] = await Promise.all([deriveFromPassphrase(pw, a), deriveFromPassphrase(pw, b), deriveFromPassphrase(new TextEncoder().encode('pw2'), a)]);
+    expect(new Set([ka, kb, kc].map((k) => Buffer.from(k).toString('hex'))).size).toBe(3);
+  });
+
+  it('refuses parameters below the floor', () => {
+    expect(() => newArgon2idParams(MIN_MEMORY_KIB - 1, 1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => newArgon2idParams(MIN_MEMORY_KIB, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('parses stored parameters, and returns null for anything malformed', () => {
+    const params = newArgon2idParams(MIN_MEMORY_KIB, 3);
+    expect(parseArgon2idParams(JSON.stringify(params))).toEqual(params);
+    expect(parseArgon2idParams('not json')).toBeNull();
+    expect(parseArgon2idParams(JSON.stringify({ ...params, algorithm: 'scrypt' }))).toBeNull();
+    expect(parseArgon2idParams(JSON.stringify({ ...params, memoryKiB: 1 }))).toBeNull();
+    expect(parseArgon2idParams(JSON.stringify({ ...params, salt: 'AAAA' }))).toBeNull();
+  });
+
+  it('calibration picks a valid pass count at the requested memory cost', async () => {
+    const params = await calibrateArgon2id(50, MIN_MEMORY_KIB);
+    expect(params.memoryKiB).toBe(MIN_MEMORY_KIB);
+    expect(params.iterations).toBeGreaterThanOrEqual(2);
+    expect(params.iterations).toBeLessThanOrEqual(64);
+    expect(Buffer.from(params.salt, 'base64')).toHaveLength(16);
+  });
+});

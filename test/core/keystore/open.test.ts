@@ -1,0 +1,111 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openKeystore } from '../../../src-main/core/keystore/open.js';
+import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
+import { makeVault } from '../../helpers/keystore.js';
+import { sha256File, tempDir } from '../../helpers/tmp.js';
+
+/** Runs `fn`, expects it to fail with `code`, and checks the file and its folder are exactly as before. */
+async function expectUntouched(path: string, code: string, fn: () => Promise<unknown>): Promise<void> {
+  const before = sha256File(path);
+  const listing = readdirSync(dirname(path)).sort();
+  await expect(fn()).rejects.toMatchObject({ code });
+  expect(sha256File(path)).toBe(before);
+  expect(readdirSync(dirname(path)).sort()).toEqual(listing);
+}
+
+describe('openKeystore: bad input leaves the keystore exactly as it was', () => {
+  it('a wrong master key fails with WRONG_MASTER_KEY', async () => {
+    const vault = await makeVault();
+    const ks = await vault.open();
+    ks.generate([{ scope: 'client', clientId: 'client-one' }]);
+    ks.close();
+    await expectUntouched(vault.path, 'WRONG_MASTER_KEY', () => openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() }));
+  });
+
+  it('a wrong passphrase fails with WRONG_PASSPHRASE; the right one opens', async () => {
+    const vault = await makeVault({ passphrase: 'right' });
+    await expectUntouched(vault.path, 'WRONG_PASSPHRASE', () => openKeystore(vault.path, { kind: 'passphrase', passphrase: 'wrong' }));
+    const ks = await openKeystore(vault.path, { kind: 'passphrase', passphrase: 'right' });
+    ks.close();
+  });
+
+  it('a passphrase on a keystore that has none says to use the master key', async () => {
+    const vault = await makeVault();
+    await expectUntouched(vault.path, 'MASTER_KEY_MISSING', () => openKeystore(vault.path, { kind: 'passphrase', passphrase: 'x' }));
+  });
+
+  it('lowered KDF parameters (an attacker editing the row) no longer unlock, even with the right passphrase', async () => {
+    const vault = await makeVault({ passphrase: 'right' });
+    const db = new Database(vault.path);
+    const row = db.prepare('SELECT params FROM unlock_methods').get() as { params: string };
+    const params = JSON.parse(row.params) as { iterations: number };
+    db.prepare('UPDATE unlock_methods SET params = ?').run(JSON.stringify({ ...params, iterations: params.iterations + 1 }));
+    db.close();
+    await expectUntouched(vault.path, 'WRONG_PASSPHRASE', () => openKeystore(vault.path, { kind: 'passphrase', passphrase: 'right' }));
+  });
+
+  it('a missing file fails with KEYSTORE_NOT_FOUND and is not created', async () => {
+    const path = join(tempDir(), 'nothing-here.db');
+    await expect(openKeystore(path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'KEYSTORE_NOT_FOUND' });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('random bytes fail with KEYSTORE_CORRUPT', async () => {
+    const path = join(tempDir(), 'custos.db');
+    writeFileSync(path, randomBytes(8192));
+    await expectUntouched(path, 'KEYSTORE_CORRUPT', () => openKeystore(path, { kind: 'master-key', masterKey: generateMasterKey() }));
+  });
+
+  it('a truncated keystore fails with KEYSTORE_CORRUPT', async () => {
+    const vault = await makeVault();
+    const ks = await vault.open();
+    ks.generate(Array.from({ length: 40 }, (_, i) => ({ scope: 'client' as const, clientId: `client-${i}` })));
+    ks.close();
+    const size = readFileSync(vault.path).length;
+    truncateSync(vault.path, Math.floor(size / 3));
+    await expectUntouched(vault.path, 'KEYSTORE_CORRUPT', async () => {
+      const opened = await openKeystore(vault.path, { kind: 'master-key', masterKey: vault.masterKey });
+      try {
+        opened.list();
+      } finally {
+        opened.close();
+      }
+    });
+  });
+
+  it('a SQLite file that is not a Custos keystore fails with NOT_A_KEYSTORE', async () => {
+    const path = join(tempDir(), 'other.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    await expectUntouched(path, 'NOT_A_KEYSTORE', () => openKeystore(path, { kind: 'master-key', masterKey: generateMasterKey() }));
+  });
+
+  it('a keystore from a newer schema fails with KEYSTORE_NEWER_SCHEMA, before any unlock or migration', async () => {
+    const vault = await makeVault();
+    const db = new Database(vault.path);
+    db.pragma('user_version = 99');
+    db.close();
+    await expectUntouched(vault.path, 'KEYSTORE_NEWER_SCHEMA', () => openKeystore(vault.path, { kind: 'master-key', masterKey: vault.masterKey }));
+  });
+
+  it('a copy of a keystore opens with its master key only (the check value travels with the file)', async () => {
+    const vault = await makeVault();
+    const copy = join(vault.dir, 'copy.db');
+    copyFileSync(vault.path, copy);
+    const ks = await openKeystore(copy, { kind: 'master-key', masterKey: vault.masterKey });
+    ks.close();
+    await expectUntouched(copy, 'WRONG_MASTER_KEY', () => openKeystore(copy, { kind: 'master-key', masterKey: generateMasterKey() }));
+  });
+
+  it('a closed keystore refuses further use with KEYSTORE_LOCKED', async () => {
+    const vault = await makeVault();
+    const ks = await vault.open();
+    ks.close();
+    expect(() => ks.list()).toThrow(expect.objectContaining({ code: 'KEYSTORE_LOCKED' }));
+  });
+});
