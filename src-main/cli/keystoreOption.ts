@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CustosError } from '../../shared/errors.js';
 import type { Command } from 'commander';
 import { openKeystore } from '../core/keystore/open.js';
 import type { Keystore } from '../core/keystore/keystore.js';
@@ -13,7 +16,8 @@ export interface CommonOptions extends SecretOptions {
 export const DEFAULT_KEYSTORE = './custos.db';
 
 export function keystorePath(options: CommonOptions, io: CliIo): string {
-  return options.keystore ?? io.env['CUSTOS_KEYSTORE'] ?? DEFAULT_KEYSTORE;
+  // An empty CUSTOS_KEYSTORE counts as unset, as an empty CUSTOS_MASTER_KEY does (not as the current folder).
+  return options.keystore ?? (io.env['CUSTOS_KEYSTORE'] || DEFAULT_KEYSTORE);
 }
 
 /** Options every keystore command takes. */
@@ -27,10 +31,13 @@ export function withKeystoreOptions(command: Command): Command {
 
 /** Opens the keystore, runs `fn`, and always locks it again. */
 export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (keystore: Keystore) => T | Promise<T>): Promise<T> {
+  const path = resolve(keystorePath(options, io));
+  // A wrong path is reported as such before anyone is asked for a passphrase.
+  if (!existsSync(path)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${path} (create one with 'custos init')`);
   const unlock = await resolveUnlock(options, io);
   let keystore: Keystore;
   try {
-    keystore = await openKeystore(keystorePath(options, io), unlock);
+    keystore = await openKeystore(path, unlock);
   } finally {
     if (unlock.kind === 'master-key') wipe(unlock.masterKey);
   }

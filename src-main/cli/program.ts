@@ -25,6 +25,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   const program = new Command('custos')
     .description('Custos: an offline key vault for key ceremonies (SQLite keystore, Acra key catalogue)')
     .version(VERSION, '-V, --version')
+    // Program options only before the command name: otherwise the program's
+    // --version swallows `keys show|destroy --version N` and exits 0.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `

@@ -60,6 +60,6 @@ describe('README', () => {
 describe('docs/errors.md', () => {
   it('documents every error code', () => {
     const doc = readFileSync('docs/errors.md', 'utf8');
-    for (const code of Object.keys(ERROR_CODES)) expect(doc, code).toContain(`\`${code}\``);
+    for (const code of Object.keys(ERROR_CODES)) expect(doc, `${code} missing: run npm run docs:errors`).toContain(`\`${code}\``);
   });
 });

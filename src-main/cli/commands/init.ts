@@ -26,6 +26,12 @@ async function kdfParams(options: InitOptions): Promise<Argon2idParams> {
   return calibrateArgon2id(1000, memoryKiB);
 }
 
+/** Names where an explicit master key came from, so a stray ACRA_MASTER_KEY is noticed. */
+function source(options: InitOptions, io: CliIo): string {
+  if (options.masterKeyFile) return options.masterKeyFile;
+  return io.env['CUSTOS_MASTER_KEY'] ? 'CUSTOS_MASTER_KEY' : 'ACRA_MASTER_KEY';
+}
+
 export function initCommand(io: CliIo): Command {
   return withKeystoreOptions(new Command('init'))
     .description('create a new, empty keystore (never overwrites an existing file)')
@@ -48,7 +54,12 @@ Examples:
     .action(async (options: InitOptions) => {
       const path = keystorePath(options, io);
       const given = explicitMasterKey(options, io);
-      const passphrase = await newPassphrase(options, io);
+      // With a master key given, a passphrase is opt-in (--passphrase-file), as the help says:
+      // prompting for one at a terminal made a master-key-only keystore impossible there.
+      const passphrase = given && !options.passphraseFile ? null : await newPassphrase(options, io);
+      if (passphrase === null && (options.kdfMemoryMib || options.kdfPasses)) {
+        throw new CustosError('INVALID_ARGUMENT', '--kdf-memory-mib and --kdf-passes apply to a passphrase; none was given');
+      }
       if (!given && passphrase === null) {
         throw new CustosError('MASTER_KEY_MISSING', 'give a master key (--master-key-file, CUSTOS_MASTER_KEY, ACRA_MASTER_KEY) or a passphrase (--passphrase-file)');
       }
@@ -62,6 +73,7 @@ Examples:
             `created keystore ${created.path}`,
             `keystore id ${created.keystoreId}`,
             `unlock with: ${unlock.join(', ')}`,
+            given ? `master key: the one from ${source(options, io)}` : 'master key: generated here and wrapped by the passphrase; it is never shown (paper shares are how to back it up)',
             ...(params ? [`passphrase KDF: argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`] : []),
           ].join('\n'),
         );

@@ -95,7 +95,7 @@ export function keysCommand(io: CliIo): Command {
     .description("show a key's metadata and versions, or its public key as PEM")
     .argument('<name>', 'key name')
     .option('--public-pem', 'print the public key as PEM (SPKI); checks it against the sealed private key first')
-    .option('--version <n>', 'with --public-pem: this version instead of the current one')
+    .option('--version <n>', 'only this version (with --public-pem: its public key instead of the current one)')
     .action(async (name: string, options: CommonOptions & { publicPem?: boolean; version?: string }) => {
       const version = versionNumber(options.version);
       if (options.publicPem) {
@@ -103,7 +103,10 @@ export function keysCommand(io: CliIo): Command {
         emit(io, options, { name, publicKeyPem: pem }, () => pem);
         return;
       }
-      const detail = await withKeystore(options, io, (ks) => ks.get(name));
+      const all = await withKeystore(options, io, (ks) => ks.get(name));
+      const versions = version === undefined ? all.versions : all.versions.filter((v) => v.version === version);
+      if (versions.length === 0) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
+      const detail = { ...all, versions };
       emit(io, options, detail, () => detailText(detail));
     });
 

@@ -137,6 +137,7 @@ export class Keystore {
   enable(name: string): KeyDetail {
     this.write(() => {
       const key = this.requireKey(name);
+      if (this.currentVersion(key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
       const at = new Date().toISOString();
       for (const v of this.rows.versions(key.id)) {
         if (v.state === 'disabled') this.rows.updateState(key.id, v.version, v.version === key.current_version ? 'active' : 'rotated', at);

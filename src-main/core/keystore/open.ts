@@ -4,7 +4,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
 import { Keystore } from './keystore.js';
 import { assertSupportedVersion, migrate } from './migrations/index.js';
-import { APPLICATION_ID, applyPragmas, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
+import { APPLICATION_ID, applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
 import { readIdentity, resolveMasterKey, type Unlock } from './unlock.js';
 
 /**
@@ -22,9 +22,10 @@ export async function openKeystore(path: string, unlock: Unlock): Promise<Keysto
     const { applicationId, userVersion } = readHeader(db, target);
     if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${target} is not a Custos keystore`);
     assertSupportedVersion(userVersion, target);
-    applyPragmas(db, target);
+    applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
     masterKey = await resolveMasterKey(db, identity, unlock);
+    applyJournalMode(db, target);
     guardSqlite(target, () => migrate(db, userVersion));
     const keystore = new Keystore(db, target, identity, masterKey);
     masterKey = null;

@@ -33,7 +33,17 @@ export function guardSqlite<T>(path: string, fn: () => T): T {
  * `applyPragmas`, so a file that is not ours is never touched.
  */
 export function openSqlite(path: string): Db {
-  return guardSqlite(path, () => new Database(path, { fileMustExist: true }));
+  return guardSqlite(path, () => new Database(path, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) }));
+}
+
+let nativeBinding: string | undefined;
+
+/**
+ * Electron needs better-sqlite3 built for its own ABI; the app's worker points
+ * here at that build so the Node build in node_modules (tests, CLI) stays as is.
+ */
+export function useNativeBinding(path: string | undefined): void {
+  nativeBinding = path;
 }
 
 export function readHeader(db: Db, path: string): { applicationId: number; userVersion: number } {
@@ -46,15 +56,13 @@ export function readHeader(db: Db, path: string): { applicationId: number; userV
 const SYNCHRONOUS_FULL = 2;
 
 /**
- * WAL with synchronous=FULL (better-sqlite3 leaves WAL at NORMAL, which can
- * lose the last commits on power loss), read back so a silent refusal is an
- * error. secure_delete makes SQLite zero freed space, so destroyed key
- * material does not linger in free pages.
+ * Per-connection settings, none of which writes to the file: synchronous=FULL
+ * (better-sqlite3 leaves WAL at NORMAL, which can lose the last commits on
+ * power loss), read back so a silent refusal is an error; secure_delete so
+ * freed space is zeroed and destroyed key material does not linger.
  */
-export function applyPragmas(db: Db, path: string): void {
+export function applyConnectionPragmas(db: Db, path: string): void {
   guardSqlite(path, () => {
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new CustosError('KEYSTORE_IO', `${path}: journal_mode is ${String(mode)}, expected wal`);
     db.pragma('synchronous = FULL');
     const sync = db.pragma('synchronous', { simple: true });
     if (sync !== SYNCHRONOUS_FULL) throw new CustosError('KEYSTORE_IO', `${path}: synchronous is ${String(sync)}, expected FULL (2)`);
@@ -62,4 +70,22 @@ export function applyPragmas(db: Db, path: string): void {
     db.pragma('foreign_keys = ON');
     db.pragma('trusted_schema = OFF');
   });
+}
+
+/**
+ * Switches the file to WAL. This writes the file header when it is in
+ * rollback-journal mode (a copy made with VACUUM INTO is), so callers run it
+ * only once the master key is verified.
+ */
+export function applyJournalMode(db: Db, path: string): void {
+  guardSqlite(path, () => {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new CustosError('KEYSTORE_IO', `${path}: journal_mode is ${String(mode)}, expected wal`);
+  });
+}
+
+/** Both of the above, for a file being created. */
+export function applyPragmas(db: Db, path: string): void {
+  applyJournalMode(db, path);
+  applyConnectionPragmas(db, path);
 }

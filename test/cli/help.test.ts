@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runInProcess } from '../helpers/cli.js';
+import { expectJsonError, expectTextError } from './fixtures.js';
+
+const KEYSTORE_OPTIONS = ['--keystore <path>', '--master-key-file <file>', '--passphrase-file <file>', '--json'];
+
+/** Every command and subcommand, with option names its help must document. */
+const HELP: Array<[string[], string[]]> = [
+  [[], ['master-key', 'init', 'info', 'keys', 'check', '--version', 'CUSTOS_KEYSTORE', 'CUSTOS_MASTER_KEY', 'ACRA_MASTER_KEY']],
+  [['master-key'], ['generate']],
+  [['master-key', 'generate'], ['--out <file>', '--json', '0600']],
+  [['init'], [...KEYSTORE_OPTIONS, '--kdf-memory-mib <n>', '--kdf-passes <n>', 'CUSTOS_MASTER_KEY', 'ACRA_MASTER_KEY']],
+  [['info'], KEYSTORE_OPTIONS],
+  [['keys'], ['generate', 'list', 'show', 'rotate', 'disable', 'enable', 'destroy']],
+  [
+    ['keys', 'generate'],
+    [...KEYSTORE_OPTIONS, '--client-id <id>', '--zone-id <id>', '--global', '--all', '--purpose <purpose>', '--skip-existing', 'poison_key', '<id>_storage_sym', 'secure-log'],
+  ],
+  [['keys', 'list'], [...KEYSTORE_OPTIONS, '--client-id <id>', '--zone-id <id>', '--purpose <purpose>', '--state <state>', '--all-versions', 'disabled']],
+  [['keys', 'show'], [...KEYSTORE_OPTIONS, '<name>', '--public-pem', '--version <n>']],
+  [['keys', 'rotate'], [...KEYSTORE_OPTIONS, '<name>']],
+  [['keys', 'disable'], [...KEYSTORE_OPTIONS, '<name>']],
+  [['keys', 'enable'], [...KEYSTORE_OPTIONS, '<name>']],
+  [['keys', 'destroy'], [...KEYSTORE_OPTIONS, '<name>', '--version <n>', '--yes']],
+  [['check'], KEYSTORE_OPTIONS],
+];
+
+describe('--help', () => {
+  it.each(HELP)('custos %j --help exits 0 and documents its options', async (path, expected) => {
+    const result = await runInProcess([...path, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.startsWith(`Usage: ${['custos', ...path].join(' ')} `)).toBe(true);
+    for (const text of expected) expect(result.stdout).toContain(text);
+  });
+
+  it('`custos help keys` prints the same help as `custos keys --help`', async () => {
+    const viaHelp = await runInProcess(['help', 'keys']);
+    const viaFlag = await runInProcess(['keys', '--help']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+  });
+
+  it('--help after an operand still shows help and runs nothing', async () => {
+    // Would fail with MASTER_KEY_MISSING if the command ran.
+    const result = await runInProcess(['keys', 'destroy', 'some_key', '--yes', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: custos keys destroy');
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await runInProcess(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${pkg.version}\n`);
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown command is INVALID_ARGUMENT, exit 2, in both forms', async () => {
+    expectTextError(await runInProcess(['frobnicate']), 'INVALID_ARGUMENT', 2);
+    expectJsonError(await runInProcess(['frobnicate', '--json']), 'INVALID_ARGUMENT', 2);
+  });
+
+  it('an unknown option is INVALID_ARGUMENT, exit 2', async () => {
+    const message = expectTextError(await runInProcess(['keys', 'list', '--colour']), 'INVALID_ARGUMENT', 2);
+    expect(message).toContain('--colour');
+  });
+
+  it('a value outside the choices is INVALID_ARGUMENT, exit 2, with --json on stdout', async () => {
+    const message = expectJsonError(await runInProcess(['keys', 'list', '--state', 'sleeping', '--json']), 'INVALID_ARGUMENT', 2);
+    expect(message).toContain('sleeping');
+  });
+
+  it('`custos keys` without a subcommand shows help on stderr and exits 2', async () => {
+    const result = await runInProcess(['keys']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: custos keys');
+  });
+});
