@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   BUNDLE_IO: 'The bundle or access-keys file could not be read or written.',
   ACCESS_KEYS_MALFORMED: 'The access-keys file is damaged or is not a Custos access-keys file.',
   ACCESS_KEYS_MISMATCH: 'The access keys belong to another export, not to this bundle.',
+  FILE_EXISTS: 'An output file exists already and is never overwritten without being asked.',
+  FILE_IO: 'An output file could not be written.',
   CHROMIUM_NOT_FOUND: 'No Chromium was found to print paper sheets.',
   PDF_RENDER_FAILED: 'Chromium failed to print a paper sheet.',
   ZBAR_NOT_FOUND: 'zbarimg (zbar-tools) is needed to read QR images and is not installed.',

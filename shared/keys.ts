@@ -36,6 +36,8 @@ export interface KeyInfo {
   state: KeyState;
   fingerprint: string;
   createdAt: string;
+  /** Set only when this host holds the public part alone (imported from a public-only bundle). */
+  publicOnly?: true;
 }
 
 export interface KeyDetail {

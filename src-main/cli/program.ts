@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { bundleCommand } from './commands/bundleInspect.js';
+import { exportCommand } from './commands/bundleExport.js';
+import { importCommand } from './commands/bundleImport.js';
 import { checkCommand } from './commands/check.js';
 import { infoCommand } from './commands/info.js';
 import { initCommand } from './commands/init.js';
@@ -44,7 +47,10 @@ Run "custos <command> --help" for each command.`,
     .addCommand(initCommand(io))
     .addCommand(infoCommand(io))
     .addCommand(keysCommand(io))
-    .addCommand(checkCommand(io, setExitCode));
+    .addCommand(checkCommand(io, setExitCode))
+    .addCommand(exportCommand(io))
+    .addCommand(importCommand(io))
+    .addCommand(bundleCommand(io));
   configureTree(program, io);
   return program;
 }

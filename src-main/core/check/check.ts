@@ -16,6 +16,8 @@ export interface CheckReport {
   opened: number;
   /** Destroyed versions, which have nothing left to open. */
   destroyed: number;
+  /** Public-only versions (imported without private parts); present only when there are some. */
+  publicOnly?: number;
   problems: CheckProblem[];
 }
 
@@ -42,6 +44,12 @@ function checkVersion(keystore: Keystore, row: VersionRow): CheckProblem | null 
   }
 }
 
+/** A public-only version has nothing sealed; its public key must still match the fingerprint. */
+function checkPublicOnly(row: VersionRow): CheckProblem | null {
+  if (row.algorithm === 'sym256' || (row.public_key && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint)) return null;
+  return { name: row.name, version: row.version, code: 'KEY_RECORD_TAMPERED', message: 'stored fingerprint does not match the public key' };
+}
+
 /**
  * Opens every sealed record and reports each problem rather than stopping at
  * the first: a tampered record, a public key or fingerprint that no longer
@@ -54,11 +62,16 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress): CheckR
   const currentSeen = new Map<string, boolean>();
   let opened = 0;
   let destroyed = 0;
+  let publicOnly = 0;
   let done = 0;
   for (const row of keystore.versionRows()) {
     if (!currentSeen.get(row.name)) currentSeen.set(row.name, row.version === row.current_version);
     if (row.state === 'destroyed') destroyed++;
-    else {
+    else if (row.sealed === null) {
+      publicOnly++;
+      const problem = checkPublicOnly(row);
+      if (problem) problems.push(problem);
+    } else {
       const problem = checkVersion(keystore, row);
       if (problem) problems.push(problem);
       else opened++;
@@ -69,5 +82,5 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress): CheckR
   for (const [name, hasCurrent] of currentSeen) {
     if (!hasCurrent) problems.push({ name, version: null, code: 'KEYSTORE_CORRUPT', message: 'the current version recorded for this key does not exist' });
   }
-  return { opened, destroyed, problems };
+  return { opened, destroyed, ...(publicOnly > 0 ? { publicOnly } : {}), problems };
 }

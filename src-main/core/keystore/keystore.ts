@@ -5,9 +5,11 @@ import { fingerprint } from '../crypto/fingerprint.js';
 import { generateMaterial, x25519PublicFromSecret, x25519PublicPem, x25519Spki } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
 import { recordWrapKey } from '../masterkey/subkeys.js';
+import { KeyImporter } from './importer.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { openRecord, sealRecord, type RecordIdentity } from './records.js';
 import { KeyRows, toKeyInfo, type KeyRow, type ListFilter, type VersionRow } from './rows.js';
+import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
 import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
 
@@ -180,10 +182,12 @@ export class Keystore {
       const row = version === undefined ? this.currentVersion(key) : this.rows.versions(key.id).find((v) => v.version === version);
       if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
       this.requireUsable(row);
-      const secret = this.openSecret(row);
-      const derived = x25519PublicFromSecret(secret);
+      // A public-only version has no private key to derive the public key from: its fingerprint must match instead.
+      const secret = row.sealed ? this.openSecret(row) : null;
+      const pub = row.public_key;
+      const matches = pub !== null && (secret ? equalBytes(x25519PublicFromSecret(secret), pub) : materialFingerprint(key.algorithm, new Uint8Array(0), pub) === row.fingerprint);
       wipe(secret);
-      if (!row.public_key || !equalBytes(derived, row.public_key)) {
+      if (!matches || !row.public_key) {
         throw new CustosError('KEY_RECORD_TAMPERED', `the stored public key of '${name}' v${row.version} does not match its private key`);
       }
       return x25519PublicPem(row.public_key);
@@ -196,13 +200,28 @@ export class Keystore {
     return this.rows.iterateAll();
   }
 
+  /** Runs `fn` in one read transaction over the selected keys, so a long export sees one consistent state. */
+  exportView<T>(selection: KeySelection, fn: (view: SelectionView) => T): T {
+    this.requireOpen();
+    return guardSqlite(this.path, () => this.db.transaction(() => fn(selectionView(this.db, selection))).deferred());
+  }
+
+  /** Runs `fn` in one immediate transaction with a writer for imported keys: all of it is kept, or none. */
+  importKeys<T>(fn: (importer: KeyImporter) => T): T {
+    const result = this.write(() => fn(new KeyImporter(this.db, this.requireOpen(), this.identity.keystoreId)));
+    // As in destroy: the old sealed bytes of replaced keys must not survive in the WAL.
+    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    return result;
+  }
+
   /**
    * Opens a version's sealed secret. The caller owns the returned bytes and
    * must wipe them. Throws KEY_RECORD_TAMPERED when the record does not open
-   * under this keystore's identity.
+   * under this keystore's identity, KEY_PUBLIC_ONLY when only the public part is held.
    */
   openSecret(row: VersionRow): Uint8Array {
     const wrapKey = this.requireOpen();
+    if (!row.sealed && row.state !== 'destroyed') throw new CustosError('KEY_PUBLIC_ONLY', `'${row.name}' v${row.version} holds only its public part here; its private part was not imported`);
     if (!row.sealed) throw new CustosError('KEY_DESTROYED', `'${row.name}' v${row.version} has been destroyed`);
     const secret = openRecord(wrapKey, row.sealed, this.recordIdentity(row.name, row.purpose, row.algorithm, row.version, row.public_key));
     if (!secret) {

@@ -51,6 +51,8 @@ export function toKeyInfo(row: VersionRow): KeyInfo {
     state: row.state,
     fingerprint: row.fingerprint,
     createdAt: row.created_at,
+    // Only present when true, so listings of ordinary keystores are unchanged.
+    ...(row.sealed === null && row.state !== 'destroyed' ? { publicOnly: true as const } : {}),
   };
 }
 

@@ -1,0 +1,143 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CustosError } from '../../../shared/errors.js';
+import { toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
+import type { PortableKey, PortableVersion } from '../keystore/importer.js';
+import type { Keystore } from '../keystore/keystore.js';
+import type { ExportRow, KeySelection, SelectionView } from '../keystore/selection.js';
+import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
+import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
+import { OutputFile } from './files.js';
+import { fingerprintMatches } from './validate.js';
+import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
+
+export type Progress = (done: number, total: number) => void;
+
+export interface ExportOptions {
+  bundlePath: string;
+  accessKeysPath: string;
+  selection: KeySelection;
+  /** Without it, X25519 keys travel as public keys and symmetric keys as metadata only. */
+  privateKeys: boolean;
+  force?: boolean | undefined;
+  onProgress?: Progress | undefined;
+  /** Fixed export secrets, for test vectors; normally fresh random ones. */
+  secrets?: ExportSecrets | undefined;
+  /** Plaintext bytes per chunk (default 64 KiB); tests use small chunks to get many. */
+  chunkBytes?: number | undefined;
+}
+
+export interface ExportReport {
+  bundle: string;
+  accessKeys: string;
+  pairFingerprint: string;
+  bundleId: string;
+  createdAt: string;
+  privateKeys: boolean;
+  keys: number;
+  versions: number;
+  sourceKeystore: string;
+}
+
+function refuseClobbering(keystore: Keystore, bundle: string, accessKeys: string): void {
+  if (bundle === accessKeys) throw new CustosError('INVALID_ARGUMENT', '--bundle and --access-keys must be different files');
+  const keystoreFiles = ['', '-wal', '-shm', '-journal'].map((suffix) => keystore.path + suffix);
+  if (keystoreFiles.includes(bundle) || keystoreFiles.includes(accessKeys)) throw new CustosError('INVALID_ARGUMENT', 'an export cannot be written over the keystore itself');
+}
+
+function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean): PortableVersion {
+  const secret = privateKeys && row.sealed ? keystore.openSecret(row) : null;
+  const version: PortableVersion = { version: row.version, state: row.state, publicKey: row.public_key, secret, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
+  if (!fingerprintMatches(row.algorithm, version)) {
+    wipe(secret);
+    throw new CustosError('KEY_RECORD_TAMPERED', `'${row.name}' v${row.version} does not match its stored fingerprint; run 'custos check'. Nothing was exported`);
+  }
+  return version;
+}
+
+function keyOf(row: ExportRow): PortableKey {
+  return { name: row.name, clientId: row.client_id, zoneId: row.zone_id, purpose: row.purpose, algorithm: row.algorithm, currentVersion: row.current_version, createdAt: row.key_created_at, versions: [] };
+}
+
+/** Streams the selected rows into the writer, one key with all its versions at a time; secrets are wiped once encoded. */
+function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter, options: ExportOptions): void {
+  let current: PortableKey | null = null;
+  let currentId = -1;
+  let done = 0;
+  try {
+    for (const row of view.rows()) {
+      if (row.key_id !== currentId) {
+        if (current) writer.add(current);
+        for (const v of current?.versions ?? []) wipe(v.secret);
+        current = keyOf(row);
+        currentId = row.key_id;
+      }
+      current?.versions.push(versionOf(keystore, row, options.privateKeys));
+      if (++done % 256 === 0) options.onProgress?.(done, view.versions);
+    }
+    if (current) writer.add(current);
+  } finally {
+    for (const v of current?.versions ?? []) wipe(v.secret);
+  }
+}
+
+/**
+ * Writes the selected keys to a new bundle and its access keys to a separate
+ * new file, reading the keystore in one read transaction. Both files appear
+ * under their names only once complete; on any failure neither does.
+ */
+export function exportBundle(keystore: Keystore, options: ExportOptions): ExportReport {
+  const bundlePath = resolve(options.bundlePath);
+  const accessKeysPath = resolve(options.accessKeysPath);
+  refuseClobbering(keystore, bundlePath, accessKeysPath);
+  const secrets = options.secrets ?? newExportSecrets();
+  const force = Boolean(options.force);
+  const files: OutputFile[] = [];
+  let published: string | null = null;
+  try {
+    const bundleOut = new OutputFile(bundlePath, force);
+    files.push(bundleOut);
+    const keysOut = new OutputFile(accessKeysPath, force);
+    files.push(keysOut);
+    const sourceKeystore = sourceKeystoreFingerprint(Buffer.from(keystore.keystoreId, 'hex'));
+    const counts = keystore.exportView(options.selection, (view) => {
+      const writer = new BundleWriter((bytes) => bundleOut.write(bytes), secrets, {
+        privateKeys: options.privateKeys,
+        keyCount: view.keys,
+        versionCount: view.versions,
+        sourceFingerprint: sourceKeystore,
+        chunkBytes: options.chunkBytes,
+      });
+      try {
+        writeKeys(keystore, view, writer, options);
+        writer.finish();
+      } finally {
+        writer.dispose();
+      }
+      options.onProgress?.(view.versions, view.versions);
+      return { keys: view.keys, versions: view.versions };
+    });
+    keysOut.write(utf8Bytes(encodeAccessKeys(accessKeysOf(secrets))));
+    bundleOut.seal();
+    keysOut.seal();
+    bundleOut.publish();
+    published = bundlePath;
+    keysOut.publish();
+    published = null;
+    return {
+      bundle: bundlePath,
+      accessKeys: accessKeysPath,
+      pairFingerprint: accessKeysFingerprint(accessKeysOf(secrets)),
+      bundleId: toHex(secrets.bundleId),
+      createdAt: secrets.createdAt.toISOString(),
+      privateKeys: options.privateKeys,
+      ...counts,
+      sourceKeystore: formatFingerprint(sourceKeystore),
+    };
+  } finally {
+    // A bundle without its access keys is useless: take it back if the second file failed.
+    if (published) rmSync(published, { force: true });
+    for (const file of files) file.discard();
+    if (!options.secrets) wipe(secrets.encryptionKey);
+  }
+}

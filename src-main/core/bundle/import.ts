@@ -1,0 +1,77 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { Keystore } from '../keystore/keystore.js';
+import type { AccessKeys } from './accessKeys.js';
+import type { Progress } from './export.js';
+import type { BundleReader } from './reader.js';
+import { validatePortableKey } from './validate.js';
+
+export const CONFLICT_POLICIES = ['fail', 'skip', 'replace'] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+export interface ImportOptions {
+  /** What to do with a key whose name exists already: fail (default, nothing is written), skip it, or replace it. */
+  onConflict?: ConflictPolicy | undefined;
+  onProgress?: Progress | undefined;
+}
+
+export interface ImportReport {
+  bundle: string;
+  pairFingerprint: string;
+  privateKeys: boolean;
+  /** Keys written (new or replacing), and their versions. */
+  keys: number;
+  versions: number;
+  /** Versions written without private material (public-only bundle, or public-only at the source). */
+  publicOnlyVersions: number;
+  skipped: number;
+  replaced: number;
+}
+
+const MAX_NAMED = 10;
+
+/**
+ * Imports a bundle in one pass inside one immediate transaction: each chunk
+ * is opened, each key checked (catalogue, versions, fingerprints) and its
+ * secrets re-sealed under this keystore's own master key and identity. The
+ * signature over the whole bundle is checked at the end; any failure throws
+ * a typed error and the transaction rolls back, leaving the keystore as it was.
+ */
+export function importBundle(keystore: Keystore, reader: BundleReader, accessKeys: AccessKeys, options: ImportOptions = {}): ImportReport {
+  reader.checkAccessKeys(accessKeys);
+  const policy = options.onConflict ?? 'fail';
+  const { privateKeys, keyCount } = reader.header;
+  return keystore.importKeys((importer) => {
+    const report: ImportReport = { bundle: reader.path, pairFingerprint: reader.pairFingerprint, privateKeys, keys: 0, versions: 0, publicOnlyVersions: 0, skipped: 0, replaced: 0 };
+    const conflicts: string[] = [];
+    let conflictCount = 0;
+    reader.readKeys(
+      accessKeys,
+      (key) => {
+        validatePortableKey(key, privateKeys);
+        if (!importer.insert(key)) {
+          if (importer.presence(key.name) === 'imported') throw new CustosError('BUNDLE_MALFORMED', `the bundle holds key '${key.name}' twice`);
+          if (policy === 'fail') {
+            if (++conflictCount <= MAX_NAMED) conflicts.push(key.name);
+            return;
+          }
+          if (policy === 'skip') {
+            report.skipped++;
+            return;
+          }
+          importer.remove(key.name);
+          importer.insert(key);
+          report.replaced++;
+        }
+        report.keys++;
+        report.versions += key.versions.length;
+        for (const v of key.versions) if (!v.secret && v.state !== 'destroyed') report.publicOnlyVersions++;
+      },
+      (done) => options.onProgress?.(done, keyCount),
+    );
+    if (conflictCount > 0) {
+      const named = conflicts.join(', ') + (conflictCount > MAX_NAMED ? ` and ${conflictCount - MAX_NAMED} more` : '');
+      throw new CustosError('KEY_EXISTS', `${conflictCount} key(s) in the bundle exist in this keystore already: ${named}. Nothing was imported; choose --on-conflict skip or replace`);
+    }
+    return report;
+  });
+}

@@ -1,0 +1,64 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { KeyAlgorithm } from '../../../shared/keys.js';
+import { validateId } from '../catalog/ids.js';
+import { purposeSpec } from '../catalog/purposes.js';
+import type { PortableKey, PortableVersion } from '../keystore/importer.js';
+import { materialFingerprint } from '../keystore/keystore.js';
+
+const MATERIAL_BYTES = 32;
+const FINGERPRINT = /^[0-9a-f]{32}$/;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Whether a version's recorded fingerprint matches its material: the public
+ * key for X25519, the secret for symmetric keys. A symmetric key that travels
+ * without its secret has nothing to check and counts as matching.
+ */
+export function fingerprintMatches(algorithm: KeyAlgorithm, v: PortableVersion): boolean {
+  if (algorithm === 'x25519') return v.publicKey !== null && materialFingerprint(algorithm, EMPTY, v.publicKey) === v.fingerprint;
+  return v.secret === null || materialFingerprint(algorithm, v.secret, null) === v.fingerprint;
+}
+
+function validOwner(scope: 'client' | 'zone' | 'global', id: string): boolean {
+  try {
+    validateId(scope === 'zone' ? 'zone id' : 'client id', id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const malformed = (key: PortableKey, why: string) => new CustosError('BUNDLE_MALFORMED', `key '${key.name}' in the bundle is malformed: ${why}`);
+
+function checkVersion(key: PortableKey, v: PortableVersion, privateKeys: boolean): void {
+  const at = `v${v.version}`;
+  if ((key.algorithm === 'x25519') !== (v.publicKey !== null) || (v.publicKey && v.publicKey.length !== MATERIAL_BYTES)) throw malformed(key, `${at} has a wrong public key`);
+  if (v.secret && (v.secret.length !== MATERIAL_BYTES || v.state === 'destroyed' || !privateKeys)) throw malformed(key, `${at} carries a secret it must not`);
+  if (!FINGERPRINT.test(v.fingerprint)) throw malformed(key, `${at} has a malformed fingerprint`);
+  if (!v.createdAt || !v.changedAt) throw malformed(key, `${at} has no timestamps`);
+  if (!fingerprintMatches(key.algorithm, v)) {
+    throw new CustosError('BUNDLE_FINGERPRINT', `key '${key.name}' ${at} does not match its recorded fingerprint ${v.fingerprint}; nothing was imported`);
+  }
+}
+
+/**
+ * Checks one key from a bundle before it is written: it follows the Acra
+ * catalogue (name, owner and algorithm agree with its purpose), its versions
+ * ascend and include the current one, and every fingerprint matches.
+ */
+export function validatePortableKey(key: PortableKey, privateKeys: boolean): void {
+  const spec = purposeSpec(key.purpose);
+  const owner = spec.scope === 'client' ? key.clientId : spec.scope === 'zone' ? key.zoneId : null;
+  const strayOwner = spec.scope === 'client' ? key.zoneId : spec.scope === 'zone' ? key.clientId : (key.clientId ?? key.zoneId);
+  if (spec.algorithm !== key.algorithm) throw malformed(key, `purpose ${key.purpose} is not ${key.algorithm}`);
+  if ((spec.scope !== 'global' && owner === null) || strayOwner !== null || spec.nameFor(owner) !== key.name) throw malformed(key, 'its name does not follow from its purpose and owner');
+  if (owner !== null && !validOwner(spec.scope, owner)) throw malformed(key, `its ${spec.scope} id is not a valid id`);
+  if (!key.createdAt || key.versions.length === 0) throw malformed(key, 'it has no versions');
+  let previous = 0;
+  for (const v of key.versions) {
+    if (v.version <= previous) throw malformed(key, 'its versions are not in ascending order');
+    previous = v.version;
+    checkVersion(key, v, privateKeys);
+  }
+  if (!key.versions.some((v) => v.version === key.currentVersion)) throw malformed(key, `its current version ${key.currentVersion} is missing`);
+}

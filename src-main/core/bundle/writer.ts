@@ -1,0 +1,120 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from 'node:crypto';
+import { wipe } from '../crypto/bytes.js';
+import type { PortableKey } from '../keystore/importer.js';
+import type { AccessKeys } from './accessKeys.js';
+import { encodeKey, Staging } from './codec.js';
+import { keyCommitment, newSigningPair, pairFingerprintBytes, payloadKey, signBundle, signedMessage, verifyKeyHash, type SigningPair } from './crypto.js';
+import { DEFAULT_CHUNK_BYTES, encodeHeader, FORMAT_VERSION, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES, type BundleHeader } from './header.js';
+import { frameHeader, sealChunk } from './stream.js';
+
+/** The fresh secrets of one export. Tests and vectors inject fixed ones; everything else uses `newExportSecrets`. */
+export interface ExportSecrets {
+  bundleId: Uint8Array;
+  encryptionKey: Uint8Array;
+  signing: SigningPair;
+  createdAt: Date;
+}
+
+export function newExportSecrets(now = new Date()): ExportSecrets {
+  return { bundleId: new Uint8Array(randomBytes(16)), encryptionKey: new Uint8Array(randomBytes(32)), signing: newSigningPair(), createdAt: now };
+}
+
+export function accessKeysOf(secrets: ExportSecrets): AccessKeys {
+  return { bundleId: secrets.bundleId, encryptionKey: secrets.encryptionKey, verifyKey: secrets.signing.verifyKey };
+}
+
+export interface BundleContents {
+  privateKeys: boolean;
+  keyCount: number;
+  versionCount: number;
+  sourceFingerprint: Uint8Array;
+  chunkBytes?: number | undefined;
+}
+
+/**
+ * Streams a bundle to `sink`: the header at once, then a chunk each time
+ * `chunkBytes` of records have been added, then the last chunk and the
+ * signature in `finish`. Memory stays at about two chunks, whatever the count.
+ */
+export class BundleWriter {
+  readonly header: BundleHeader;
+  private readonly headerBytes: Uint8Array;
+  private readonly aad: Uint8Array;
+  private readonly key: Uint8Array;
+  private readonly hash = sha256.create();
+  private readonly staging: Staging;
+  private chunks = 0;
+  private keys = 0;
+  private versions = 0;
+
+  constructor(
+    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly secrets: ExportSecrets,
+    contents: BundleContents,
+  ) {
+    const { bundleId, encryptionKey, signing } = secrets;
+    const chunkBytes = contents.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) throw new RangeError(`chunk size must be ${MIN_CHUNK_BYTES} to ${MAX_CHUNK_BYTES} bytes`);
+    this.header = {
+      version: FORMAT_VERSION,
+      privateKeys: contents.privateKeys,
+      bundleId,
+      createdAt: secrets.createdAt,
+      keyCount: contents.keyCount,
+      versionCount: contents.versionCount,
+      chunkBytes,
+      sourceFingerprint: contents.sourceFingerprint,
+      pairFingerprint: pairFingerprintBytes(bundleId, signing.verifyKey),
+      verifyKeyHash: verifyKeyHash(signing.verifyKey),
+      keyCommitment: keyCommitment(encryptionKey, bundleId),
+    };
+    this.headerBytes = encodeHeader(this.header);
+    this.aad = sha256(this.headerBytes);
+    this.key = payloadKey(encryptionKey, bundleId);
+    this.staging = new Staging(this.header.chunkBytes * 2);
+    sink(this.headerBytes);
+  }
+
+  add(key: PortableKey): void {
+    if (!this.header.privateKeys && key.versions.some((v) => v.secret)) throw new RangeError(`a public-only bundle cannot carry the secret of '${key.name}'`);
+    encodeKey(this.staging, key);
+    this.keys++;
+    this.versions += key.versions.length;
+    const size = this.header.chunkBytes;
+    while (this.staging.length >= size) {
+      this.emit(false, this.staging.buf.subarray(0, size));
+      this.staging.shift(size);
+    }
+  }
+
+  /** Seals the last chunk (possibly empty), writes the signature and wipes what the writer held. */
+  finish(): { signature: Uint8Array; chunks: number } {
+    try {
+      if (this.keys !== this.header.keyCount || this.versions !== this.header.versionCount) {
+        throw new RangeError(`the bundle header promised ${this.header.keyCount} keys / ${this.header.versionCount} versions, but ${this.keys} / ${this.versions} were added`);
+      }
+      this.emit(true, this.staging.buf.subarray(0, this.staging.length));
+      const signature = signBundle(this.secrets.signing.signingKey, signedMessage(this.headerBytes, this.chunks, this.hash.digest()));
+      this.sink(signature);
+      return { signature, chunks: this.chunks };
+    } finally {
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.staging.buf.fill(0);
+    wipe(this.key);
+  }
+
+  private emit(last: boolean, plaintext: Uint8Array): void {
+    const ciphertext = sealChunk(this.key, this.aad, this.chunks, last, plaintext);
+    const frame = frameHeader(last, ciphertext.length);
+    this.hash.update(frame);
+    this.hash.update(ciphertext);
+    this.sink(frame);
+    this.sink(ciphertext);
+    this.chunks++;
+  }
+}

@@ -1,0 +1,51 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { VersionRow } from './rows.js';
+import type { Db } from './sqlite.js';
+
+/** Which keys an export takes: every key, or those of some client ids and/or some names. */
+export type KeySelection = { all: true } | { all?: false; clientIds: readonly string[]; names: readonly string[] };
+
+/** A version row with what an export carries beyond `VersionRow`. */
+export interface ExportRow extends VersionRow {
+  key_created_at: string;
+  changed_at: string;
+}
+
+export interface SelectionView {
+  keys: number;
+  versions: number;
+  /** Every selected version, grouped by key, in version order; streamed from SQLite. */
+  rows(): IterableIterator<ExportRow>;
+}
+
+const COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version, k.created_at AS key_created_at,
+  v.version, v.state, v.public_key, v.sealed, v.fingerprint, v.created_at, v.changed_at`;
+
+function where(selection: KeySelection): { clause: string; args: string[] } {
+  if (selection.all) return { clause: '', args: [] };
+  const parts: string[] = [];
+  if (selection.clientIds.length > 0) parts.push(`k.client_id IN (${selection.clientIds.map(() => '?').join(', ')})`);
+  if (selection.names.length > 0) parts.push(`k.name IN (${selection.names.map(() => '?').join(', ')})`);
+  if (parts.length === 0) throw new CustosError('INVALID_ARGUMENT', 'select keys to export: all of them, client ids, or key names');
+  return { clause: `WHERE ${parts.join(' OR ')}`, args: [...selection.clientIds, ...selection.names] };
+}
+
+/**
+ * The rows an export reads. Every name and client id asked for must match at
+ * least one key, so a typo fails loudly instead of producing a smaller bundle.
+ */
+export function selectionView(db: Db, selection: KeySelection): SelectionView {
+  const { clause, args } = where(selection);
+  if (!selection.all) {
+    const has = (column: string, value: string) => db.prepare(`SELECT 1 FROM keys WHERE ${column} = ? LIMIT 1`).get(value) !== undefined;
+    const missing = [...selection.names.filter((n) => !has('name', n)), ...selection.clientIds.filter((c) => !has('client_id', c)).map((c) => `client id ${c}`)];
+    if (missing.length > 0) throw new CustosError('KEY_NOT_FOUND', `nothing to export for: ${missing.join(', ')}`);
+  }
+  const counts = db
+    .prepare<string[], { keys: number; versions: number }>(
+      `SELECT count(DISTINCT k.id) AS keys, count(*) AS versions FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause}`,
+    )
+    .get(...args) ?? { keys: 0, versions: 0 };
+  const statement = db.prepare<string[], ExportRow>(`SELECT ${COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.id, v.version`);
+  return { keys: counts.keys, versions: counts.versions, rows: () => statement.iterate(...args) };
+}
