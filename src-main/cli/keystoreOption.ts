@@ -20,13 +20,22 @@ export function keystorePath(options: CommonOptions, io: CliIo): string {
   return options.keystore ?? (io.env['CUSTOS_KEYSTORE'] || DEFAULT_KEYSTORE);
 }
 
-/** Options every keystore command takes. */
-export function withKeystoreOptions(command: Command): Command {
+/**
+ * Options every keystore command takes. Paper commands use --passphrase-file
+ * for the SLIP-0039 passphrase, so there the keystore's is
+ * --keystore-passphrase-file (see paperUnlock).
+ */
+export function withKeystoreOptions(command: Command, passphraseFlag = '--passphrase-file'): Command {
   return command
     .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
     .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
-    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase')
     .option('--json', 'machine-readable output');
+}
+
+/** Maps a paper command's --keystore-passphrase-file onto the unlock options. */
+export function paperUnlock(options: CommonOptions & { keystorePassphraseFile?: string | undefined }): CommonOptions {
+  return { keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile };
 }
 
 /** Opens the keystore, runs `fn`, and always locks it again. */

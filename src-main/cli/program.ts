@@ -7,6 +7,7 @@ import { infoCommand } from './commands/info.js';
 import { initCommand } from './commands/init.js';
 import { keysCommand } from './commands/keys.js';
 import { masterKeyCommand } from './commands/masterKey.js';
+import { paperCommand } from './commands/paper/index.js';
 import type { CliIo } from './io.js';
 
 const VERSION = '0.1.0';
@@ -48,6 +49,7 @@ Run "custos <command> --help" for each command.`,
     .addCommand(infoCommand(io))
     .addCommand(keysCommand(io))
     .addCommand(checkCommand(io, setExitCode))
+    .addCommand(paperCommand(io, setExitCode))
     .addCommand(exportCommand(io))
     .addCommand(importCommand(io))
     .addCommand(bundleCommand(io));

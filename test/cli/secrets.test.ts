@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runInProcess, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectOk, fileContains, newKey } from './fixtures.js';
+import { expectOk, FAST_KDF_FLAGS, fileContains, newKey } from './fixtures.js';
 
 /** Every way the key could leak as text. */
 function spellings(key: Buffer): string[] {
@@ -13,9 +13,9 @@ function spellings(key: Buffer): string[] {
 }
 
 /** Commands that touch every code path that holds the key: create, unlock, generate, read, write, check, fail. */
-function session(extra: string[]): string[][] {
+function session(extra: string[], initExtra: readonly string[] = []): string[][] {
   return [
-    ['init'],
+    ['init', ...initExtra],
     ['info'],
     ['info', '--json'],
     ['keys', 'generate', '--client-id', 'orders', '--all'],
@@ -113,7 +113,7 @@ describe('secrets stay secret', () => {
     const passphrase = 'a long and memorable passphrase 7f3a';
     const file = join(dir, 'pass.txt');
     writeFileSync(file, passphrase, { mode: 0o600 });
-    const { outputs } = await runSession(path, session(['--keystore', path, '--passphrase-file', file]), {}, [Buffer.from(passphrase)]);
+    const { outputs } = await runSession(path, session(['--keystore', path, '--passphrase-file', file], FAST_KDF_FLAGS), {}, [Buffer.from(passphrase)]);
     expect(outputs.filter((o) => o.code === 0).length).toBeGreaterThan(12);
     for (const output of outputs) expect(`${output.stdout}${output.stderr}`).not.toContain(passphrase);
   });

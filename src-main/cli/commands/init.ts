@@ -20,7 +20,7 @@ function positiveInt(text: string, what: string): number {
   return value;
 }
 
-async function kdfParams(options: InitOptions): Promise<Argon2idParams> {
+export async function kdfParams(options: { kdfMemoryMib?: string | undefined; kdfPasses?: string | undefined }): Promise<Argon2idParams> {
   const memoryKiB = options.kdfMemoryMib ? positiveInt(options.kdfMemoryMib, '--kdf-memory-mib') * 1024 : DEFAULT_MEMORY_KIB;
   if (options.kdfPasses) return newArgon2idParams(memoryKiB, positiveInt(options.kdfPasses, '--kdf-passes'));
   return calibrateArgon2id(1000, memoryKiB);

@@ -12,6 +12,7 @@ import { KeyRows, toKeyInfo, type KeyRow, type ListFilter, type VersionRow } fro
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
 import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
+import { vaultFingerprintOf, type InternalContext } from './internal.js';
 
 export interface KeystoreInfo {
   path: string;
@@ -233,6 +234,27 @@ export class Keystore {
   /** SQLite's own page-level check; an empty list means the file is sound. */
   integrityCheck(): string[] {
     return this.read(() => (this.db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).filter((m) => m !== 'ok'));
+  }
+
+  /**
+   * For other core modules only (paper ceremonies, audit): runs `fn` in one
+   * transaction with the database and a copy of the master key that is wiped
+   * afterwards. Never reachable from the CLI or IPC surface directly.
+   */
+  internal<T>(mode: 'read' | 'write', fn: (ctx: InternalContext) => T): T {
+    this.requireOpen();
+    const masterKey = new Uint8Array(this.masterKey ?? new Uint8Array(0));
+    const ctx: InternalContext = { db: this.db, keystoreId: this.identity.keystoreId, masterKey, vaultFingerprint: this.vaultFingerprint() };
+    try {
+      return mode === 'write' ? this.write(() => fn(ctx)) : this.read(() => fn(ctx));
+    } finally {
+      wipe(masterKey);
+    }
+  }
+
+  /** Names this vault and its master-key epoch for people: it changes when the master key does. */
+  vaultFingerprint(): string {
+    return vaultFingerprintOf(this.identity.keystoreId, this.identity.keyCheck);
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { CustosError } from '../../../../shared/errors.js';
 import type { Db } from '../sqlite.js';
 import { migration001 } from './001_initial.js';
 import { migration002 } from './002_public_only.js';
+import { migration003 } from './003_paper_ceremonies.js';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Forward-only, numbered; one file per migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function assertSupportedVersion(userVersion: number, path: string): void {

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { CustosError } from '../../../../shared/errors.js';
+import { decodeQrImage } from '../../../core/paper/print/qrImage.js';
+import type { ShareInput } from '../../../core/paper/restore.js';
+import { decodeMnemonic } from '../../../core/paper/slip39/index.js';
+import { wipe } from '../../../core/crypto/bytes.js';
+import type { CliIo } from '../../io.js';
+
+export interface ShareSourceOptions {
+  shareFile?: string[];
+  qrImage?: string[];
+  sharesStdin?: boolean;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CustosError('INVALID_ARGUMENT', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+
+/** A share file holds one mnemonic (as `paper split --text` writes it); extra lines are separate shares. */
+export async function collectShares(options: ShareSourceOptions, io: CliIo): Promise<ShareInput[]> {
+  const inputs: ShareInput[] = [];
+  for (const file of options.shareFile ?? []) {
+    const found = lines(readText(file));
+    if (found.length === 0) throw new CustosError('INVALID_ARGUMENT', `${file} holds no share`);
+    found.forEach((text, i) => inputs.push({ source: found.length === 1 ? file : `${file} line ${i + 1}`, text }));
+  }
+  for (const image of options.qrImage ?? []) {
+    const codes = await decodeQrImage(image);
+    codes.forEach((text, i) => inputs.push({ source: codes.length === 1 ? image : `${image} code ${i + 1}`, text }));
+  }
+  if (options.sharesStdin) lines(await io.readStdin()).forEach((text, i) => inputs.push({ source: `stdin line ${i + 1}`, text }));
+  if (inputs.length === 0 && io.interactive) return promptShares(io);
+  if (inputs.length === 0) throw new CustosError('INVALID_ARGUMENT', 'give shares with --share-file, --qr-image or --shares-stdin');
+  return inputs;
+}
+
+/** At a terminal: one share at a time, hidden, each checked as soon as it is typed. */
+async function promptShares(io: CliIo): Promise<ShareInput[]> {
+  const inputs: ShareInput[] = [];
+  io.err('Type each share (the first four letters of each word are enough). An empty line finishes.\n');
+  for (;;) {
+    const text = (await io.promptHidden(`Share ${inputs.length + 1}: `)).trim();
+    if (text.length === 0) break;
+    try {
+      wipe(decodeMnemonic(text).value);
+      inputs.push({ source: `typed share ${inputs.length + 1}`, text });
+      io.err('  ok\n');
+    } catch (error) {
+      io.err(`  ${error instanceof CustosError ? `${error.code}: ${error.message}` : String(error)}; type it again\n`);
+    }
+  }
+  return inputs;
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CustosError } from '../../../shared/errors.js';
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ioError = (what: string, path: string, error: unknown) =>
+  new CustosError('FILE_IO', `cannot ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+
+/** Fails early (before a passphrase is asked for, say) when an output file exists and may not be replaced. */
+export function refuseExisting(paths: readonly string[], force: boolean): void {
+  for (const path of paths.map((p) => resolve(p))) {
+    if (!force && exists(path)) throw new CustosError('FILE_EXISTS', `${path} exists already; refusing to overwrite it`);
+  }
+}
+
+/**
+ * A file written under a temporary name in its final folder (mode 0600),
+ * fsynced, and only then put in place: hard-linked when it must not replace
+ * anything (link fails if the name exists), renamed over the old file with
+ * `force`. A crash leaves at most a `.partial-*` file, never a short file
+ * under the final name.
+ */
+export class OutputFile {
+  readonly path: string;
+  private readonly temp: string;
+  private fd: number | null;
+
+  constructor(
+    path: string,
+    private readonly force: boolean,
+  ) {
+    this.path = resolve(path);
+    refuseExisting([this.path], force);
+    this.temp = join(dirname(this.path), `.${basename(this.path)}.partial-${randomBytes(6).toString('hex')}`);
+    try {
+      this.fd = openSync(this.temp, 'wx', 0o600);
+      fchmodSync(this.fd, 0o600);
+    } catch (error) {
+      throw ioError('create', this.temp, error);
+    }
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.fd === null) throw new RangeError('write after close');
+    try {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw ioError('write', this.temp, error);
+    }
+  }
+
+  /** Makes the content durable under the temporary name; `publish` then puts it in place. */
+  seal(): void {
+    if (this.fd === null) return;
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+    } catch (error) {
+      throw ioError('write', this.temp, error);
+    }
+  }
+
+  publish(): void {
+    this.seal();
+    try {
+      if (this.force) renameSync(this.temp, this.path);
+      else {
+        linkSync(this.temp, this.path);
+        rmSync(this.temp, { force: true });
+      }
+      const dir = openSync(dirname(this.path), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CustosError('FILE_EXISTS', `${this.path} appeared while it was being written; left it alone`);
+      throw ioError('write', this.path, error);
+    }
+  }
+
+  /** Removes the temporary file; safe to call at any point, and again. */
+  discard(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    rmSync(this.temp, { force: true });
+  }
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { CustosError } from '../../../shared/errors.js';
+import { equalBytes, toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
+import { groupHex } from './sheet/html.js';
+import { combineMnemonics, decodeMnemonic, splitSecret, type GroupSpec } from './slip39/index.js';
+import { normalizeMnemonic } from './mnemonic.js';
+import { masterKeyCheck } from '../masterkey/subkeys.js';
+
+/** One printed share, as the keystore remembers it: never the words, only a keyed tag of them. */
+export interface CeremonyShare {
+  groupIndex: number;
+  memberIndex: number;
+  custodian: string | null;
+  tag: Uint8Array;
+}
+
+export interface CeremonyRecord {
+  id: string;
+  createdAt: string;
+  identifier: number;
+  groupThreshold: number;
+  groups: GroupSpec[];
+  iterationExponent: number;
+  extendable: boolean;
+  passphraseUsed: boolean;
+  vaultFingerprint: string;
+  /** masterKeyCheck() of the key that was split; printed on every sheet. */
+  masterKeyCheck: string;
+  shares: CeremonyShare[];
+}
+
+export interface SplitRequest {
+  groupThreshold: number;
+  groups: GroupSpec[];
+  /** Custodian names in sheet order (group by group); fewer than the shares is fine. */
+  custodians: string[];
+  passphrase?: string | undefined;
+  iterationExponent?: number | undefined;
+  now?: Date;
+}
+
+export interface SplitOutcome {
+  record: CeremonyRecord;
+  /** Mnemonics per group, in the same order as record.shares when flattened. */
+  mnemonics: string[][];
+  subsetsChecked: number;
+}
+
+/**
+ * The tag that lets the keystore recognise a sheet it printed: HMAC-SHA256
+ * of the normalised mnemonic under a key derived from the master key. Without
+ * the master key no one can compute a tag, so a forged share (or a row
+ * inserted into the keystore) is never recognised as genuine.
+ */
+export function shareTag(tagKey: Uint8Array, mnemonic: string): Uint8Array {
+  return hmac(sha256, tagKey, utf8Bytes(`custos/paper/share-tag/v1\0${normalizeMnemonic(mnemonic)}`));
+}
+
+/** The short sheet fingerprint printed in each header: the first 8 bytes of its tag. */
+export function sheetFingerprint(tag: Uint8Array): string {
+  return groupHex(toHex(tag.subarray(0, 8)));
+}
+
+function* choose<T>(items: readonly T[], k: number, start = 0, picked: T[] = []): Generator<T[]> {
+  if (picked.length === k) {
+    yield [...picked];
+    return;
+  }
+  for (let i = start; i <= items.length - (k - picked.length); i++) {
+    picked.push(items[i] as T);
+    yield* choose(items, k, i + 1, picked);
+    picked.pop();
+  }
+}
+
+function binomial(n: number, k: number): number {
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return Math.round(result);
+}
+
+/** How many minimal quorums `quorums` yields, for a progress bar. */
+export function countQuorums(groups: readonly GroupSpec[], groupThreshold: number): number {
+  let total = 0;
+  for (const chosen of choose(groups, groupThreshold)) total += chosen.reduce((n, g) => n * binomial(g.count, g.threshold), 1);
+  return total;
+}
+
+/** Every minimal quorum: each choice of `groupThreshold` groups, times each choice of members in them. */
+export function* quorums(mnemonics: readonly string[][], groupThreshold: number, groups: readonly GroupSpec[]): Generator<string[]> {
+  const indices = mnemonics.map((_, i) => i);
+  for (const chosenGroups of choose(indices, groupThreshold)) {
+    const perGroup = chosenGroups.map((g) => [...choose(mnemonics[g] ?? [], groups[g]?.threshold ?? 1)]);
+    const product = (i: number, acc: string[]): Generator<string[]> =>
+      (function* () {
+        if (i === perGroup.length) {
+          yield acc;
+          return;
+        }
+        for (const members of perGroup[i] ?? []) yield* product(i + 1, [...acc, ...members]);
+      })();
+    yield* product(0, []);
+  }
+}
+
+/**
+ * Splits the master key, then combines every minimal quorum in memory and
+ * requires each to give the master key back before anything is reported or
+ * printed. The words never reach the keystore: only their tags do.
+ */
+export function splitMasterKey(masterKey: Uint8Array, tagKey: Uint8Array, vaultFingerprint: string, request: SplitRequest, onProgress?: (done: number) => void): SplitOutcome {
+  const passphrase = request.passphrase ?? '';
+  const mnemonics = splitSecret({
+    secret: masterKey,
+    groupThreshold: request.groupThreshold,
+    groups: request.groups,
+    passphrase,
+    ...(request.iterationExponent === undefined ? {} : { iterationExponent: request.iterationExponent }),
+  });
+  let checked = 0;
+  for (const quorum of quorums(mnemonics, request.groupThreshold, request.groups)) {
+    const recovered = combineMnemonics(quorum, passphrase);
+    const ok = equalBytes(recovered, masterKey);
+    wipe(recovered);
+    if (!ok) throw new CustosError('INTERNAL', 'a quorum of the new shares did not give back the master key; nothing was printed');
+    checked++;
+    onProgress?.(checked);
+  }
+  const first = decodeMnemonic(mnemonics[0]?.[0] ?? '');
+  wipe(first.value);
+  const custodians = [...request.custodians];
+  const shares: CeremonyShare[] = mnemonics.flatMap((group, groupIndex) =>
+    group.map((mnemonic, memberIndex) => ({ groupIndex, memberIndex, custodian: custodians.shift() ?? null, tag: shareTag(tagKey, mnemonic) })),
+  );
+  return {
+    record: {
+      id: groupHex(toHex(randomBytes(8))),
+      createdAt: (request.now ?? new Date()).toISOString(),
+      identifier: first.identifier,
+      groupThreshold: request.groupThreshold,
+      groups: request.groups.map((g) => ({ threshold: g.threshold, count: g.count })),
+      iterationExponent: first.iterationExponent,
+      extendable: first.extendable,
+      passphraseUsed: passphrase.length > 0,
+      vaultFingerprint,
+      masterKeyCheck: masterKeyCheck(masterKey),
+      shares,
+    },
+    mnemonics,
+    subsetsChecked: checked,
+  };
+}

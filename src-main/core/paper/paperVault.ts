@@ -1,0 +1,117 @@
+import { CustosError } from '../../../shared/errors.js';
+import { wipe } from '../crypto/bytes.js';
+import type { Keystore } from '../keystore/keystore.js';
+import { findShareByTag, insertCeremony, type FoundShare } from '../keystore/paperStore.js';
+import { paperTagKey } from '../masterkey/subkeys.js';
+import { sheetFingerprint, shareTag, splitMasterKey, type CeremonyRecord, type SplitRequest } from './ceremony.js';
+import { qrSvg } from './sheet/qr.js';
+import { renderSheetHtml, type SheetData } from './sheet/template.js';
+import { decodeMnemonic } from './slip39/index.js';
+
+export interface VaultSplit {
+  record: CeremonyRecord;
+  sheets: SheetData[];
+  subsetsChecked: number;
+}
+
+/**
+ * Splits this vault's master key into SLIP-0039 shares, checks every quorum,
+ * and returns the sheets to print. Nothing is written: once the sheets are
+ * printed, `recordCeremony` keeps the ceremony (tags only) in the keystore.
+ * The words are in `sheets`: print them, then drop them.
+ */
+export async function splitVault(keystore: Keystore, request: SplitRequest, onProgress?: (done: number) => void): Promise<VaultSplit> {
+  const { record, mnemonics, subsetsChecked } = keystore.internal('read', (ctx) => {
+    const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
+    try {
+      return splitMasterKey(ctx.masterKey, tagKey, ctx.vaultFingerprint, request, onProgress);
+    } finally {
+      wipe(tagKey);
+    }
+  });
+  const flat = mnemonics.flat();
+  const sheets: SheetData[] = [];
+  for (const [i, share] of record.shares.entries()) {
+    const mnemonic = flat[i] ?? '';
+    sheets.push({
+      mnemonic,
+      qrSvg: await qrSvg(mnemonic),
+      vaultFingerprint: record.vaultFingerprint,
+      masterKeyCheck: record.masterKeyCheck,
+      ceremonyId: record.id,
+      createdAt: record.createdAt,
+      custodian: share.custodian,
+      groupIndex: share.groupIndex + 1,
+      groupCount: record.groups.length,
+      groupThreshold: record.groupThreshold,
+      memberIndex: share.memberIndex + 1,
+      memberCount: record.groups[share.groupIndex]?.count ?? 1,
+      memberThreshold: record.groups[share.groupIndex]?.threshold ?? 1,
+      sheetFingerprint: sheetFingerprint(share.tag),
+      passphraseUsed: record.passphraseUsed,
+      auditHead: null,
+    });
+  }
+  return { record, sheets, subsetsChecked };
+}
+
+/** Keeps the ceremony and its share tags, in one transaction. */
+export function recordCeremony(keystore: Keystore, record: CeremonyRecord): void {
+  keystore.internal('write', (ctx) => insertCeremony(ctx.db, record));
+}
+
+export function sheetHtml(sheet: SheetData): string {
+  return renderSheetHtml(sheet);
+}
+
+export interface ShareCheck {
+  wellFormed: true;
+  identifier: number;
+  groupIndex: number;
+  groupCount: number;
+  groupThreshold: number;
+  memberIndex: number;
+  memberThreshold: number;
+  words: number;
+  /** null when no keystore was available to ask. */
+  genuine: boolean | null;
+  sheetFingerprint: string | null;
+  match: FoundShare | null;
+}
+
+/**
+ * Checks one share on its own: well-formed (word list, checksum, padding);
+ * and, given the vault's keystore, genuine: its keyed tag is one this vault
+ * recorded when it printed the sheet. Throws a SHARE_* error when malformed.
+ */
+export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCheck {
+  const share = decodeMnemonic(mnemonic);
+  wipe(share.value);
+  const base = {
+    wellFormed: true as const,
+    identifier: share.identifier,
+    groupIndex: share.groupIndex + 1,
+    groupCount: share.groupCount,
+    groupThreshold: share.groupThreshold,
+    memberIndex: share.memberIndex + 1,
+    memberThreshold: share.memberThreshold,
+    words: mnemonic.trim().split(/\s+/).length,
+  };
+  if (!keystore) return { ...base, genuine: null, sheetFingerprint: null, match: null };
+  return keystore.internal('read', (ctx) => {
+    const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
+    const tag = shareTag(tagKey, mnemonic);
+    wipe(tagKey);
+    const match = findShareByTag(ctx.db, tag);
+    const genuine = match !== null && match.ceremony.identifier === share.identifier;
+    return { ...base, genuine, sheetFingerprint: sheetFingerprint(tag), match };
+  });
+}
+
+/** The 32-byte Custos master key, or a clear error for any other SLIP-0039 secret. */
+export function requireMasterKeySize(secret: Uint8Array): Uint8Array {
+  if (secret.length !== 32) {
+    throw new CustosError('MASTER_KEY_MALFORMED', `the recovered secret is ${secret.length} bytes; a Custos master key is 32 (use --print for other SLIP-0039 secrets)`);
+  }
+  return secret;
+}

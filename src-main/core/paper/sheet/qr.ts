@@ -1,0 +1,10 @@
+import QRCode from 'qrcode';
+
+/**
+ * An SVG QR code holding exactly `text` (byte mode), so any SLIP-0039 tool that
+ * scans QR codes reads the mnemonic as typed. Level M survives a smudge or a
+ * fold line on paper while keeping modules large enough to print at 60 mm.
+ */
+export async function qrSvg(text: string): Promise<string> {
+  return QRCode.toString([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+}
