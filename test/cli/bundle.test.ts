@@ -143,13 +143,13 @@ describe('custos export / import / bundle inspect', () => {
     const args = ['export', '--all', '--bundle', out.bundle, '--access-keys', out.accessKeys];
     expectOk(await source.run(args));
     const bundleBefore = readFileSync(out.bundle);
-    expectTextError(await source.run(args), 'BUNDLE_EXISTS');
+    expectTextError(await source.run(args), 'FILE_EXISTS');
     expect(readFileSync(out.bundle).equals(bundleBefore)).toBe(true);
     expectOk(await source.run([...args, '--force']));
     expect(readFileSync(out.bundle).equals(bundleBefore)).toBe(false);
 
     // Checked before the keystore is unlocked: no master key is needed to be told.
-    expectTextError(await runInProcess([...args, '--keystore', source.path]), 'BUNDLE_EXISTS');
+    expectTextError(await runInProcess([...args, '--keystore', source.path]), 'FILE_EXISTS');
     expectTextError(await source.run(['export', '--bundle', out.bundle, '--access-keys', out.accessKeys]), 'INVALID_ARGUMENT', 2);
     expectTextError(await source.run(['export', '--all', '--key', 'auth_key', '--bundle', 'x', '--access-keys', 'y']), 'INVALID_ARGUMENT', 2);
     expectTextError(await source.run(['export', '--all', '--access-keys', out.accessKeys]), 'INVALID_ARGUMENT', 2);

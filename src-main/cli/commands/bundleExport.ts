@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { CustosError } from '../../../shared/errors.js';
 import { WARNING } from '../../core/bundle/accessKeys.js';
 import { exportBundle } from '../../core/bundle/export.js';
-import { refuseExisting } from '../../core/bundle/files.js';
+import { refuseExisting } from '../../core/files/outputFile.js';
+import { FORCE_HINT } from '../../core/bundle/export.js';
 import type { KeySelection } from '../../core/keystore/selection.js';
 import type { CliIo } from '../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
@@ -51,7 +52,7 @@ Examples:
     )
     .action(async (options: ExportOptions) => {
       const keys = selection(options);
-      refuseExisting([options.bundle, options.accessKeys], Boolean(options.force));
+      refuseExisting([options.bundle, options.accessKeys], Boolean(options.force), FORCE_HINT);
       const bar = progressBar(io, 'exporting', !options.json);
       const report = await withKeystore(options, io, (ks) =>
         exportBundle(ks, { bundlePath: options.bundle, accessKeysPath: options.accessKeys, selection: keys, privateKeys: Boolean(options.privateKeys), force: options.force, onProgress: bar.update }),

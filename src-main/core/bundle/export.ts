@@ -7,7 +7,9 @@ import type { Keystore } from '../keystore/keystore.js';
 import type { ExportRow, KeySelection, SelectionView } from '../keystore/selection.js';
 import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
 import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
-import { OutputFile } from './files.js';
+import { OutputFile } from '../files/outputFile.js';
+
+export const FORCE_HINT = ' (pass --force to replace it)';
 import { fingerprintMatches } from './validate.js';
 import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
 
@@ -95,9 +97,9 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
   const files: OutputFile[] = [];
   let published: string | null = null;
   try {
-    const bundleOut = new OutputFile(bundlePath, force);
+    const bundleOut = new OutputFile(bundlePath, force, FORCE_HINT);
     files.push(bundleOut);
-    const keysOut = new OutputFile(accessKeysPath, force);
+    const keysOut = new OutputFile(accessKeysPath, force, FORCE_HINT);
     files.push(keysOut);
     const sourceKeystore = sourceKeystoreFingerprint(Buffer.from(keystore.keystoreId, 'hex'));
     const counts = keystore.exportView(options.selection, (view) => {

@@ -44,10 +44,15 @@ function checkVersion(keystore: Keystore, row: VersionRow): CheckProblem | null 
   }
 }
 
-/** A public-only version has nothing sealed; its public key must still match the fingerprint. */
-function checkPublicOnly(row: VersionRow): CheckProblem | null {
-  if (row.algorithm === 'sym256' || (row.public_key && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint)) return null;
-  return { name: row.name, version: row.version, code: 'KEY_RECORD_TAMPERED', message: 'stored fingerprint does not match the public key' };
+/** A public-only version seals its fingerprint: the seal must open, and agree with the public key. */
+function checkPublicOnly(keystore: Keystore, row: VersionRow): CheckProblem | null {
+  try {
+    keystore.verifyPublicOnly(row);
+    return null;
+  } catch (error) {
+    if (error instanceof CustosError) return { name: row.name, version: row.version, code: error.code, message: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -67,9 +72,9 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress): CheckR
   for (const row of keystore.versionRows()) {
     if (!currentSeen.get(row.name)) currentSeen.set(row.name, row.version === row.current_version);
     if (row.state === 'destroyed') destroyed++;
-    else if (row.sealed === null) {
+    else if (row.public_only === 1) {
       publicOnly++;
-      const problem = checkPublicOnly(row);
+      const problem = checkPublicOnly(keystore, row);
       if (problem) problems.push(problem);
     } else {
       const problem = checkVersion(keystore, row);

@@ -16,9 +16,9 @@ const ioError = (what: string, path: string, error: unknown) =>
   new CustosError('FILE_IO', `cannot ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
 
 /** Fails early (before a passphrase is asked for, say) when an output file exists and may not be replaced. */
-export function refuseExisting(paths: readonly string[], force: boolean): void {
+export function refuseExisting(paths: readonly string[], force: boolean, hint = ''): void {
   for (const path of paths.map((p) => resolve(p))) {
-    if (!force && exists(path)) throw new CustosError('FILE_EXISTS', `${path} exists already; refusing to overwrite it`);
+    if (!force && exists(path)) throw new CustosError('FILE_EXISTS', `${path} exists already; refusing to overwrite it${hint}`);
   }
 }
 
@@ -34,12 +34,14 @@ export class OutputFile {
   private readonly temp: string;
   private fd: number | null;
 
+  /** `hint` ends the refusal message, e.g. " (pass --force to replace it)". */
   constructor(
     path: string,
     private readonly force: boolean,
+    hint = '',
   ) {
     this.path = resolve(path);
-    refuseExisting([this.path], force);
+    refuseExisting([this.path], force, hint);
     this.temp = join(dirname(this.path), `.${basename(this.path)}.partial-${randomBytes(6).toString('hex')}`);
     try {
       this.fd = openSync(this.temp, 'wx', 0o600);

@@ -1,5 +1,5 @@
 import type { KeyAlgorithm, KeyPurpose, KeyState } from '../../../shared/keys.js';
-import { sealRecord } from './records.js';
+import type { RecordOpener } from './recordOpener.js';
 import type { Db } from './sqlite.js';
 
 /** One version of a key as it travels between keystores: the secret in the clear, or absent. */
@@ -44,8 +44,7 @@ export class KeyImporter {
 
   constructor(
     db: Db,
-    private readonly wrapKey: Uint8Array,
-    private readonly keystoreId: Uint8Array,
+    private readonly records: RecordOpener,
   ) {
     this.find = db.prepare<[string], { id: number }>('SELECT id FROM keys WHERE name = ?');
     this.insertKey = db.prepare<[string, string | null, string | null, string, string, number, string]>(
@@ -89,11 +88,10 @@ export class KeyImporter {
       throw error;
     }
     for (const v of key.versions) {
-      const sealed = v.secret
-        ? sealRecord(this.wrapKey, v.secret, { keystoreId: this.keystoreId, name: key.name, purpose: key.purpose, algorithm: key.algorithm, version: v.version, publicKey: v.publicKey })
-        : null;
-      const publicOnly = sealed === null && v.state !== 'destroyed' ? 1 : 0;
-      this.insertVersion.run(keyId, v.version, v.state, v.publicKey, sealed, publicOnly, v.fingerprint, v.createdAt, v.changedAt);
+      const identity = this.records.identity({ name: key.name, purpose: key.purpose, algorithm: key.algorithm, version: v.version, public_key: v.publicKey });
+      const publicOnly = v.secret === null && v.state !== 'destroyed';
+      const sealed = v.secret ? this.records.sealSecret(identity, v.secret) : publicOnly ? this.records.sealPublicOnly(identity, v.fingerprint) : null;
+      this.insertVersion.run(keyId, v.version, v.state, v.publicKey, sealed, publicOnly ? 1 : 0, v.fingerprint, v.createdAt, v.changedAt);
     }
     return true;
   }

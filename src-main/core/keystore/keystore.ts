@@ -1,13 +1,12 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
-import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
-import { fingerprint } from '../crypto/fingerprint.js';
-import { generateMaterial, x25519PublicFromSecret, x25519PublicPem, x25519Spki } from '../catalog/material.js';
+import { toHex, wipe } from '../crypto/bytes.js';
+import { generateMaterial, x25519PublicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
 import { recordWrapKey } from '../masterkey/subkeys.js';
 import { KeyImporter } from './importer.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
-import { openRecord, sealRecord, type RecordIdentity } from './records.js';
+import { materialFingerprint, RecordOpener } from './recordOpener.js';
 import { KeyRows, toKeyInfo, type KeyRow, type ListFilter, type VersionRow } from './rows.js';
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
@@ -23,9 +22,7 @@ export interface KeystoreInfo {
   unlockMethods: Array<{ kind: string; label: string; createdAt: string }>;
 }
 
-export function materialFingerprint(algorithm: KeyRow['algorithm'], secret: Uint8Array, publicKey: Uint8Array | null): string {
-  return publicKey ? fingerprint(`${algorithm}-spki`, x25519Spki(publicKey)) : fingerprint(algorithm, secret);
-}
+export { materialFingerprint };
 
 /**
  * An unlocked keystore. Holds the record wrapping key until `close()`;
@@ -34,6 +31,7 @@ export function materialFingerprint(algorithm: KeyRow['algorithm'], secret: Uint
 export class Keystore {
   private readonly rows: KeyRows;
   private wrapKey: Uint8Array | null;
+  private readonly records: RecordOpener;
   private masterKey: Uint8Array | null;
 
   constructor(
@@ -45,6 +43,7 @@ export class Keystore {
     this.rows = new KeyRows(db);
     this.masterKey = masterKey;
     this.wrapKey = recordWrapKey(masterKey, identity.keystoreId);
+    this.records = new RecordOpener(this.wrapKey, identity.keystoreId);
   }
 
   get keystoreId(): string {
@@ -183,15 +182,7 @@ export class Keystore {
       const row = version === undefined ? this.currentVersion(key) : this.rows.versions(key.id).find((v) => v.version === version);
       if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
       this.requireUsable(row);
-      // A public-only version has no private key to derive the public key from: its fingerprint must match instead.
-      const secret = row.sealed ? this.openSecret(row) : null;
-      const pub = row.public_key;
-      const matches = pub !== null && (secret ? equalBytes(x25519PublicFromSecret(secret), pub) : materialFingerprint(key.algorithm, new Uint8Array(0), pub) === row.fingerprint);
-      wipe(secret);
-      if (!matches || !row.public_key) {
-        throw new CustosError('KEY_RECORD_TAMPERED', `the stored public key of '${name}' v${row.version} does not match its private key`);
-      }
-      return x25519PublicPem(row.public_key);
+      return x25519PublicPem(this.records.authenticPublicKey(row));
     });
   }
 
@@ -209,7 +200,7 @@ export class Keystore {
 
   /** Runs `fn` in one immediate transaction with a writer for imported keys: all of it is kept, or none. */
   importKeys<T>(fn: (importer: KeyImporter) => T): T {
-    const result = this.write(() => fn(new KeyImporter(this.db, this.requireOpen(), this.identity.keystoreId)));
+    const result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records))));
     // As in destroy: the old sealed bytes of replaced keys must not survive in the WAL.
     guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
     return result;
@@ -221,14 +212,14 @@ export class Keystore {
    * under this keystore's identity, KEY_PUBLIC_ONLY when only the public part is held.
    */
   openSecret(row: VersionRow): Uint8Array {
-    const wrapKey = this.requireOpen();
-    if (!row.sealed && row.state !== 'destroyed') throw new CustosError('KEY_PUBLIC_ONLY', `'${row.name}' v${row.version} holds only its public part here; its private part was not imported`);
-    if (!row.sealed) throw new CustosError('KEY_DESTROYED', `'${row.name}' v${row.version} has been destroyed`);
-    const secret = openRecord(wrapKey, row.sealed, this.recordIdentity(row.name, row.purpose, row.algorithm, row.version, row.public_key));
-    if (!secret) {
-      throw new CustosError('KEY_RECORD_TAMPERED', `sealed record of '${row.name}' v${row.version} does not open: it was edited, renamed, swapped or moved`);
-    }
-    return secret;
+    this.requireOpen();
+    return this.records.openSecret(row);
+  }
+
+  /** Throws KEY_RECORD_TAMPERED unless a public-only version's seal opens to its fingerprint. */
+  verifyPublicOnly(row: VersionRow): void {
+    this.requireOpen();
+    this.records.verifyPublicOnly(row);
   }
 
   /** SQLite's own page-level check; an empty list means the file is sound. */
@@ -264,15 +255,11 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 
-  private recordIdentity(name: string, purpose: KeyRow['purpose'], algorithm: KeyRow['algorithm'], version: number, publicKey: Uint8Array | null): RecordIdentity {
-    return { keystoreId: this.identity.keystoreId, name, purpose, algorithm, version, publicKey };
-  }
-
   private addVersion(keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
-    const wrapKey = this.requireOpen();
+    this.requireOpen();
     const material = generateMaterial(plan.algorithm);
     try {
-      const sealed = sealRecord(wrapKey, material.secret, this.recordIdentity(plan.name, plan.purpose, plan.algorithm, version, material.publicKey));
+      const sealed = this.records.sealSecret(this.records.identity({ ...plan, version, public_key: material.publicKey }), material.secret);
       const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
       this.rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
       return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };

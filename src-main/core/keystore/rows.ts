@@ -14,6 +14,8 @@ export interface VersionRow {
   state: KeyState;
   public_key: Uint8Array | null;
   sealed: Uint8Array | null;
+  /** 1 when only the public part is held; `sealed` then authenticates the fingerprint. */
+  public_only: number;
   fingerprint: string;
   created_at: string;
 }
@@ -30,7 +32,7 @@ export interface KeyRow {
 }
 
 const VERSION_COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version,
-  v.version, v.state, v.public_key, v.sealed, v.fingerprint, v.created_at`;
+  v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at`;
 
 export interface ListFilter {
   clientId?: string | undefined;
@@ -52,7 +54,7 @@ export function toKeyInfo(row: VersionRow): KeyInfo {
     fingerprint: row.fingerprint,
     createdAt: row.created_at,
     // Only present when true, so listings of ordinary keystores are unchanged.
-    ...(row.sealed === null && row.state !== 'destroyed' ? { publicOnly: true as const } : {}),
+    ...(row.public_only === 1 && row.state !== 'destroyed' ? { publicOnly: true as const } : {}),
   };
 }
 

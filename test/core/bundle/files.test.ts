@@ -19,8 +19,8 @@ describe('output files', () => {
     const opts = (bundle: string, accessKeys: string) => ({ bundlePath: join(first.dir, bundle), accessKeysPath: join(first.dir, accessKeys), selection: { all: true } as const, privateKeys: true });
     const { exportBundle } = await import('../../../src-main/core/bundle/export.js');
     await withOpen(source, async (ks) => {
-      await expectCode(() => exportBundle(ks, opts('keys.bundle', 'new.access.json')), 'BUNDLE_EXISTS');
-      await expectCode(() => exportBundle(ks, opts('new.bundle', 'keys.access.json')), 'BUNDLE_EXISTS');
+      await expectCode(() => exportBundle(ks, opts('keys.bundle', 'new.access.json')), 'FILE_EXISTS');
+      await expectCode(() => exportBundle(ks, opts('new.bundle', 'keys.access.json')), 'FILE_EXISTS');
     });
     expect(readdirSync(first.dir).sort()).toEqual(['keys.access.json', 'keys.bundle']);
     expect([sha256File(first.bundle), sha256File(first.accessKeys)]).toEqual([bundleBefore, keysBefore]);

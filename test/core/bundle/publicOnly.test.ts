@@ -61,29 +61,36 @@ describe('migration 002 (public-only versions)', () => {
     db.close();
   });
 
-  it('keeps the invariant: sealed is NULL exactly when a version is destroyed or explicitly public-only', async () => {
+  it('keeps the invariant: sealed is NULL exactly when a version is destroyed (a public-only version carries a seal)', async () => {
     const v1 = schemaV1Keystore();
     (await openKeystore(v1.path, { kind: 'master-key', masterKey: v1.masterKey })).close();
     const db = new Database(v1.path);
     try {
       const insert = db.prepare("INSERT INTO key_versions (key_id, version, state, public_key, sealed, public_only, fingerprint, created_at, changed_at) VALUES (1, ?, ?, NULL, ?, ?, 'f', 't', 't')");
       expect(() => insert.run(3, 'active', null, 0)).toThrow(/CHECK constraint/);
-      expect(() => insert.run(4, 'active', Buffer.alloc(41), 1)).toThrow(/CHECK constraint/);
+      expect(() => insert.run(4, 'active', null, 1)).toThrow(/CHECK constraint/);
       expect(() => insert.run(5, 'destroyed', Buffer.alloc(41), 0)).toThrow(/CHECK constraint/);
-      expect(() => insert.run(6, 'sleeping', null, 1)).toThrow(/CHECK constraint/);
-      insert.run(7, 'active', null, 1);
+      expect(() => insert.run(6, 'sleeping', Buffer.alloc(41), 1)).toThrow(/CHECK constraint/);
+      insert.run(7, 'active', Buffer.alloc(41), 1);
       insert.run(8, 'destroyed', null, 1);
     } finally {
       db.close();
     }
   });
 
-  it('a public-only version: listed as such, its secret refused with KEY_PUBLIC_ONLY, its public key served after a fingerprint check', async () => {
+  it('a public-only version: listed as such, its secret refused with KEY_PUBLIC_ONLY, its public key served once its seal opens', async () => {
     const v1 = schemaV1Keystore();
     (await openKeystore(v1.path, { kind: 'master-key', masterKey: v1.masterKey })).close();
-    const db = new Database(v1.path);
-    db.prepare('UPDATE key_versions SET sealed = NULL, public_only = 1 WHERE version = 2').run();
-    db.close();
+    // Turn version 2 into what an import of a public-only bundle writes: the fingerprint sealed under the record identity.
+    const makePublicOnly = (publicKey: Uint8Array, fingerprint: string) =>
+      withDb(v1.path, (db) => {
+        const keystoreId = (db.prepare('SELECT keystore_id FROM keystore').get() as { keystore_id: Uint8Array }).keystore_id;
+        const identity = { keystoreId, name: 'old-client_storage', purpose: 'storage' as const, algorithm: 'x25519' as const, version: 2, publicKey };
+        const seal = sealRecord(recordWrapKey(v1.masterKey, keystoreId), new TextEncoder().encode(fingerprint), identity);
+        db.prepare('UPDATE key_versions SET sealed = ?, public_only = 1, public_key = ?, fingerprint = ? WHERE version = 2').run(seal, publicKey, fingerprint);
+      });
+    const genuine = withDb(v1.path, (db) => db.prepare('SELECT public_key, fingerprint FROM key_versions WHERE version = 2').get() as { public_key: Uint8Array; fingerprint: string });
+    makePublicOnly(genuine.public_key, genuine.fingerprint);
     const ks = await openKeystore(v1.path, { kind: 'master-key', masterKey: v1.masterKey });
     try {
       expect(ks.get('old-client_storage').versions[1]).toMatchObject({ state: 'active', publicOnly: true });
@@ -95,10 +102,12 @@ describe('migration 002 (public-only versions)', () => {
     } finally {
       ks.close();
     }
-    // A public key that no longer matches its fingerprint is caught by both.
-    const db2 = new Database(v1.path);
-    db2.prepare("UPDATE key_versions SET public_key = zeroblob(32) WHERE version = 2").run();
-    db2.close();
+    // Someone who can write the file but not unlock it swaps in their own public key with its matching
+    // fingerprint: consistent with each other, but the seal no longer opens, so both paths refuse it.
+    const attacker = generateMaterial('x25519');
+    withDb(v1.path, (db) =>
+      db.prepare('UPDATE key_versions SET public_key = ?, fingerprint = ? WHERE version = 2').run(attacker.publicKey, materialFingerprint('x25519', attacker.secret, attacker.publicKey)),
+    );
     const ks2 = await openKeystore(v1.path, { kind: 'master-key', masterKey: v1.masterKey });
     try {
       await expectCode(() => ks2.publicKeyPem('old-client_storage'), 'KEY_RECORD_TAMPERED');
@@ -108,3 +117,12 @@ describe('migration 002 (public-only versions)', () => {
     }
   });
 });
+
+function withDb<T>(path: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}

@@ -4,8 +4,9 @@ import type { Migration } from './index.js';
  * Lets a key version hold only its public part (imported from a public-only
  * bundle). SQLite cannot change a CHECK constraint in place, so key_versions
  * is rebuilt; secure_delete zeroes the old table's pages as they are freed.
- * The flag is explicit so a NULL `sealed` is still an error everywhere else:
- * `sealed` is NULL exactly when the version is destroyed or public-only.
+ * A public-only version still has a `sealed` value: its fingerprint sealed
+ * under the record identity, so its public key and metadata are as
+ * tamper-evident as a full record. `sealed` is NULL exactly when destroyed.
  */
 export const migration002: Migration = {
   version: 2,
@@ -22,7 +23,7 @@ export const migration002: Migration = {
       created_at  TEXT NOT NULL,
       changed_at  TEXT NOT NULL,
       PRIMARY KEY (key_id, version),
-      CHECK ((sealed IS NULL) = (state = 'destroyed' OR public_only = 1))
+      CHECK ((sealed IS NULL) = (state = 'destroyed'))
     ) STRICT;
     INSERT INTO key_versions_v2 (key_id, version, state, public_key, sealed, public_only, fingerprint, created_at, changed_at)
       SELECT key_id, version, state, public_key, sealed, 0, fingerprint, created_at, changed_at FROM key_versions;

@@ -1,0 +1,81 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { KeyAlgorithm } from '../../../shared/keys.js';
+import { equalBytes, utf8Bytes, wipe } from '../crypto/bytes.js';
+import { fingerprint } from '../crypto/fingerprint.js';
+import { x25519PublicFromSecret, x25519Spki } from '../catalog/material.js';
+import { openRecord, sealRecord, type RecordIdentity } from './records.js';
+import type { VersionRow } from './rows.js';
+
+export function materialFingerprint(algorithm: KeyAlgorithm, secret: Uint8Array, publicKey: Uint8Array | null): string {
+  return publicKey ? fingerprint(`${algorithm}-spki`, x25519Spki(publicKey)) : fingerprint(algorithm, secret);
+}
+
+const tampered = (row: VersionRow, what: string) =>
+  new CustosError('KEY_RECORD_TAMPERED', `${what} of '${row.name}' v${row.version} does not open: it was edited, renamed, swapped or moved`);
+
+/**
+ * Opens and checks sealed key records under one keystore's wrapping key.
+ * A full record seals the secret. A public-only record (imported without its
+ * private part) seals its fingerprint instead, so its public key, fingerprint
+ * and identity are authenticated as firmly as a full record's.
+ */
+export class RecordOpener {
+  constructor(
+    private readonly wrapKey: Uint8Array,
+    private readonly keystoreId: Uint8Array,
+  ) {}
+
+  identity(row: Pick<VersionRow, 'name' | 'purpose' | 'algorithm' | 'version' | 'public_key'>): RecordIdentity {
+    return { keystoreId: this.keystoreId, name: row.name, purpose: row.purpose, algorithm: row.algorithm, version: row.version, publicKey: row.public_key };
+  }
+
+  sealSecret(identity: RecordIdentity, secret: Uint8Array): Uint8Array {
+    return sealRecord(this.wrapKey, secret, identity);
+  }
+
+  /** The seal stored for a version that holds only its public part. */
+  sealPublicOnly(identity: RecordIdentity, fingerprintText: string): Uint8Array {
+    return sealRecord(this.wrapKey, utf8Bytes(fingerprintText), identity);
+  }
+
+  /**
+   * The secret of a version; the caller owns and wipes it. KEY_DESTROYED,
+   * KEY_PUBLIC_ONLY (after checking the record is authentic) or
+   * KEY_RECORD_TAMPERED otherwise.
+   */
+  openSecret(row: VersionRow): Uint8Array {
+    if (!row.sealed) throw new CustosError('KEY_DESTROYED', `'${row.name}' v${row.version} has been destroyed`);
+    if (row.public_only === 1) {
+      this.verifyPublicOnly(row);
+      throw new CustosError('KEY_PUBLIC_ONLY', `'${row.name}' v${row.version} holds only its public part here; its private part was not imported`);
+    }
+    const secret = openRecord(this.wrapKey, row.sealed, this.identity(row));
+    if (!secret) throw tampered(row, 'sealed record');
+    return secret;
+  }
+
+  /** Throws KEY_RECORD_TAMPERED unless a public-only record opens to its own, matching fingerprint. */
+  verifyPublicOnly(row: VersionRow): void {
+    const opened = row.sealed ? openRecord(this.wrapKey, row.sealed, this.identity(row)) : null;
+    const ok = opened !== null && equalBytes(opened, utf8Bytes(row.fingerprint)) && (row.algorithm !== 'x25519' || (row.public_key !== null && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint));
+    if (!ok) throw tampered(row, 'public-only record');
+  }
+
+  /**
+   * The public key of an X25519 version, once it is shown to belong to the
+   * record: derived from the private key, or authenticated by the
+   * public-only seal.
+   */
+  authenticPublicKey(row: VersionRow): Uint8Array {
+    if (!row.public_key) throw tampered(row, 'public key');
+    if (row.public_only === 1) {
+      this.verifyPublicOnly(row);
+      return row.public_key;
+    }
+    const secret = this.openSecret(row);
+    const matches = equalBytes(x25519PublicFromSecret(secret), row.public_key);
+    wipe(secret);
+    if (!matches) throw new CustosError('KEY_RECORD_TAMPERED', `the stored public key of '${row.name}' v${row.version} does not match its private key`);
+    return row.public_key;
+  }
+}
