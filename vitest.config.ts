@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds the app (worker, renderer, preload) if stale, for test/ipc, test/security and test/e2e.
+    globalSetup: ['test/setup/buildApp.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

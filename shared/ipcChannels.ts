@@ -1,0 +1,43 @@
+/**
+ * The names of every IPC channel, and nothing else. Preload imports only this
+ * file, so its bundle stays a few lines long and carries no schema library;
+ * shared/ipc.ts binds a schema to each name and a compile-time check keeps
+ * the two lists equal.
+ */
+export const INVOKE_CHANNELS = [
+  'app:status',
+  'network:status',
+  'vault:list',
+  'vault:create',
+  'vault:openFile',
+  'vault:unlock',
+  'vault:unlockWithKeyFile',
+  'vault:lock',
+  'keys:list',
+  'keys:get',
+  'keys:generate',
+  'keys:rotate',
+  'keys:disable',
+  'keys:enable',
+  'keys:destroy',
+  'keys:publicPem',
+  'keys:copyPublicPem',
+  'settings:get',
+  'settings:set',
+] as const;
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
+
+/** Main → renderer notifications. */
+export const EVENT_CHANNELS = ['event:progress', 'event:locked'] as const;
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+/** `keys:generate` → ['keys', 'generate']: how preload nests `window.custos.keys.generate`. */
+export function splitChannel<C extends string>(channel: C): [string, string] {
+  const at = channel.indexOf(':');
+  return [channel.slice(0, at), channel.slice(at + 1)];
+}
+
+/** `event:progress` → `progress`: the name under `window.custos.on`. */
+export function eventName(channel: EventChannel): string {
+  return channel.slice('event:'.length);
+}

@@ -1,0 +1,17 @@
+import { ipcContext, type IpcContext, type IpcDeps } from '../context.js';
+import type { HandlerTable } from '../handle.js';
+import { keyHandlers } from './keys.js';
+import { vaultHandlers } from './vault.js';
+
+export interface Ipc {
+  /** One handler per contract channel, callable from plain Node (tests) or registered with ipcMain (app). */
+  handlers: HandlerTable;
+  lock: IpcContext['lock'];
+}
+
+export function createIpc(deps: IpcDeps): Ipc {
+  const ctx = ipcContext(deps);
+  // `satisfies HandlerTable` makes a channel without a handler (or a handler without a channel) a compile error.
+  const handlers = { ...vaultHandlers(ctx), ...keyHandlers(ctx) } satisfies HandlerTable;
+  return { handlers: Object.freeze(handlers), lock: ctx.lock };
+}

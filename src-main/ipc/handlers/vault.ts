@@ -1,0 +1,49 @@
+import { CustosError } from '../../../shared/errors.js';
+import type { VaultRef } from '../../../shared/ipc.js';
+import type { IpcContext } from '../context.js';
+import { handle, type Handler } from '../handle.js';
+import type { OpenedVault } from '../worker/protocol.js';
+import { vaultId, vaultName } from '../vaults.js';
+
+const ref = (opened: OpenedVault): VaultRef => ({ id: vaultId(opened.path), name: vaultName(opened.path), keystoreId: opened.keystoreId });
+
+export function vaultHandlers(ctx: IpcContext) {
+  const { core, vaults, appOrigin } = ctx;
+  return {
+    'app:status': handle('app:status', appOrigin, async () => {
+      const opened = await core.call('status', {});
+      return { unlocked: opened ? ref(opened) : null };
+    }),
+    'network:status': handle('network:status', appOrigin, async () => ctx.network()),
+    'vault:list': handle('vault:list', appOrigin, async () => ({ vaults: vaults.list() })),
+    'vault:create': handle('vault:create', appOrigin, async ({ name, passphrase, kdf }) => {
+      const path = vaults.pathForNew(name);
+      const choice = kdf ? { memoryKiB: kdf.memoryMiB * 1024, iterations: kdf.passes } : null;
+      return ref(await core.call('create', { path, passphrase, kdf: choice }));
+    }),
+    'vault:openFile': handle('vault:openFile', appOrigin, async () => {
+      const path = await ctx.chooseFile('open-vault');
+      if (path === null) throw new CustosError('CANCELLED', 'no vault file was chosen');
+      return vaults.add(path);
+    }),
+    'vault:unlock': handle('vault:unlock', appOrigin, async ({ id, passphrase }) =>
+      ref(await core.call('unlockPassphrase', { path: vaults.resolve(id), passphrase })),
+    ),
+    'vault:unlockWithKeyFile': handle('vault:unlockWithKeyFile', appOrigin, async ({ id }) => {
+      const path = vaults.resolve(id);
+      const keyFile = await ctx.chooseFile('master-key');
+      if (keyFile === null) throw new CustosError('CANCELLED', 'no master key file was chosen');
+      return ref(await core.call('unlockKeyFile', { path, keyFile }));
+    }),
+    'vault:lock': handle('vault:lock', appOrigin, async () => {
+      await ctx.lock('user');
+      return { locked: true as const };
+    }),
+    'settings:get': handle('settings:get', appOrigin, async () => ctx.settings.get()),
+    'settings:set': handle('settings:set', appOrigin, async (next) => {
+      const saved = ctx.settings.set(next);
+      ctx.onSettings?.(saved);
+      return saved;
+    }),
+  } satisfies Record<string, Handler>;
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { CustosError } from '../../../shared/errors.js';
+import { wipe } from '../../core/crypto/bytes.js';
+import { calibrateArgon2id, DEFAULT_MEMORY_KIB, newArgon2idParams } from '../../core/crypto/kdf.js';
+import { createKeystore } from '../../core/keystore/create.js';
+import type { Keystore } from '../../core/keystore/keystore.js';
+import { openKeystore } from '../../core/keystore/open.js';
+import { generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/masterKey.js';
+import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
+
+export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
+type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
+
+/**
+ * The worker's state: at most one unlocked keystore. Locking closes it, which
+ * zeroes the master key and the record wrapping key it holds (as far as
+ * JavaScript allows: the engine may have made copies we cannot reach).
+ */
+export function coreOps(report: Report): Impl {
+  let open: Keystore | null = null;
+
+  const lock = (): void => {
+    const current = open;
+    open = null;
+    current?.close();
+  };
+  const opened = (keystore: Keystore): OpenedVault => {
+    open = keystore;
+    return { path: keystore.path, keystoreId: keystore.keystoreId };
+  };
+  const unlocked = (): Keystore => {
+    if (!open) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
+    return open;
+  };
+
+  return {
+    status: () => (open ? { path: open.path, keystoreId: open.keystoreId } : null),
+
+    async create({ path, passphrase, kdf }) {
+      lock();
+      const masterKey = generateMasterKey();
+      try {
+        report('create', 'Measuring this machine for the passphrase KDF', 0, 0);
+        const params = kdf ? newArgon2idParams(kdf.memoryKiB, kdf.iterations) : await calibrateArgon2id(1000, DEFAULT_MEMORY_KIB);
+        report('create', 'Deriving the key from the passphrase (argon2id)', 1, 3);
+        await createKeystore(path, { masterKey, passphrase: { text: passphrase, params } });
+        report('create', 'Opening the new vault', 2, 3);
+        // Opened with the master key still in hand: a second KDF run would only cost time.
+        const keystore = await openKeystore(path, { kind: 'master-key', masterKey });
+        report('create', 'Vault created', 3, 3);
+        return opened(keystore);
+      } finally {
+        wipe(masterKey);
+      }
+    },
+
+    async unlockPassphrase({ path, passphrase }) {
+      lock();
+      report('unlock', 'Deriving the key from the passphrase (argon2id)', 0, 0);
+      try {
+        return opened(await openKeystore(path, { kind: 'passphrase', passphrase }));
+      } finally {
+        report('unlock', 'Unlock finished', 1, 1);
+      }
+    },
+
+    async unlockKeyFile({ path, keyFile }) {
+      lock();
+      let content: Uint8Array;
+      try {
+        content = new Uint8Array(readFileSync(keyFile));
+      } catch {
+        throw new CustosError('MASTER_KEY_MISSING', 'the chosen master key file could not be read');
+      }
+      const masterKey = parseMasterKeyFile(content, 'the chosen master key file');
+      wipe(content);
+      try {
+        return opened(await openKeystore(path, { kind: 'master-key', masterKey }));
+      } finally {
+        wipe(masterKey);
+      }
+    },
+
+    lock: () => {
+      lock();
+      return null;
+    },
+    list: (filter) => unlocked().list(filter),
+    get: ({ name }) => unlocked().get(name),
+    generate: ({ requests }) => {
+      const keystore = unlocked();
+      report('generate', `Generating keys for ${requests.length} request(s)`, 0, requests.length);
+      const created = keystore.generate(requests);
+      report('generate', `Generated ${created.length} key(s)`, requests.length, requests.length);
+      return created;
+    },
+    rotate: ({ name }) => unlocked().rotate(name),
+    disable: ({ name }) => unlocked().disable(name),
+    enable: ({ name }) => unlocked().enable(name),
+    destroy: ({ name, version }) => unlocked().destroy(name, version),
+    publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
+  };
+}

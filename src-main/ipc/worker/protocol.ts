@@ -1,0 +1,74 @@
+/**
+ * Messages between the main thread and the core worker. The worker owns the
+ * SQLite handle and every key; main only ever receives what these types name,
+ * which is what the IPC contract allows out.
+ */
+import type { ErrorCode } from '../../../shared/errors.js';
+import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../../shared/keys.js';
+import type { GenerateRequest } from '../../core/catalog/plan.js';
+
+export interface OpenedVault {
+  path: string;
+  keystoreId: string;
+}
+
+export interface KdfChoice {
+  memoryKiB: number;
+  iterations: number;
+}
+
+export interface ListArgs {
+  clientId?: string | undefined;
+  zoneId?: string | undefined;
+  purpose?: KeyPurpose | undefined;
+  state?: KeyState | undefined;
+  allVersions?: boolean | undefined;
+}
+
+/** Every operation the worker runs, with its argument and result. */
+export interface CoreOps {
+  status: { args: Record<string, never>; result: OpenedVault | null };
+  /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
+  create: { args: { path: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
+  unlockPassphrase: { args: { path: string; passphrase: string }; result: OpenedVault };
+  unlockKeyFile: { args: { path: string; keyFile: string }; result: OpenedVault };
+  lock: { args: Record<string, never>; result: null };
+  list: { args: ListArgs; result: KeyInfo[] };
+  get: { args: { name: string }; result: KeyDetail };
+  generate: { args: { requests: GenerateRequest[] }; result: KeyInfo[] };
+  rotate: { args: { name: string }; result: KeyInfo };
+  disable: { args: { name: string }; result: KeyDetail };
+  enable: { args: { name: string }; result: KeyDetail };
+  destroy: { args: { name: string; version?: number | undefined }; result: KeyDetail };
+  publicPem: { args: { name: string; version?: number | undefined }; result: string };
+}
+
+export type CoreOp = keyof CoreOps;
+
+export interface WorkerCall<K extends CoreOp = CoreOp> {
+  kind: 'call';
+  id: number;
+  op: K;
+  args: CoreOps[K]['args'];
+}
+
+export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy';
+
+export interface WorkerProgress {
+  kind: 'progress';
+  task: ProgressTask;
+  label: string;
+  done: number;
+  total: number;
+}
+
+export type WorkerReply =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; code: ErrorCode; message: string }
+  | WorkerProgress;
+
+/** What main passes when it starts the worker. */
+export interface WorkerConfig {
+  /** better-sqlite3 built for Electron's ABI; absent under plain Node. */
+  nativeBinding?: string | undefined;
+}

@@ -1,0 +1,27 @@
+import { createRouter, createWebHashHistory } from 'vue-router';
+import { useSessionStore } from './stores/session';
+import KeysView from './views/KeysView.vue';
+import SettingsView from './views/SettingsView.vue';
+import UnlockView from './views/UnlockView.vue';
+import WelcomeView from './views/WelcomeView.vue';
+
+// Hash history: the app is served from custos://app/index.html and needs no server-side routes.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'welcome', component: WelcomeView, meta: { title: 'Welcome' } },
+    { path: '/unlock/:id', name: 'unlock', component: UnlockView, props: true, meta: { title: 'Unlock' } },
+    { path: '/keys', name: 'keys', component: KeysView, meta: { title: 'Keys', unlocked: true } },
+    { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings', unlocked: true } },
+    { path: '/:rest(.*)', redirect: '/' },
+  ],
+});
+
+router.beforeEach((to) => {
+  if (to.meta['unlocked'] && !useSessionStore().unlocked) return { name: 'welcome' };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = `${String(to.meta['title'] ?? '')} · Custos`;
+});

@@ -1,0 +1,95 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
+import type { GenerateKeysRequest } from '../../shared/ipc';
+import { custos, toShown, unwrap, type ShownError } from '../api';
+import { useProgressStore } from './progress';
+
+export interface KeyFilters {
+  search: string;
+  owner: string;
+  purpose: KeyPurpose | '';
+  state: KeyState | '';
+}
+
+const noFilters = (): KeyFilters => ({ search: '', owner: '', purpose: '', state: '' });
+export const ownerOf = (k: KeyInfo): string => k.clientId ?? k.zoneId ?? '';
+
+/** Key metadata of the open vault (never key material), with the filters the list view applies. */
+export const useKeysStore = defineStore('keys', () => {
+  const keys = ref<KeyInfo[]>([]);
+  const filters = ref<KeyFilters>(noFilters());
+  const error = ref<ShownError | null>(null);
+  const status = ref('');
+  const busy = ref(false);
+  const pem = ref<{ name: string; pem: string } | null>(null);
+
+  const owners = computed(() => [...new Set(keys.value.map(ownerOf).filter((o) => o !== ''))].sort());
+  const filtered = computed(() => {
+    const f = filters.value;
+    const search = f.search.trim().toLowerCase();
+    return keys.value.filter(
+      (k) =>
+        (search === '' || k.name.toLowerCase().includes(search) || k.fingerprint.toLowerCase().includes(search)) &&
+        (f.owner === '' || ownerOf(k) === f.owner) &&
+        (f.purpose === '' || k.purpose === f.purpose) &&
+        (f.state === '' || k.state === f.state),
+    );
+  });
+
+  async function run(fn: () => Promise<string>): Promise<boolean> {
+    error.value = null;
+    status.value = '';
+    busy.value = true;
+    try {
+      status.value = await fn();
+      return true;
+    } catch (e) {
+      error.value = toShown(e);
+      return false;
+    } finally {
+      busy.value = false;
+      useProgressStore().finish();
+    }
+  }
+  async function refresh(): Promise<void> {
+    keys.value = (await unwrap(custos().keys.list({}))).keys;
+  }
+
+  const hydrate = () => run(async () => (await refresh(), ''));
+  const generate = (request: GenerateKeysRequest) =>
+    run(async () => {
+      const { created } = await unwrap(custos().keys.generate(request));
+      await refresh();
+      return `Generated ${created.length} keys: ${created.map((k) => k.name).join(', ')}`;
+    });
+  const rotate = (name: string) =>
+    run(async () => {
+      const info = await unwrap(custos().keys.rotate({ name }));
+      await refresh();
+      return `Rotated ${name}: version ${info.version} is now current`;
+    });
+  const disable = (name: string) => run(async () => (await unwrap(custos().keys.disable({ name })), await refresh(), `Disabled ${name}`));
+  const enable = (name: string) => run(async () => (await unwrap(custos().keys.enable({ name })), await refresh(), `Enabled ${name}`));
+  const destroy = (name: string, confirmation: string) =>
+    run(async () => (await unwrap(custos().keys.destroy({ name, confirmation })), await refresh(), `Destroyed ${name}`));
+  const showPem = (name: string) =>
+    run(async () => {
+      pem.value = { name, pem: (await unwrap(custos().keys.publicPem({ name }))).pem };
+      return '';
+    });
+  const copyPem = (name: string) => run(async () => (await unwrap(custos().keys.copyPublicPem({ name })), `Copied the public key of ${name}`));
+  const clearFilters = () => {
+    filters.value = noFilters();
+  };
+
+  function $reset(): void {
+    keys.value = [];
+    filters.value = noFilters();
+    error.value = null;
+    status.value = '';
+    busy.value = false;
+    pem.value = null;
+  }
+  return { keys, filters, filtered, owners, error, status, busy, pem, hydrate, generate, rotate, disable, enable, destroy, showPem, copyPem, clearFilters, $reset };
+});

@@ -1,0 +1,14 @@
+import { useKeysStore } from './keys';
+import { useNetworkStore } from './network';
+import { useProgressStore } from './progress';
+import { useSessionStore } from './session';
+import { useSettingsStore } from './settings';
+
+/** On lock every store goes back to its empty state: nothing of the vault stays on screen or in memory here. */
+export function resetAllStores(): void {
+  useKeysStore().$reset();
+  useSessionStore().$reset();
+  useSettingsStore().$reset();
+  useProgressStore().$reset();
+  useNetworkStore().$reset();
+}

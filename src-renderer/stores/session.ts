@@ -1,0 +1,74 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { LockReason, VaultEntry, VaultRef } from '../../shared/ipc';
+import { custos, toShown, unwrap, type ShownError } from '../api';
+import { useProgressStore } from './progress';
+
+/**
+ * Which vault is open, and the calls that open and lock it. Passphrases pass
+ * straight through to main; nothing here keeps them.
+ */
+export const useSessionStore = defineStore('session', () => {
+  const vaults = ref<VaultEntry[]>([]);
+  const unlocked = ref<VaultRef | null>(null);
+  const error = ref<ShownError | null>(null);
+  const busy = ref(false);
+  const lockReason = ref<LockReason | null>(null);
+
+  async function run<T>(fn: () => Promise<T>): Promise<T | null> {
+    error.value = null;
+    busy.value = true;
+    try {
+      return await fn();
+    } catch (e) {
+      error.value = toShown(e);
+      return null;
+    } finally {
+      busy.value = false;
+      useProgressStore().finish();
+    }
+  }
+
+  async function hydrate(): Promise<void> {
+    await run(async () => {
+      unlocked.value = (await unwrap(custos().app.status({}))).unlocked;
+      vaults.value = (await unwrap(custos().vault.list({}))).vaults;
+    });
+  }
+  async function create(name: string, passphrase: string): Promise<boolean> {
+    const vault = await run(() => unwrap(custos().vault.create({ name, passphrase })));
+    if (vault) opened(vault);
+    return vault !== null;
+  }
+  async function unlock(id: string, passphrase: string): Promise<boolean> {
+    const vault = await run(() => unwrap(custos().vault.unlock({ id, passphrase })));
+    if (vault) opened(vault);
+    return vault !== null;
+  }
+  async function unlockWithKeyFile(id: string): Promise<boolean> {
+    const vault = await run(() => unwrap(custos().vault.unlockWithKeyFile({ id })));
+    if (vault) opened(vault);
+    return vault !== null;
+  }
+  async function openFile(): Promise<VaultEntry | null> {
+    const entry = await run(() => unwrap(custos().vault.openFile({})));
+    if (entry && !vaults.value.some((v) => v.id === entry.id)) vaults.value = [...vaults.value, entry];
+    return entry;
+  }
+  /** Asks main to lock; main answers with a `locked` event, which resets every store (see App.vue). */
+  async function lock(): Promise<void> {
+    await run(() => unwrap(custos().vault.lock({})));
+  }
+  function opened(vault: VaultRef): void {
+    unlocked.value = vault;
+    lockReason.value = null;
+  }
+  function $reset(): void {
+    vaults.value = [];
+    unlocked.value = null;
+    error.value = null;
+    busy.value = false;
+    lockReason.value = null;
+  }
+  return { vaults, unlocked, error, busy, lockReason, hydrate, create, unlock, unlockWithKeyFile, openFile, lock, $reset };
+});

@@ -1,0 +1,131 @@
+/**
+ * The built renderer in real Chromium, with `window.custos` bridged to the
+ * real IPC handler table (real worker, core and SQLite) through Playwright's
+ * exposeBinding. What is replaced is Electron's transport only: the built
+ * preload bundle itself runs in the page, handed a stand-in `electron` whose
+ * ipcRenderer.invoke crosses the binding, and the page is served with the
+ * production CSP by the production protocol handler (serveAppFile).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc.js';
+import { serveAppFile } from '../../src-main/app/protocol.js';
+import { REPO_ROOT, startHarness, type Harness } from '../ipc/harness.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SHOTS = join(REPO_ROOT, 'test-results', 'e2e');
+const RENDERER = join(REPO_ROOT, 'dist', 'renderer');
+const require = createRequire(import.meta.url);
+
+function serve(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    // Same handler as the custos:// scheme in the app, so the same files and the same CSP header.
+    void serveAppFile(RENDERER, `custos://app${req.url ?? '/'}`).then(async (response) => {
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+  }));
+}
+
+/** The preload bundle wrapped so it runs in the page with a stand-in `electron`. */
+function bridgeScript(): string {
+  const preload = readFileSync(join(REPO_ROOT, 'dist', 'preload', 'preload.cjs'), 'utf8');
+  return `(() => {
+  if (window.top !== window) return;
+  const listeners = new Map();
+  const electron = {
+    contextBridge: { exposeInMainWorld: (key, value) => Object.defineProperty(window, key, { value, enumerable: true }) },
+    ipcRenderer: {
+      invoke: (channel, payload) => window.__custosInvoke(channel, payload),
+      on: (channel, fn) => listeners.set(channel, [...(listeners.get(channel) || []), fn]),
+      removeListener: (channel, fn) => listeners.set(channel, (listeners.get(channel) || []).filter((f) => f !== fn)),
+    },
+  };
+  Object.defineProperty(window, '__custosDeliver', { value: (channel, payload) => (listeners.get(channel) || []).forEach((fn) => fn({}, payload)) });
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+  const module = { exports: {} };
+  (function (require, module, exports) {
+${preload}
+  })((name) => { if (name === 'electron') return electron; throw new Error('preload may only require electron'); }, module, module.exports);
+})();`;
+}
+
+export interface App {
+  h: Harness;
+  origin: string;
+  browser: Browser;
+  newPage(options?: { viewport?: { width: number; height: number }; deviceScaleFactor?: number; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchApp(): Promise<App> {
+  mkdirSync(SHOTS, { recursive: true });
+  const { server, origin } = await serve();
+  const pages: Page[] = [];
+  const h = startHarness({
+    appOrigin: origin,
+    suite: true,
+    onEvent: ({ channel, payload }) => {
+      for (const page of pages) {
+        if (!page.isClosed()) void page.evaluate(([c, p]) => (globalThis as unknown as { __custosDeliver(c: unknown, p: unknown): void }).__custosDeliver(c, p), [channel, payload] as const).catch(() => undefined);
+      }
+    },
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const script = bridgeScript();
+  const contexts: BrowserContext[] = [];
+  return {
+    h,
+    origin,
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: options.deviceScaleFactor ?? 1, colorScheme: options.colorScheme ?? 'light' });
+      contexts.push(context);
+      await context.exposeBinding('__custosInvoke', (source, channel: unknown, payload: unknown) => {
+        if (typeof channel !== 'string' || !(INVOKE_CHANNELS as readonly string[]).includes(channel)) {
+          return { ok: false, code: 'INVALID_ARGUMENT', message: 'no such channel' };
+        }
+        return h.ipc.handlers[channel as InvokeChannel](payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() });
+      });
+      await context.addInitScript({ content: script });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      pages.push(page);
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
+    },
+  };
+}
+
+/** axe-core in the page: serious and critical violations, summarised. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = (require('axe-core') as { source: string }).source;
+  // page.evaluate goes over the DevTools protocol, which the page's CSP does not govern; no CSP is weakened.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    type Axe = { run(ctx: unknown, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> };
+    const page = globalThis as unknown as { axe: Axe; document: unknown };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(' ')}`);
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

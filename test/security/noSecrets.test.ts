@@ -1,0 +1,121 @@
+/**
+ * Every channel, called with valid input, answers without secret bytes. The
+ * secrets are read straight from the test keystore's file (Keystore.openSecret
+ * over a second connection) and searched for, in every encoding a leak would
+ * plausibly take, in every response and every event the renderer would get.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS, type InvokeChannel, type IpcRequest } from '../../shared/ipc.js';
+import { wipe } from '../../src-main/core/crypto/bytes.js';
+import { createKeystore } from '../../src-main/core/keystore/create.js';
+import { openKeystore } from '../../src-main/core/keystore/open.js';
+import type { Unlock } from '../../src-main/core/keystore/unlock.js';
+import { newArgon2idParams } from '../../src-main/core/crypto/kdf.js';
+import { encodeMasterKey, generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
+import { FAST_KDF, startHarness } from '../ipc/harness.js';
+
+const PASS = 'the ceremony passphrase';
+const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/** The forms a leaked 32-byte secret would take in JSON. */
+function encodings(bytes: Uint8Array): string[] {
+  const b = Buffer.from(bytes);
+  return [b.toString('hex'), b.toString('hex').toUpperCase(), b.toString('base64'), b.toString('base64url'), [...b].join(','), Buffer.concat([PKCS8_X25519, b]).toString('base64')];
+}
+
+async function secretsOf(path: string, unlock: Unlock): Promise<string[]> {
+  const ks = await openKeystore(path, unlock);
+  const found: string[] = [];
+  try {
+    for (const row of ks.versionRows()) {
+      if (row.state === 'destroyed') continue;
+      const secret = ks.openSecret(row);
+      found.push(...encodings(secret));
+      wipe(secret);
+    }
+  } finally {
+    ks.close();
+  }
+  return found;
+}
+
+const leaks = (haystack: string, needles: Iterable<string>) => [...needles].filter((n) => haystack.includes(n));
+
+type Step = { [C in InvokeChannel]: [C, IpcRequest<C> | (() => IpcRequest<C>)] }[InvokeChannel];
+
+describe('no channel returns secret bytes', () => {
+  it('the detector finds a secret in each encoding (so a pass below means something)', () => {
+    const secret = generateMasterKey();
+    for (const form of encodings(secret)) expect(leaks(JSON.stringify({ value: form }), encodings(secret))).not.toEqual([]);
+  });
+
+  it('every channel with valid input, every event: none of the vault secrets, the master key or the passphrase', async () => {
+    const h = startHarness();
+    const masterKey = generateMasterKey();
+    const path = join(h.vaultsDir, 'secrets.custos.db');
+    await createKeystore(path, { masterKey: new Uint8Array(masterKey), passphrase: { text: PASS, params: newArgon2idParams(8 * 1024, 1) } });
+    const keyFile = join(h.dir, 'master.key');
+    writeFileSync(keyFile, encodeMasterKey(masterKey), { mode: 0o600 });
+    const id = (await h.ok('vault:list', {})).vaults[0]?.id ?? '';
+    const byKey: Unlock = { kind: 'master-key', masterKey };
+
+    const secrets = new Set<string>([...encodings(masterKey), PASS]);
+    const collect = async () => (await secretsOf(path, { ...byKey, masterKey: new Uint8Array(masterKey) })).forEach((s) => secrets.add(s));
+
+    const steps: Step[] = [
+      ['app:status', {}],
+      ['network:status', {}],
+      ['vault:list', {}],
+      ['settings:get', {}],
+      ['settings:set', { idleLockMinutes: 7 }],
+      ['vault:unlock', { id, passphrase: PASS }],
+      ['keys:generate', { scope: 'client', clientId: 'billing-svc' }],
+      ['keys:generate', { scope: 'client', clientId: 'report-svc' }],
+      ['keys:generate', { scope: 'zone', zoneId: 'zone-0001' }],
+      ['keys:generate', { scope: 'global' }],
+      ['keys:list', {}],
+      ['keys:list', { allVersions: true }],
+      ['keys:get', { name: 'billing-svc_storage' }],
+      ['keys:rotate', { name: 'billing-svc_storage' }],
+      ['keys:disable', { name: 'report-svc_hmac' }],
+      ['keys:enable', { name: 'report-svc_hmac' }],
+      ['keys:publicPem', { name: 'billing-svc_storage' }],
+      ['keys:publicPem', { name: 'billing-svc_storage', version: 1 }],
+      ['keys:copyPublicPem', { name: 'zone-0001_zone' }],
+      ['keys:destroy', { name: 'poison_key_sym', confirmation: 'poison_key_sym' }],
+      ['keys:destroy', { name: 'billing-svc_storage', confirmation: 'billing-svc_storage', version: 1 }],
+      ['keys:list', { allVersions: true }],
+      ['vault:lock', {}],
+      ['vault:unlockWithKeyFile', { id }],
+      ['keys:list', {}],
+      ['vault:openFile', {}],
+      ['vault:create', { name: 'second', passphrase: PASS, kdf: FAST_KDF }],
+      ['keys:generate', { scope: 'client', clientId: 'second-svc' }],
+      ['keys:list', {}],
+    ];
+    const responses: string[] = [];
+    const called = new Set<InvokeChannel>();
+    for (const [channel, payload] of steps) {
+      if (channel === 'vault:unlockWithKeyFile') h.fileChoices.push(keyFile);
+      if (channel === 'vault:openFile') h.fileChoices.push(path);
+      // Secrets are read just before anything is destroyed, so destroyed material is searched for too.
+      if (channel === 'keys:destroy' || channel === 'vault:lock') await collect();
+      const result = await h.raw(channel, typeof payload === 'function' ? payload() : payload);
+      expect(result.ok, `${channel}: ${JSON.stringify(result)}`).toBe(true);
+      responses.push(JSON.stringify(result));
+      called.add(channel);
+    }
+    expect([...called].sort()).toEqual([...INVOKE_CHANNELS].sort());
+
+    await collect();
+    for (const s of await secretsOf(join(h.vaultsDir, 'second.custos.db'), { kind: 'passphrase', passphrase: PASS })) secrets.add(s);
+    expect(secrets.size).toBeGreaterThan(100);
+
+    const everything = [...responses, ...h.events.map((e) => JSON.stringify(e)), ...h.clipboard].join('\n');
+    expect(leaks(everything, secrets)).toEqual([]);
+    // Public keys do go out (that is the point of keys:publicPem): the search did see real key data.
+    expect(everything).toContain('-----BEGIN PUBLIC KEY-----');
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { CONTRACT, INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc.js';
+import { FAST_KDF, startHarness, TEST_ORIGIN } from '../ipc/harness.js';
+
+const SECRET = 'hunter2-hunter2-hunter2';
+
+/** Payloads no channel accepts: wrong types, extra fields, prototype tricks. */
+const GENERIC_BAD: unknown[] = [
+  undefined,
+  null,
+  42,
+  'keys',
+  [],
+  [{}],
+  { unexpected: true },
+  JSON.parse('{"__proto__": {"polluted": true}, "extra": 1}'),
+];
+
+/** Per channel: payloads that look close to valid but break one rule each. */
+const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
+  'app:status': [{ id: 'x' }],
+  'network:status': [{ refresh: true }],
+  'vault:list': [{ dir: '/etc' }],
+  'vault:create': [
+    { name: '../escape', passphrase: SECRET },
+    { name: 'ok', passphrase: 'short' },
+    { name: 'ok', passphrase: SECRET, kdf: { memoryMiB: 1, passes: 1 } },
+    { name: 'ok', passphrase: SECRET, kdf: { memoryMiB: 8, passes: 0 } },
+    { name: 'ok', passphrase: SECRET, path: '/tmp/x.db' },
+    { name: 'a'.repeat(65), passphrase: SECRET },
+  ],
+  'vault:openFile': [{ path: '/etc/passwd' }],
+  'vault:unlock': [{ id: '/etc/passwd', passphrase: SECRET }, { id: '0123456789abcdef' }, { id: '0123456789abcdef', passphrase: '' }],
+  'vault:unlockWithKeyFile': [{ id: '0123456789abcdef', keyFile: '/tmp/key' }, { id: 'ABCDEF0123456789' }],
+  'vault:lock': [{ force: true }],
+  'keys:list': [{ clientId: 'abc' }, { purpose: 'everything' }, { state: 'gone' }, { allVersions: 'yes' }],
+  'keys:get': [{ name: '' }, { name: 'a/b' }, { name: 7 }],
+  'keys:generate': [
+    { scope: 'client' },
+    { scope: 'client', clientId: 'x y z w v' },
+    { scope: 'zone', clientId: 'billing-svc' },
+    { scope: 'global', purposes: ['teleport'] },
+    { scope: 'global', purposes: [] },
+    { scope: 'root' },
+  ],
+  'keys:rotate': [{ name: '<img src=x>' }],
+  'keys:disable': [{}],
+  'keys:enable': [{ name: null }],
+  'keys:destroy': [{ name: 'billing-svc_hmac' }, { name: 'billing-svc_hmac', confirmation: 'billing-svc_hmac', version: 0 }],
+  'keys:publicPem': [{ name: 'billing-svc', version: -1 }, { name: 'billing-svc', private: true }],
+  'keys:copyPublicPem': [{ name: 'billing-svc', text: 'anything' }],
+  'settings:get': [{ idleLockMinutes: 3 }],
+  'settings:set': [{ idleLockMinutes: 0 }, { idleLockMinutes: 121 }, { idleLockMinutes: '5' }, {}],
+};
+
+describe('malformed payloads', () => {
+  it('every channel refuses each with INVALID_ARGUMENT, and the message never echoes a value', async () => {
+    const h = startHarness();
+    await h.ok('vault:create', { name: 'refusals', passphrase: SECRET, kdf: FAST_KDF });
+    await h.ok('keys:generate', { scope: 'client', clientId: 'billing-svc' });
+    for (const channel of INVOKE_CHANNELS) {
+      for (const payload of [...GENERIC_BAD, ...NEAR_MISSES[channel]]) {
+        // Empty-request channels accept `{}` and, through preload, `undefined` becomes `{}`; here undefined must fail.
+        const result = await h.raw(channel, payload);
+        expect(result, `${channel} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+        if (!result.ok) expect(result.message).not.toContain(SECRET);
+      }
+    }
+    // Nothing the refusals carried was applied.
+    expect((await h.ok('keys:list', {})).keys).toHaveLength(6);
+    expect(await h.ok('settings:get', {})).toEqual({ idleLockMinutes: 5 });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('the contract schemas are strict: an unknown field fails even alongside valid ones', () => {
+    for (const channel of INVOKE_CHANNELS) {
+      expect(CONTRACT[channel].request.safeParse({ __extra: 1 }).success, channel).toBe(false);
+    }
+  });
+});
+
+describe('calls from anywhere but the app page', () => {
+  const strangers = [
+    { url: 'https://evil.example/index.html', isMainFrame: true },
+    { url: 'custos://other/index.html', isMainFrame: true },
+    { url: 'file:///work/main/dist/renderer/index.html', isMainFrame: true },
+    { url: 'http://127.0.0.1:9/index.html', isMainFrame: true },
+    { url: `${TEST_ORIGIN}/index.html`, isMainFrame: false },
+    { url: 'not a url', isMainFrame: true },
+    { url: '', isMainFrame: true },
+  ];
+
+  it('are refused with FORBIDDEN_SENDER on every channel, before the payload is even read', async () => {
+    const h = startHarness();
+    await h.ok('vault:create', { name: 'origin', passphrase: SECRET, kdf: FAST_KDF });
+    for (const channel of INVOKE_CHANNELS) {
+      for (const sender of strangers) {
+        const result = await h.raw(channel, channel === 'vault:lock' ? {} : undefined, sender);
+        expect(result, `${channel} from ${sender.url}`).toMatchObject({ ok: false, code: 'FORBIDDEN_SENDER' });
+      }
+    }
+    // The stranger's vault:lock did not lock.
+    expect((await h.ok('app:status', {})).unlocked).not.toBeNull();
+    expect(h.events.filter((e) => e.channel === 'event:locked')).toEqual([]);
+  });
+});
