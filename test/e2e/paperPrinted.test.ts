@@ -45,8 +45,9 @@ describe('printed sheets, end to end', () => {
     expect(pairs).toHaveLength(10);
     for (const pair of pairs) expect(() => restoreSecret(pair)).toThrow(expect.objectContaining({ code: 'SHARES_INSUFFICIENT' }));
 
-    // And through the command line, straight from the scans.
-    const images = [1, 3, 5].flatMap((n) => ['--qr-image', join(out, `scan-${n}.png`)]);
+    // And through the command line, straight from the scans: PNG, and a JPEG scan too.
+    execFileSync('pdftoppm', ['-r', '150', '-jpeg', '-singlefile', split.sheets[4]?.file ?? '', join(out, 'scan-5')]);
+    const images = ['scan-1.png', 'scan-3.png', 'scan-5.jpg'].flatMap((f) => ['--qr-image', join(out, f)]);
     const printed = json<{ secret: string }>(expectOk(await v.run(['paper', 'restore', ...images, '--print', '--json'])));
     expect(printed.secret).toBe(v.key);
   }, 60_000);
