@@ -70,6 +70,9 @@ export const ERROR_CODES = {
   VAULT_SECRET_EXISTS: 'The HashiCorp Vault secret exists already and is not overwritten without being asked.',
   VAULT_UNWRAP_FAILED: 'HashiCorp Vault could not decrypt the wrapped master key: wrong key, wrong context or tampered ciphertext.',
   VAULT_ERROR: 'HashiCorp Vault reported an unexpected error.',
+  AUDIT_WRITE_FAILED: 'The audit entry could not be written, so the change it records was not made.',
+  AUDIT_TAMPERED: 'The audit log fails verification (its head or newest entries were changed); changes are refused until it is investigated.',
+  TRANSCRIPT_MALFORMED: 'The file is not a Custos audit transcript, or its structure is invalid.',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 

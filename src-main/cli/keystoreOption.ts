@@ -5,13 +5,22 @@ import type { Command } from 'commander';
 import { openKeystore } from '../core/keystore/open.js';
 import type { Keystore } from '../core/keystore/keystore.js';
 import { wipe } from '../core/crypto/bytes.js';
+import { validateActor } from '../core/audit/session.js';
 import type { CliIo } from './io.js';
 import { resolveUnlock, type SecretOptions } from './secrets.js';
 
 export interface CommonOptions extends SecretOptions {
   keystore?: string | undefined;
   json?: boolean | undefined;
+  actor?: string | undefined;
 }
+
+/** Who is acting, for the audit log: --actor, else CUSTOS_ACTOR, else nobody named (null). */
+export function resolveActor(options: { actor?: string | undefined }, io: CliIo): string | null {
+  return validateActor(options.actor ?? io.env['CUSTOS_ACTOR']);
+}
+
+export const ACTOR_HELP = 'who is acting, recorded in the audit log (default: $CUSTOS_ACTOR)';
 
 export const DEFAULT_KEYSTORE = './custos.db';
 
@@ -30,12 +39,13 @@ export function withKeystoreOptions(command: Command, passphraseFlag = '--passph
     .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
     .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
     .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase')
+    .option('--actor <name>', ACTOR_HELP)
     .option('--json', 'machine-readable output');
 }
 
 /** Maps a paper command's --keystore-passphrase-file onto the unlock options. */
 export function paperUnlock(options: CommonOptions & { keystorePassphraseFile?: string | undefined }): CommonOptions {
-  return { keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile };
+  return { keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile, actor: options.actor };
 }
 
 /** Opens the keystore, runs `fn`, and always locks it again. */
@@ -43,10 +53,11 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
   const path = resolve(keystorePath(options, io));
   // A wrong path is reported as such before anyone is asked for a passphrase.
   if (!existsSync(path)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${path} (create one with 'custos init')`);
+  const actor = resolveActor(options, io);
   const unlock = await resolveUnlock(options, io);
   let keystore: Keystore;
   try {
-    keystore = await openKeystore(path, unlock);
+    keystore = await openKeystore(path, unlock, { actor });
   } finally {
     if (unlock.kind === 'master-key') wipe(unlock.masterKey);
   }

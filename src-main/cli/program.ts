@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommand } from './commands/audit/index.js';
 import { bundleCommand } from './commands/bundleInspect.js';
 import { exportCommand } from './commands/bundleExport.js';
 import { importCommand } from './commands/bundleImport.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 Environment:
   CUSTOS_KEYSTORE     keystore path (default ./custos.db)
   CUSTOS_MASTER_KEY   master key, base64 of 32 bytes (ACRA_MASTER_KEY is accepted too)
+  CUSTOS_ACTOR        who is acting, recorded in the audit log (same as --actor)
 
 Errors print as "error CODE: message" on stderr (or {"code","message"} on stdout with --json).
 Exit status: 0 ok, 1 failure, 2 usage error.
@@ -52,7 +54,8 @@ Run "custos <command> --help" for each command.`,
     .addCommand(paperCommand(io, setExitCode))
     .addCommand(exportCommand(io))
     .addCommand(importCommand(io))
-    .addCommand(bundleCommand(io));
+    .addCommand(bundleCommand(io))
+    .addCommand(auditCommand(io, setExitCode));
   configureTree(program, io);
   return program;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src-main/core/keystore/migrations/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectJsonError, expectOk, expectTextError, initPassphraseVault, initVault, newKey, snapshot, withDb } from './fixtures.js';
+import { expectJsonError, expectOk, expectTextError, failedUnlocks, initPassphraseVault, initVault, newKey, snapshot, withDb, withFailedUnlocks } from './fixtures.js';
 
 interface Case {
   /** The command line and environment that must fail; `path` is the file that must not change. */
@@ -209,7 +209,10 @@ describe('bad input: a stable code, a clear message, a non-zero exit, and the ke
     const asJson = await runInProcess([...c.argv, '--json'], { env: c.env });
     expectJsonError(asJson, code);
 
-    expect(snapshot(c.path)).toEqual(before);
+    // A wrong key or passphrase is noted beside the keystore (twice: text and --json); nothing else changes.
+    const noted = code === 'WRONG_MASTER_KEY' || code === 'WRONG_PASSPHRASE';
+    expect(snapshot(c.path)).toEqual(noted ? withFailedUnlocks(before, c.path) : before);
+    expect(failedUnlocks(c.path).map((f) => f.code)).toEqual(noted ? [code, code] : []);
     if (c.secret !== undefined) {
       for (const output of [text.stdout, text.stderr, asJson.stdout, asJson.stderr]) expect(output).not.toContain(c.secret);
     }
@@ -239,7 +242,8 @@ describe('bad input: a stable code, a clear message, a non-zero exit, and the ke
     withDb(v.path, (db) => db.exec(`VACUUM INTO '${copy.replace(/'/g, "''")}'`));
     const before = snapshot(copy);
     expectTextError(await runInProcess(['keys', 'list', '--keystore', copy], { env: { CUSTOS_MASTER_KEY: newKey().key } }), 'WRONG_MASTER_KEY');
-    expect(snapshot(copy)).toEqual(before);
+    expect(snapshot(copy)).toEqual(withFailedUnlocks(before, copy));
+    expect(failedUnlocks(copy)).toEqual([expect.objectContaining({ code: 'WRONG_MASTER_KEY', method: 'master-key', actor: null })]);
   });
 
   it('a newer schema message names both versions', async () => {

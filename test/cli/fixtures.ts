@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { runInProcess, type CliResult } from '../helpers/cli.js';
@@ -103,6 +103,25 @@ export function withDb<T>(path: string, fn: (db: Database.Database) => T): T {
 export function snapshot(path: string): { hash: string | null; files: string[] } {
   const dir = join(path, '..');
   return { hash: existsSync(path) && statSync(path).isFile() ? sha256File(path) : null, files: existsSync(dir) ? readdirSync(dir).sort() : [] };
+}
+
+/**
+ * What a wrong key or passphrase leaves: the keystore's bytes as they were, and in the folder
+ * exactly one more file, the failed-unlocks note beside it (docs/formats/audit.md).
+ */
+export function withFailedUnlocks(before: { hash: string | null; files: string[] }, path: string): { hash: string | null; files: string[] } {
+  return { hash: before.hash, files: [...new Set([...before.files, `${basename(path)}.failed-unlocks`])].sort() };
+}
+
+/** The attempts noted beside a keystore, oldest first. */
+export function failedUnlocks(path: string): Array<{ v: number; id: string; at: string; method: string; code: string; actor: string | null }> {
+  const file = `${path}.failed-unlocks`;
+  if (!existsSync(file)) return [];
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { v: number; id: string; at: string; method: string; code: string; actor: string | null });
 }
 
 export function fileContains(path: string, needle: Uint8Array): boolean {

@@ -25,6 +25,12 @@ const HELP: Array<[string[], string[]]> = [
   [['keys', 'enable'], [...KEYSTORE_OPTIONS, '<name>']],
   [['keys', 'destroy'], [...KEYSTORE_OPTIONS, '<name>', '--version <n>', '--yes']],
   [['check'], KEYSTORE_OPTIONS],
+  [['audit'], ['list', 'verify', 'head', 'export', 'verify-transcript']],
+  [['audit', 'list'], [...KEYSTORE_OPTIONS, '--actor <name>', '--since <n>', 'Example']],
+  [['audit', 'verify'], [...KEYSTORE_OPTIONS, '--head <seq:hash>', 'truncated', 'Examples']],
+  [['audit', 'head'], [...KEYSTORE_OPTIONS, 'Example']],
+  [['audit', 'export'], [...KEYSTORE_OPTIONS, '--out <file>', '--pdf <file>', '--chromium <path>', '--force', 'Examples']],
+  [['audit', 'verify-transcript'], ['--file <file>', '--public-key <key>', '--head <seq:hash>', '--json', 'Example']],
 ];
 
 describe('--help', () => {

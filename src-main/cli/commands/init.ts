@@ -5,7 +5,7 @@ import { calibrateArgon2id, DEFAULT_MEMORY_KIB, newArgon2idParams, type Argon2id
 import { createKeystore } from '../../core/keystore/create.js';
 import { generateMasterKey } from '../../core/masterkey/masterKey.js';
 import type { CliIo } from '../io.js';
-import { keystorePath, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
+import { keystorePath, resolveActor, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
 import { emit } from '../output.js';
 import { explicitMasterKey, newPassphrase } from '../secrets.js';
 
@@ -53,6 +53,7 @@ Examples:
     )
     .action(async (options: InitOptions) => {
       const path = keystorePath(options, io);
+      const actor = resolveActor(options, io);
       const given = explicitMasterKey(options, io);
       // With a master key given, a passphrase is opt-in (--passphrase-file), as the help says:
       // prompting for one at a terminal made a master-key-only keystore impossible there.
@@ -66,7 +67,7 @@ Examples:
       const masterKey = given ?? generateMasterKey();
       try {
         const params = passphrase === null ? undefined : await kdfParams(options);
-        const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined });
+        const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined, actor });
         const unlock = [...(given ? ['master-key'] : []), ...(params ? ['passphrase'] : [])];
         emit(io, options, { path: created.path, keystoreId: created.keystoreId, unlock, kdf: params ? { ...params, salt: undefined } : null }, () =>
           [

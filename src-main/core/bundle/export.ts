@@ -8,6 +8,7 @@ import type { ExportRow, KeySelection, SelectionView } from '../keystore/selecti
 import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
 import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
 import { OutputFile } from '../files/outputFile.js';
+import { keysSubject, type KeyRef } from '../audit/subjects.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
 import { fingerprintMatches } from './validate.js';
@@ -62,7 +63,7 @@ function keyOf(row: ExportRow): PortableKey {
 }
 
 /** Streams the selected rows into the writer, one key with all its versions at a time; secrets are wiped once encoded. */
-function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter, options: ExportOptions): void {
+function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter, options: ExportOptions, refs: KeyRef[]): void {
   let current: PortableKey | null = null;
   let currentId = -1;
   let done = 0;
@@ -75,6 +76,7 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
         currentId = row.key_id;
       }
       current?.versions.push(versionOf(keystore, row, options.privateKeys));
+      refs.push({ name: row.name, version: row.version, fingerprint: row.fingerprint });
       if (++done % 256 === 0) options.onProgress?.(done, view.versions);
     }
     if (current) writer.add(current);
@@ -86,7 +88,8 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
 /**
  * Writes the selected keys to a new bundle and its access keys to a separate
  * new file, reading the keystore in one read transaction. Both files appear
- * under their names only once complete; on any failure neither does.
+ * under their names only once complete and once the export is in the audit
+ * log; on any failure (the audit entry's included) neither does.
  */
 export function exportBundle(keystore: Keystore, options: ExportOptions): ExportReport {
   const bundlePath = resolve(options.bundlePath);
@@ -102,6 +105,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     const keysOut = new OutputFile(accessKeysPath, force, FORCE_HINT);
     files.push(keysOut);
     const sourceKeystore = sourceKeystoreFingerprint(Buffer.from(keystore.keystoreId, 'hex'));
+    const refs: KeyRef[] = [];
     const counts = keystore.exportView(options.selection, (view) => {
       const writer = new BundleWriter((bytes) => bundleOut.write(bytes), secrets, {
         privateKeys: options.privateKeys,
@@ -111,7 +115,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
         chunkBytes: options.chunkBytes,
       });
       try {
-        writeKeys(keystore, view, writer, options);
+        writeKeys(keystore, view, writer, options, refs);
         writer.finish();
       } finally {
         writer.dispose();
@@ -122,6 +126,8 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     keysOut.write(utf8Bytes(encodeAccessKeys(accessKeysOf(secrets))));
     bundleOut.seal();
     keysOut.seal();
+    const pairFingerprint = accessKeysFingerprint(accessKeysOf(secrets));
+    keystore.record({ operation: 'export', subject: keysSubject(refs, { bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys }) });
     bundleOut.publish();
     published = bundlePath;
     keysOut.publish();
@@ -129,7 +135,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     return {
       bundle: bundlePath,
       accessKeys: accessKeysPath,
-      pairFingerprint: accessKeysFingerprint(accessKeysOf(secrets)),
+      pairFingerprint,
       bundleId: toHex(secrets.bundleId),
       createdAt: secrets.createdAt.toISOString(),
       privateKeys: options.privateKeys,

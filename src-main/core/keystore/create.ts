@@ -3,11 +3,15 @@ import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, rmSync,
 import { dirname, resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { toHex, wipe } from '../crypto/bytes.js';
+import type { AuditDraft } from '../audit/entry.js';
+import { auditKeysFor } from '../audit/keys.js';
+import { AuditLog } from '../audit/log.js';
+import { validateActor } from '../audit/session.js';
 import type { Argon2idParams } from '../crypto/kdf.js';
 import { MASTER_KEY_BYTES } from '../masterkey/masterKey.js';
 import { wrapWithPassphrase } from '../masterkey/passphraseWrap.js';
 import { keyCheckValue } from '../masterkey/subkeys.js';
-import { migrate } from './migrations/index.js';
+import { migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { APPLICATION_ID, applyPragmas, guardSqlite, openSqlite } from './sqlite.js';
 
 export interface CreateOptions {
@@ -15,6 +19,10 @@ export interface CreateOptions {
   /** Also let a passphrase unwrap the master key (argon2id, parameters stored). */
   passphrase?: { text: string; params: Argon2idParams } | undefined;
   now?: Date;
+  /** Recorded in the audit log's first entry (`init`). */
+  actor?: string | null | undefined;
+  /** More entries for the same transaction, after `init` (e.g. the paper restore that made this keystore). */
+  auditAlso?: readonly AuditDraft[] | undefined;
 }
 
 export interface CreatedKeystore {
@@ -53,6 +61,7 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
     ? await wrapWithPassphrase(options.masterKey, options.passphrase.text, options.passphrase.params, keystoreId)
     : null;
   const kcv = keyCheckValue(options.masterKey, keystoreId);
+  const actor = validateActor(options.actor);
 
   const temp = `${target}.creating-${toHex(randomBytes(6))}`;
   try {
@@ -74,6 +83,15 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
               wrapped,
               createdAt,
             );
+          }
+          // Entry 1 of the audit log, in the transaction that makes the keystore.
+          const log = new AuditLog(db, keystoreId, auditKeysFor(options.masterKey, keystoreId));
+          try {
+            const unlock = wrapped ? ['master-key', 'passphrase'] : ['master-key'];
+            log.append({ operation: 'init', at: createdAt, subject: { keystoreId: toHex(keystoreId), unlock, schema: SCHEMA_VERSION } }, actor);
+            for (const draft of options.auditAlso ?? []) log.append(draft, actor);
+          } finally {
+            log.keys.dispose();
           }
         }).immediate();
       });

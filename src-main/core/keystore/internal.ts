@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, toHex, utf8Bytes } from '../crypto/bytes.js';
+import type { AuditSession } from '../audit/session.js';
 import type { Db } from './sqlite.js';
 
 /** What Keystore.internal hands to other core modules for one transaction. */
@@ -9,6 +10,8 @@ export interface InternalContext {
   /** A copy, wiped when the transaction ends. */
   masterKey: Uint8Array;
   vaultFingerprint: string;
+  /** Appends audit entries inside a write transaction, and reads the log. */
+  audit: AuditSession;
 }
 
 /**

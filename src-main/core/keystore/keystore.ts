@@ -1,13 +1,18 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { toHex, wipe } from '../crypto/bytes.js';
-import { generateMaterial, x25519PublicPem } from '../catalog/material.js';
+import { x25519PublicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
 import { recordWrapKey } from '../masterkey/subkeys.js';
 import { KeyImporter } from './importer.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { materialFingerprint, RecordOpener } from './recordOpener.js';
-import { KeyRows, toKeyInfo, type KeyRow, type ListFilter, type VersionRow } from './rows.js';
+import type { AuditDraft } from '../audit/entry.js';
+import type { AuditSession } from '../audit/session.js';
+import { keyEntry } from '../audit/subjects.js';
+import { addFreshVersion } from './freshVersion.js';
+import { currentVersion, requireKey, requireUsable } from './guards.js';
+import { KeyRows, toKeyInfo, type ListFilter, type VersionRow } from './rows.js';
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
 import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
@@ -26,7 +31,8 @@ export { materialFingerprint };
 
 /**
  * An unlocked keystore. Holds the record wrapping key until `close()`;
- * every change runs in one immediate SQLite transaction.
+ * every change runs in one immediate SQLite transaction, together with the
+ * audit entry that records it (no entry, no change).
  */
 export class Keystore {
   private readonly rows: KeyRows;
@@ -39,6 +45,7 @@ export class Keystore {
     readonly path: string,
     private readonly identity: KeystoreIdentity,
     masterKey: Uint8Array,
+    private readonly audit: AuditSession,
   ) {
     this.rows = new KeyRows(db);
     this.masterKey = masterKey;
@@ -67,7 +74,7 @@ export class Keystore {
 
   get(name: string): KeyDetail {
     return this.read(() => {
-      const key = this.requireKey(name);
+      const key = requireKey(this.rows, name);
       return {
         name: key.name,
         clientId: key.client_id,
@@ -106,45 +113,45 @@ export class Keystore {
         created.push(this.addVersion(keyId, plan, 1, at));
       }
       return created;
-    });
+    }, (created) => keyEntry('key-generate', created));
   }
 
   rotate(name: string): KeyInfo {
     return this.write(() => {
-      const key = this.requireKey(name);
-      const current = this.currentVersion(key);
-      this.requireUsable(current);
+      const key = requireKey(this.rows, name);
+      const current = currentVersion(this.rows, key);
+      requireUsable(current);
       const at = new Date().toISOString();
       this.rows.updateState(key.id, current.version, 'rotated', at);
       const next = current.version + 1;
       const info = this.addVersion(key.id, { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm }, next, at);
       this.rows.updateCurrent(key.id, next);
       return info;
-    });
+    }, (info) => keyEntry('key-rotate', [info]));
   }
 
   /** Disables every readable version; the material stays sealed until `enable`. */
   disable(name: string): KeyDetail {
     this.write(() => {
-      const key = this.requireKey(name);
-      if (this.currentVersion(key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
+      const key = requireKey(this.rows, name);
+      if (currentVersion(this.rows, key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
       const at = new Date().toISOString();
-      for (const v of this.rows.versions(key.id)) {
-        if (v.state === 'active' || v.state === 'rotated') this.rows.updateState(key.id, v.version, 'disabled', at);
-      }
-    });
+      const changed = this.rows.versions(key.id).filter((v) => v.state === 'active' || v.state === 'rotated');
+      for (const v of changed) this.rows.updateState(key.id, v.version, 'disabled', at);
+      return changed;
+    }, (changed) => keyEntry('key-disable', changed));
     return this.get(name);
   }
 
   enable(name: string): KeyDetail {
     this.write(() => {
-      const key = this.requireKey(name);
-      if (this.currentVersion(key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
+      const key = requireKey(this.rows, name);
+      if (currentVersion(this.rows, key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
       const at = new Date().toISOString();
-      for (const v of this.rows.versions(key.id)) {
-        if (v.state === 'disabled') this.rows.updateState(key.id, v.version, v.version === key.current_version ? 'active' : 'rotated', at);
-      }
-    });
+      const changed = this.rows.versions(key.id).filter((v) => v.state === 'disabled');
+      for (const v of changed) this.rows.updateState(key.id, v.version, v.version === key.current_version ? 'active' : 'rotated', at);
+      return changed;
+    }, (changed) => keyEntry('key-enable', changed));
     return this.get(name);
   }
 
@@ -156,7 +163,7 @@ export class Keystore {
    */
   destroy(name: string, version?: number): KeyDetail {
     this.write(() => {
-      const key = this.requireKey(name);
+      const key = requireKey(this.rows, name);
       const versions = this.rows.versions(key.id);
       if (version !== undefined) {
         const target = versions.find((v) => v.version === version);
@@ -166,10 +173,10 @@ export class Keystore {
         }
       }
       const at = new Date().toISOString();
-      for (const v of versions) {
-        if ((version === undefined || v.version === version) && v.state !== 'destroyed') this.rows.destroy(key.id, v.version, at);
-      }
-    });
+      const doomed = versions.filter((v) => (version === undefined || v.version === version) && v.state !== 'destroyed');
+      for (const v of doomed) this.rows.destroy(key.id, v.version, at);
+      return doomed;
+    }, (doomed) => keyEntry('key-destroy', doomed));
     guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
     return this.get(name);
   }
@@ -177,11 +184,11 @@ export class Keystore {
   /** The public key as PEM (SPKI), after checking the sealed record still opens and matches it. */
   publicKeyPem(name: string, version?: number): string {
     return this.read(() => {
-      const key = this.requireKey(name);
+      const key = requireKey(this.rows, name);
       if (key.algorithm === 'sym256') throw new CustosError('KEY_NO_PUBLIC_PART', `'${name}' is a symmetric key; it has no public part`);
-      const row = version === undefined ? this.currentVersion(key) : this.rows.versions(key.id).find((v) => v.version === version);
+      const row = version === undefined ? currentVersion(this.rows, key) : this.rows.versions(key.id).find((v) => v.version === version);
       if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
-      this.requireUsable(row);
+      requireUsable(row);
       return x25519PublicPem(this.records.authenticPublicKey(row));
     });
   }
@@ -198,12 +205,17 @@ export class Keystore {
     return guardSqlite(this.path, () => this.db.transaction(() => fn(selectionView(this.db, selection))).deferred());
   }
 
-  /** Runs `fn` in one immediate transaction with a writer for imported keys: all of it is kept, or none. */
-  importKeys<T>(fn: (importer: KeyImporter) => T): T {
-    const result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records))));
+  /** Runs `fn` in one immediate transaction with a writer for imported keys: all of it, and its audit entry, is kept, or none. */
+  importKeys<T>(fn: (importer: KeyImporter) => T, entry?: (result: T) => AuditDraft | null): T {
+    const result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records))), entry);
     // As in destroy: the old sealed bytes of replaced keys must not survive in the WAL.
     guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
     return result;
+  }
+
+  /** Records an operation that reveals but changes nothing (an export, a transcript), in its own transaction. */
+  record(draft: AuditDraft): void {
+    this.write(() => undefined, () => draft);
   }
 
   /**
@@ -229,13 +241,14 @@ export class Keystore {
 
   /**
    * For other core modules only (paper ceremonies, audit): runs `fn` in one
-   * transaction with the database and a copy of the master key that is wiped
+   * transaction with the database, the audit session (a write appends its
+   * entries through it) and a copy of the master key that is wiped
    * afterwards. Never reachable from the CLI or IPC surface directly.
    */
   internal<T>(mode: 'read' | 'write', fn: (ctx: InternalContext) => T): T {
     this.requireOpen();
     const masterKey = new Uint8Array(this.masterKey ?? new Uint8Array(0));
-    const ctx: InternalContext = { db: this.db, keystoreId: this.identity.keystoreId, masterKey, vaultFingerprint: this.vaultFingerprint() };
+    const ctx: InternalContext = { db: this.db, keystoreId: this.identity.keystoreId, masterKey, vaultFingerprint: this.vaultFingerprint(), audit: this.audit };
     try {
       return mode === 'write' ? this.write(() => fn(ctx)) : this.read(() => fn(ctx));
     } finally {
@@ -252,37 +265,13 @@ export class Keystore {
     wipe(this.wrapKey, this.masterKey);
     this.wrapKey = null;
     this.masterKey = null;
+    this.audit.dispose();
     if (this.db.open) this.db.close();
   }
 
   private addVersion(keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
     this.requireOpen();
-    const material = generateMaterial(plan.algorithm);
-    try {
-      const sealed = this.records.sealSecret(this.records.identity({ ...plan, version, public_key: material.publicKey }), material.secret);
-      const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
-      this.rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
-      return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };
-    } finally {
-      wipe(material.secret);
-    }
-  }
-
-  private requireKey(name: string): KeyRow {
-    const key = this.rows.key(name);
-    if (!key) throw new CustosError('KEY_NOT_FOUND', `no key named '${name}'`);
-    return key;
-  }
-
-  private currentVersion(key: KeyRow): VersionRow {
-    const row = this.rows.versions(key.id).find((v) => v.version === key.current_version);
-    if (!row) throw new CustosError('KEYSTORE_CORRUPT', `key '${key.name}' points at version ${key.current_version}, which does not exist`);
-    return row;
-  }
-
-  private requireUsable(row: VersionRow): void {
-    if (row.state === 'disabled') throw new CustosError('KEY_DISABLED', `key '${row.name}' is disabled; enable it first`);
-    if (row.state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${row.name}' v${row.version} has been destroyed`);
+    return addFreshVersion(this.rows, this.records, keyId, plan, version, at);
   }
 
   private requireOpen(): Uint8Array {
@@ -295,8 +284,9 @@ export class Keystore {
     return guardSqlite(this.path, fn);
   }
 
-  private write<T>(fn: () => T): T {
+  /** One immediate transaction for the change and its audit entry (`entry` returns null when nothing changed). */
+  private write<T>(fn: () => T, entry?: (result: T) => AuditDraft | null): T {
     this.requireOpen();
-    return guardSqlite(this.path, () => this.db.transaction(fn).immediate());
+    return guardSqlite(this.path, () => this.audit.transaction(this.db, fn, entry));
   }
 }

@@ -2,37 +2,72 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
+import { RECORDED_UNLOCK_FAILURES, recordFailedUnlock } from '../audit/failedUnlocks.js';
+import { auditKeysFor } from '../audit/keys.js';
+import { AuditLog } from '../audit/log.js';
+import { AuditSession, validateActor } from '../audit/session.js';
 import { Keystore } from './keystore.js';
-import { assertSupportedVersion, migrate } from './migrations/index.js';
+import { assertSupportedVersion, migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { APPLICATION_ID, applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
-import { readIdentity, resolveMasterKey, type Unlock } from './unlock.js';
+import { readIdentity, resolveMasterKey, type KeystoreIdentity, type Unlock } from './unlock.js';
+
+export interface OpenOptions {
+  /** Who is acting (`--actor`, CUSTOS_ACTOR), recorded in every audit entry of the session. */
+  actor?: string | null | undefined;
+}
+
+/** The schema version that added the audit log: opening an older file starts its log. */
+const AUDIT_LOG_SCHEMA = 4;
 
 /**
  * Opens and unlocks a keystore. Until the master key is verified against the
- * stored check value nothing is written: the header is read first, a file that
- * is not ours or is newer than this build is refused, and only a verified
- * unlock runs pending migrations.
+ * stored check value nothing is written to it: the header is read first, a
+ * file that is not ours or is newer than this build is refused, and only a
+ * verified unlock runs pending migrations. A wrong key or passphrase is
+ * noted in the failed-unlocks file beside the keystore instead; a verified
+ * unlock folds those notes into the audit log. The unlock's own entry waits
+ * for the session's first change.
  */
-export async function openKeystore(path: string, unlock: Unlock): Promise<Keystore> {
+export async function openKeystore(path: string, unlock: Unlock, options: OpenOptions = {}): Promise<Keystore> {
   const target = resolve(path);
   if (!existsSync(target)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${target} (create one with 'custos init')`);
+  const actor = validateActor(options.actor);
   const db = openSqlite(target);
   let masterKey: Uint8Array | null = null;
+  let audit: AuditSession | null = null;
   try {
     const { applicationId, userVersion } = readHeader(db, target);
     if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${target} is not a Custos keystore`);
     assertSupportedVersion(userVersion, target);
     applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
-    masterKey = await resolveMasterKey(db, identity, unlock);
+    masterKey = await verifiedMasterKey(target, db, identity, unlock, actor);
     applyJournalMode(db, target);
-    guardSqlite(target, () => migrate(db, userVersion));
-    const keystore = new Keystore(db, target, identity, masterKey);
+    const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
+    audit = session;
+    session.defer({ operation: 'unlock', subject: { method: unlock.kind } });
+    const startLog = () => void session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
+    guardSqlite(target, () => migrate(db, userVersion, userVersion < AUDIT_LOG_SCHEMA ? startLog : undefined));
+    guardSqlite(target, () => session.foldFailedUnlocks(db, target));
+    const keystore = new Keystore(db, target, identity, masterKey, session);
     masterKey = null;
     return keystore;
   } catch (error) {
     wipe(masterKey);
+    audit?.dispose();
     closeQuietly(db);
+    throw error;
+  }
+}
+
+/** The verified master key; a wrong key or passphrase is noted beside the keystore before the error goes on. */
+async function verifiedMasterKey(target: string, db: Db, identity: KeystoreIdentity, unlock: Unlock, actor: string | null): Promise<Uint8Array> {
+  try {
+    return await resolveMasterKey(db, identity, unlock);
+  } catch (error) {
+    if (!(error instanceof CustosError) || !RECORDED_UNLOCK_FAILURES.includes(error.code)) throw error;
+    const failed = recordFailedUnlock(target, { method: unlock.kind, code: error.code, actor });
+    if (failed) throw new CustosError(error.code, `${error.message} (the failed attempt could not be recorded beside the keystore: ${failed})`, { cause: error });
     throw error;
   }
 }

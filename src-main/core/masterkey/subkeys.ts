@@ -11,6 +11,7 @@ export const SUBKEY_LABELS = {
   recordWrap: 'custos/v1/record-wrap',
   paperShareTag: 'custos/v1/paper-share-tag',
   masterKeyCheck: 'custos/v1/master-key-check',
+  auditRoot: 'custos/v1/audit-root',
 } as const;
 
 export function keyCheckValue(masterKey: Uint8Array, keystoreId: Uint8Array): Uint8Array {
@@ -23,6 +24,11 @@ export function recordWrapKey(masterKey: Uint8Array, keystoreId: Uint8Array): Ui
 
 export function paperTagKey(masterKey: Uint8Array, keystoreId: Uint8Array): Uint8Array {
   return deriveSubkey(masterKey, keystoreId, SUBKEY_LABELS.paperShareTag);
+}
+
+/** The root of the audit log's keys (see docs/formats/audit.md for why it is derived, not stored). */
+export function auditRootKey(masterKey: Uint8Array, keystoreId: Uint8Array): Uint8Array {
+  return deriveSubkey(masterKey, keystoreId, SUBKEY_LABELS.auditRoot);
 }
 
 /**

@@ -7,6 +7,7 @@ import { sheetFingerprint, shareTag, splitMasterKey, type CeremonyRecord, type S
 import { qrSvg } from './sheet/qr.js';
 import { renderSheetHtml, type SheetData } from './sheet/template.js';
 import { decodeMnemonic } from './slip39/index.js';
+import { printableHead } from '../audit/report.js';
 
 export interface VaultSplit {
   record: CeremonyRecord;
@@ -30,6 +31,8 @@ export async function splitVault(keystore: Keystore, request: SplitRequest, onPr
     }
   });
   const flat = mnemonics.flat();
+  // The head as the sheets are printed; the split's own entry follows it.
+  const auditHead = printableHead(keystore);
   const sheets: SheetData[] = [];
   for (const [i, share] of record.shares.entries()) {
     const mnemonic = flat[i] ?? '';
@@ -49,15 +52,23 @@ export async function splitVault(keystore: Keystore, request: SplitRequest, onPr
       memberThreshold: record.groups[share.groupIndex]?.threshold ?? 1,
       sheetFingerprint: sheetFingerprint(share.tag),
       passphraseUsed: record.passphraseUsed,
-      auditHead: null,
+      auditHead,
     });
   }
   return { record, sheets, subsetsChecked };
 }
 
-/** Keeps the ceremony and its share tags, in one transaction. */
-export function recordCeremony(keystore: Keystore, record: CeremonyRecord): void {
-  keystore.internal('write', (ctx) => insertCeremony(ctx.db, record));
+/** Keeps the ceremony and its share tags, and its audit entry (sheet fingerprints, never words), in one transaction. */
+export function recordCeremony(keystore: Keystore, record: CeremonyRecord, auditHead: string | null = null): void {
+  keystore.internal('write', (ctx) => {
+    insertCeremony(ctx.db, record);
+    const sheets = record.shares.map((s) => ({ group: s.groupIndex + 1, member: s.memberIndex + 1, custodian: s.custodian, sheet: sheetFingerprint(s.tag) }));
+    const groups = record.groups.map((g) => ({ threshold: g.threshold, count: g.count }));
+    ctx.audit.append({
+      operation: 'paper-split',
+      subject: { ceremonyId: record.id, identifier: record.identifier, groupThreshold: record.groupThreshold, groups, passphraseUsed: record.passphraseUsed, vaultFingerprint: record.vaultFingerprint, auditHeadPrinted: auditHead, sheets },
+    });
+  });
 }
 
 export function sheetHtml(sheet: SheetData): string {
@@ -98,13 +109,18 @@ export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCh
     words: mnemonic.trim().split(/\s+/).length,
   };
   if (!keystore) return { ...base, genuine: null, sheetFingerprint: null, match: null };
-  return keystore.internal('read', (ctx) => {
+  return keystore.internal('write', (ctx) => {
     const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
     const tag = shareTag(tagKey, mnemonic);
     wipe(tagKey);
     const match = findShareByTag(ctx.db, tag);
     const genuine = match !== null && match.ceremony.identifier === share.identifier;
-    return { ...base, genuine, sheetFingerprint: sheetFingerprint(tag), match };
+    const sheet = sheetFingerprint(tag);
+    ctx.audit.append({
+      operation: 'paper-check',
+      subject: { sheet, genuine, identifier: share.identifier, group: base.groupIndex, member: base.memberIndex, ceremonyId: match?.ceremony.id ?? null, custodian: match?.custodian ?? null },
+    });
+    return { ...base, genuine, sheetFingerprint: sheet, match };
   });
 }
 

@@ -1,20 +1,35 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { failedUnlocksPath, RECORDED_UNLOCK_FAILURES } from '../../../src-main/core/audit/failedUnlocks.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
 import { makeVault } from '../../helpers/keystore.js';
 import { sha256File, tempDir } from '../../helpers/tmp.js';
 
-/** Runs `fn`, expects it to fail with `code`, and checks the file and its folder are exactly as before. */
+/**
+ * Runs `fn`, expects it to fail with `code`, and checks the file and its folder are exactly as
+ * before, except that a wrong key or passphrase is noted in the failed-unlocks file beside it
+ * (the audit log cannot hold it without the key; see docs/formats/audit.md).
+ */
 async function expectUntouched(path: string, code: string, fn: () => Promise<unknown>): Promise<void> {
   const before = sha256File(path);
   const listing = readdirSync(dirname(path)).sort();
+  const sidecar = failedUnlocksPath(path);
+  const noted = existsSync(sidecar) ? readFileSync(sidecar, 'utf8').split('\n').filter(Boolean).length : 0;
   await expect(fn()).rejects.toMatchObject({ code });
   expect(sha256File(path)).toBe(before);
-  expect(readdirSync(dirname(path)).sort()).toEqual(listing);
+  const recorded = RECORDED_UNLOCK_FAILURES.includes(code);
+  const expected = recorded ? [...new Set([...listing, basename(sidecar)])].sort() : listing;
+  expect(readdirSync(dirname(path)).sort()).toEqual(expected);
+  if (recorded) {
+    const lines = readFileSync(sidecar, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(noted + 1);
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ v: 1, code, actor: null, method: expect.stringMatching(/^(master-key|passphrase)$/) });
+    expect(statSync(sidecar).mode & 0o777).toBe(0o600);
+  }
 }
 
 describe('openKeystore: bad input leaves the keystore exactly as it was', () => {

@@ -9,7 +9,7 @@ import { masterKeyCheck } from '../../../core/masterkey/subkeys.js';
 import { kdfParams } from '../init.js';
 import { readPassphraseFile } from '../../secrets.js';
 import type { CliIo } from '../../io.js';
-import { keystorePath, type CommonOptions } from '../../keystoreOption.js';
+import { ACTOR_HELP, keystorePath, resolveActor, type CommonOptions } from '../../keystoreOption.js';
 import { emit } from '../../output.js';
 import { collectShares, type ShareSourceOptions } from './inputs.js';
 
@@ -41,6 +41,7 @@ export function paperRestoreCommand(io: CliIo): Command {
     .option('--kdf-memory-mib <n>', 'with --keystore-passphrase-file: argon2id memory (default 256)')
     .option('--kdf-passes <n>', 'with --keystore-passphrase-file: argon2id passes (default: calibrated to about one second)')
     .option('--expect-check <value>', "the 'Key check' printed on the sheets: refuse to go on if the recovered key differs")
+    .option('--actor <name>', ACTOR_HELP)
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -58,6 +59,7 @@ Examples:
     .action(async (options: RestoreOptions) => {
       const modes = [options.verify, options.init, options.print].filter(Boolean).length;
       if (modes !== 1) throw new CustosError('INVALID_ARGUMENT', 'choose one of --verify, --init or --print');
+      const actor = resolveActor(options, io);
       const passphrase = options.passphraseFile ? readPassphraseFile(options.passphraseFile) : '';
       const inputs = await collectShares(options, io);
       const result = restoreSecret(inputs, passphrase);
@@ -80,16 +82,27 @@ Examples:
         }
         io.err(`recovered master key check: ${check} (compare with 'Key check' on the sheets)\n`);
         const path = keystorePath(options, io);
+        const restored = (mode: string) => ({ operation: 'paper-restore' as const, subject: { mode, identifier: result.identifier, sharesUsed: result.used.length, sources: result.used } });
         if (options.verify) {
-          const keystore = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) });
-          const vault = keystore.vaultFingerprint();
-          keystore.close();
+          const keystore = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor });
+          let vault: string;
+          try {
+            vault = keystore.vaultFingerprint();
+            keystore.record(restored('verify'));
+          } finally {
+            keystore.close();
+          }
           emit(io, options, { ...base, verified: true, keystore: path, vaultFingerprint: vault }, () => `the recovered master key unlocks ${path} (vault ${vault})`);
           return;
         }
         const keystorePassphrase = options.keystorePassphraseFile ? readPassphraseFile(options.keystorePassphraseFile) : null;
         const params = keystorePassphrase === null ? undefined : await kdfParams(options);
-        const created = await createKeystore(path, { masterKey, passphrase: params && keystorePassphrase !== null ? { text: keystorePassphrase, params } : undefined });
+        const created = await createKeystore(path, {
+          masterKey,
+          passphrase: params && keystorePassphrase !== null ? { text: keystorePassphrase, params } : undefined,
+          actor,
+          auditAlso: [restored('init')],
+        });
         emit(io, options, { ...base, created: created.path, keystoreId: created.keystoreId }, () =>
           `created keystore ${created.path} with the recovered master key; import a backup bundle into it with 'custos import'`,
         );

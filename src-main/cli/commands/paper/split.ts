@@ -103,7 +103,7 @@ Examples:
           }
           for (const file of files) file.seal();
           // Recorded only once every sheet is rendered and on disk under its temporary name.
-          recordCeremony(ks, made.record);
+          recordCeremony(ks, made.record, made.sheets[0]?.auditHead ?? null);
           return made;
         });
         for (const file of files) file.publish();

@@ -3,6 +3,7 @@ import type { Db } from '../sqlite.js';
 import { migration001 } from './001_initial.js';
 import { migration002 } from './002_public_only.js';
 import { migration003 } from './003_paper_ceremonies.js';
+import { migration004 } from './004_audit_log.js';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Forward-only, numbered; one file per migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function assertSupportedVersion(userVersion: number, path: string): void {
@@ -23,8 +24,11 @@ export function assertSupportedVersion(userVersion: number, path: string): void 
   }
 }
 
-/** Applies every migration above `from`, all in one transaction. */
-export function migrate(db: Db, from: number): void {
+/**
+ * Applies every migration above `from`, all in one transaction; `after` runs
+ * inside that transaction once they are applied (the audit log starts there).
+ */
+export function migrate(db: Db, from: number, after?: () => void): void {
   const pending = MIGRATIONS.filter((m) => m.version > from);
   if (pending.length === 0) return;
   db.transaction(() => {
@@ -32,5 +36,6 @@ export function migrate(db: Db, from: number): void {
       db.exec(migration.up);
       db.pragma(`user_version = ${migration.version}`);
     }
+    after?.();
   }).immediate();
 }

@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { CustosError } from '../../../../shared/errors.js';
+import { auditEntries, auditHead, parseHead, verifyAudit } from '../../../core/audit/report.js';
+import { summarizeSubject } from '../../../core/audit/summary.js';
+import type { CliIo } from '../../io.js';
+import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
+import { emit, EXIT, table } from '../../output.js';
+import { auditExportCommand } from './export.js';
+import { verdictText } from './verdict.js';
+import { auditVerifyTranscriptCommand } from './verifyTranscript.js';
+
+const WIDTH = 100;
+
+function since(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new CustosError('INVALID_ARGUMENT', '--since must be a whole number (a sequence number; entries after it are listed)');
+  return value;
+}
+
+export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const audit = new Command('audit').description('the tamper-evident audit log: list, verify, show the head, export signed transcripts');
+
+  withKeystoreOptions(audit.command('list'))
+    .description('list audit entries, oldest first')
+    .option('--since <n>', 'only entries after sequence number n')
+    .addHelpText('after', '\nExample: custos audit list --since 40 --json')
+    .action(async (options: CommonOptions & { since?: string }) => {
+      const after = since(options.since);
+      const entries = await withKeystore(options, io, (ks) => auditEntries(ks, after));
+      emit(io, options, entries, () =>
+        entries.length === 0
+          ? 'no entries'
+          : table(
+              ['SEQ', 'AT', 'OPERATION', 'ACTOR', 'OUTCOME', 'DETAILS'],
+              entries.map((x) => {
+                const details = summarizeSubject(x.subject);
+                return [String(x.seq), x.at, x.operation, x.actor ?? '-', x.outcome, details.length > WIDTH ? `${details.slice(0, WIDTH - 1)}…` : details];
+              }),
+            ),
+      );
+    });
+
+  withKeystoreOptions(audit.command('verify'))
+    .description('check every entry, the chain and the head; exit 1 naming the first bad entry and why')
+    .option('--head <seq:hash>', "a head seen earlier (paper sheet, transcript, 'audit head'): also catches an older copy of the keystore")
+    .addHelpText(
+      'after',
+      `
+What it names: edited, removed, inserted, reordered, truncated (newest entries cut off), forked
+(a different history), head-missing, head-forged. Reading changes nothing in the keystore.
+
+Examples:
+  custos audit verify
+  custos audit verify --head 42:3f9a07c2d1e48b56 --json`,
+    )
+    .action(async (options: CommonOptions & { head?: string }) => {
+      const external = options.head === undefined ? undefined : parseHead(options.head);
+      const verdict = await withKeystore(options, io, (ks) => verifyAudit(ks, external));
+      emit(io, options, verdict, () => verdictText(verdict, 'audit log'));
+      if (!verdict.ok) setExitCode(EXIT.failure);
+    });
+
+  withKeystoreOptions(audit.command('head'))
+    .description('show the audit head (sequence number and chain hash) and the public key that verifies transcripts')
+    .addHelpText(
+      'after',
+      `
+Write the head down (it is also printed on every paper sheet and transcript): a later
+'custos audit verify --head SEQ:HASH' then catches an older copy of the keystore.
+
+Example: custos audit head --json`,
+    )
+    .action(async (options: CommonOptions) => {
+      const head = await withKeystore(options, io, (ks) => auditHead(ks));
+      emit(io, options, head, () =>
+        [
+          `head        ${head.head}${head.authentic ? '' : '  (FAILS its MAC: run custos audit verify)'}`,
+          `hash        ${head.hash}`,
+          `vault       ${head.vaultFingerprint}`,
+          `public key  ${head.publicKey}  (verifies this keystore's audit transcripts)`,
+        ].join('\n'),
+      );
+      if (!head.authentic) setExitCode(EXIT.failure);
+    });
+
+  audit.addCommand(auditExportCommand(io));
+  audit.addCommand(auditVerifyTranscriptCommand(io, setExitCode));
+  return audit;
+}

@@ -1,0 +1,113 @@
+import { CustosError } from '../../../shared/errors.js';
+import { equalBytes } from '../crypto/bytes.js';
+import type Database from 'better-sqlite3';
+import type { Db } from '../keystore/sqlite.js';
+import { canonicalJson, entryHash, genesisHash, START_OPERATIONS, type AuditDraft, type AuditHeadRow, type AuditRow } from './entry.js';
+import type { AuditKeys } from './keys.js';
+import { keyedCheck, verifyChain, type ExternalHead, type VerifyOutcome } from './verify.js';
+
+const COLUMNS = 'seq, at, operation, actor, subject, outcome, prev, hash, mac';
+
+/** The next entry after `tip`, hashed and MACed: the whole of what `append` computes. */
+export function chainEntry(tip: { seq: number; hash: Uint8Array }, draft: AuditDraft, actor: string | null, keys: AuditKeys): AuditRow {
+  const fields = {
+    seq: tip.seq + 1,
+    at: draft.at ?? new Date().toISOString(),
+    operation: draft.operation,
+    actor: draft.actor === undefined ? actor : draft.actor,
+    subject: canonicalJson(draft.subject),
+    outcome: draft.outcome ?? 'ok',
+    prev: tip.hash,
+  };
+  const hash = entryHash(fields);
+  if (!hash) throw new CustosError('INTERNAL', 'an audit entry could not be encoded');
+  return { ...fields, hash, mac: keys.entryMac(fields.seq, hash) };
+}
+
+/** The authenticated head for an entry. */
+export function headFor(row: { seq: number; hash: Uint8Array }, keys: AuditKeys): AuditHeadRow {
+  return { seq: row.seq, hash: row.hash, mac: keys.headMac(row.seq, row.hash) };
+}
+
+const tampered = (why: string) =>
+  new CustosError('AUDIT_TAMPERED', `the audit log ${why}; nothing was changed. Run 'custos audit verify' and investigate before making changes`);
+
+/**
+ * The audit log of one keystore, in its database. `append` must run inside
+ * the caller's write transaction, so the entry and the change it records
+ * commit together or not at all.
+ */
+export class AuditLog {
+  readonly genesis: Uint8Array;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** The head this session wrote last: found unchanged in the file, it needs no MAC check. */
+  private written: AuditHeadRow | null = null;
+
+  constructor(
+    private readonly db: Db,
+    readonly keystoreId: Uint8Array,
+    readonly keys: AuditKeys,
+  ) {
+    this.genesis = genesisHash(keystoreId);
+  }
+
+  /**
+   * Appends one entry and moves the head. Refuses (AUDIT_TAMPERED) when the
+   * head does not authenticate or does not match the newest entry, rather than
+   * chain onto a log that was tampered with; throws AUDIT_WRITE_FAILED when
+   * SQLite cannot store the entry. Either way the caller's transaction rolls back.
+   */
+  append(draft: AuditDraft, actor: string | null): AuditRow {
+    const row = chainEntry(this.tip(draft.operation), draft, actor, this.keys);
+    const head = headFor(row, this.keys);
+    try {
+      this.sql(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(row.seq, row.at, row.operation, row.actor, row.subject, row.outcome, row.prev, row.hash, row.mac);
+      this.sql('INSERT INTO audit_head (singleton, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac').run(head.seq, head.hash, head.mac);
+      this.written = head;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new CustosError('AUDIT_WRITE_FAILED', `the audit entry for '${draft.operation}' could not be written (${typeof code === 'string' ? code : 'error'}), so the change was not made`, { cause: error });
+    }
+    return row;
+  }
+
+  head(): AuditHeadRow | null {
+    return (this.sql('SELECT seq, hash, mac FROM audit_head WHERE singleton = 1').get() as AuditHeadRow | undefined) ?? null;
+  }
+
+  rows(since = 0): AuditRow[] {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq`).all(since) as AuditRow[];
+  }
+
+  /** Run inside one read transaction, so the rows and the head are one state. */
+  verify(external?: ExternalHead): VerifyOutcome {
+    const select = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`);
+    return verifyChain(() => select.iterate() as IterableIterator<AuditRow>, this.head(), this.genesis, keyedCheck(this.keys), external);
+  }
+
+  private isWritten(head: AuditHeadRow): boolean {
+    const w = this.written;
+    return w !== null && w.seq === head.seq && equalBytes(w.hash, head.hash) && head.mac !== null && w.mac !== null && equalBytes(w.mac, head.mac);
+  }
+
+  /** Statements are prepared once per session: an append is a few microseconds of SQLite. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
+  /** Where the next entry chains on: the head, once it is shown to be sound and to match the newest entry. */
+  private tip(operation: string): { seq: number; hash: Uint8Array } {
+    const head = this.head();
+    const last = this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Uint8Array } | undefined;
+    if (!head && !last) {
+      if (!START_OPERATIONS.includes(operation)) throw tampered('is empty (its entries and head were removed)');
+      return { seq: 0, hash: this.genesis };
+    }
+    if (!head) throw tampered('has no head');
+    if (!this.isWritten(head) && !this.keys.headMacOk(head)) throw tampered('head fails its MAC');
+    if (!last || last.seq !== head.seq || !equalBytes(last.hash, head.hash)) throw tampered(`head (seq ${head.seq}) does not match its newest entry (seq ${last?.seq ?? 0})`);
+    return { seq: head.seq, hash: head.hash };
+  }
+}

@@ -1,0 +1,19 @@
+import type { KeyInfo } from '../../../shared/keys.js';
+import { wipe } from '../crypto/bytes.js';
+import { generateMaterial } from '../catalog/material.js';
+import type { PlannedKey } from '../catalog/plan.js';
+import { materialFingerprint, type RecordOpener } from './recordOpener.js';
+import type { KeyRows } from './rows.js';
+
+/** Generates a version's material, seals it under the record's identity and stores it; the secret is wiped. */
+export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
+  const material = generateMaterial(plan.algorithm);
+  try {
+    const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey }), material.secret);
+    const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
+    rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
+    return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };
+  } finally {
+    wipe(material.secret);
+  }
+}

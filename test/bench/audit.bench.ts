@@ -1,0 +1,48 @@
+/**
+ * Issue 5 figures: what an audit entry adds to a change (append cost, alone
+ * and inside one transaction), and how long `custos audit verify` takes over
+ * 100,000 entries.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyAudit } from '../../src-main/core/audit/report.js';
+import { createKeystore } from '../../src-main/core/keystore/create.js';
+import { openKeystore } from '../../src-main/core/keystore/open.js';
+import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
+import { fmt, peakRssMiB, row, timed } from './measure.js';
+
+const LOG = 100_000;
+const ALONE = 500;
+const dir = mkdtempSync(join(tmpdir(), 'custos-bench-'));
+try {
+  const masterKey = generateMasterKey();
+  const path = join(dir, 'audit.db');
+  await createKeystore(path, { masterKey });
+  const ks = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor: 'bench' });
+  const subject = { count: 1, keys: [{ name: 'client-00001_storage', version: 1, fingerprint: '0123456789abcdef0123456789abcdef' }] };
+
+  row('', 'entries', 'ms', 'µs/entry');
+
+  // As a real change does it: one immediate transaction (synchronous=FULL, one fsync) per entry.
+  const alone = await timed(() => {
+    for (let i = 0; i < ALONE; i++) ks.internal('write', (ctx) => ctx.audit.append({ operation: 'key-rotate', subject }));
+  });
+  row('append, one transaction per entry (fsync)', ALONE, fmt(alone.ms), fmt((alone.ms / ALONE) * 1000));
+
+  // The audit part alone (hash, HKDF, two HMACs, two statements), many entries in one transaction.
+  const bulk = await timed(() =>
+    ks.internal('write', (ctx) => {
+      for (let i = ALONE; i < LOG - 2; i++) ctx.audit.append({ operation: 'key-generate', subject });
+    }),
+  );
+  row('append, all in one transaction (CPU + SQLite)', LOG - 2 - ALONE, fmt(bulk.ms), fmt((bulk.ms / (LOG - 2 - ALONE)) * 1000));
+
+  const verdict = await timed(() => verifyAudit(ks));
+  if (!verdict.value.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(verdict.value.problem)}`);
+  row(`verify (${verdict.value.entries.toLocaleString('en')} entries)`, verdict.value.entries, fmt(verdict.ms), fmt((verdict.ms / verdict.value.entries) * 1000, 2));
+  ks.close();
+  console.log(`peak RSS ${fmt(peakRssMiB())} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,224 @@
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { failedUnlocksPath } from '../../../src-main/core/audit/failedUnlocks.js';
+import { auditHead } from '../../../src-main/core/audit/report.js';
+import { openKeystore } from '../../../src-main/core/keystore/open.js';
+import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
+import { checkShare, recordCeremony, splitVault } from '../../../src-main/core/paper/paperVault.js';
+import { exportFrom, importInto, expectCode, withOpen } from '../bundle/helpers.js';
+import { ALLOW_AUDIT_INSERTS, entriesOf, REFUSE_AUDIT_INSERTS, sql, verifyOf } from '../../helpers/audit.js';
+import { makeVault } from '../../helpers/keystore.js';
+import { sha256File, tempDir } from '../../helpers/tmp.js';
+
+const open = (path: string, masterKey: Uint8Array, actor?: string) => openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor });
+
+describe('what the audit log records', () => {
+  it('init is entry 1; an unlock is recorded with the first change, not before, and reading writes nothing', async () => {
+    const vault = await makeVault({ passphrase: 'pass words' });
+    const first = await entriesOf(vault.path, vault.masterKey);
+    expect(first).toEqual([expect.objectContaining({ seq: 1, operation: 'init', actor: null, outcome: 'ok', subject: expect.objectContaining({ unlock: ['master-key', 'passphrase'] }) })]);
+
+    const hash = sha256File(vault.path);
+    const reader = await open(vault.path, vault.masterKey, 'Reader');
+    reader.list();
+    reader.close();
+    expect(sha256File(vault.path)).toBe(hash);
+
+    const ks = await openKeystore(vault.path, { kind: 'passphrase', passphrase: 'pass words' }, { actor: 'Ana Ruiz' });
+    const created = ks.generate([{ scope: 'client', clientId: 'orders' }]);
+    ks.close();
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.seq, e.operation, e.actor])).toEqual([
+      [1, 'init', null],
+      [2, 'unlock', 'Ana Ruiz'],
+      [3, 'key-generate', 'Ana Ruiz'],
+    ]);
+    expect(entries[1]?.subject).toEqual({ method: 'passphrase' });
+    expect(entries[2]?.subject).toEqual({ count: 6, keys: created.map((k) => ({ name: k.name, version: 1, fingerprint: k.fingerprint })) });
+  });
+
+  it('rotate, disable, enable and destroy each leave an entry naming the versions they touched', async () => {
+    const vault = await makeVault();
+    const ks = await open(vault.path, vault.masterKey, 'Ben');
+    ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]);
+    const v2 = ks.rotate('orders_storage');
+    const disabled = ks.disable('orders_storage');
+    ks.enable('orders_storage');
+    ks.destroy('orders_storage', 1);
+    ks.close();
+    const entries = (await entriesOf(vault.path, vault.masterKey)).slice(3);
+    const fp = (v: number) => disabled.versions.find((x) => x.version === v)?.fingerprint;
+    expect(entries.map((e) => [e.operation, e.actor, e.outcome, e.subject])).toEqual([
+      ['key-rotate', 'Ben', 'ok', { count: 1, keys: [{ name: 'orders_storage', version: 2, fingerprint: v2.fingerprint }] }],
+      ['key-disable', 'Ben', 'ok', { count: 2, keys: [1, 2].map((version) => ({ name: 'orders_storage', version, fingerprint: fp(version) })) }],
+      ['key-enable', 'Ben', 'ok', { count: 2, keys: [1, 2].map((version) => ({ name: 'orders_storage', version, fingerprint: fp(version) })) }],
+      ['key-destroy', 'Ben', 'ok', { count: 1, keys: [{ name: 'orders_storage', version: 1, fingerprint: fp(1) }] }],
+    ]);
+    expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
+  });
+
+  it('an export (it reveals keys) and an import are recorded with every key, version and fingerprint', async () => {
+    const source = await makeVault();
+    const made = await withOpen(source, (ks) => ks.generate([{ scope: 'client', clientId: 'orders' }]));
+    const exported = await exportFrom(source);
+    const exportEntry = (await entriesOf(source.path, source.masterKey)).at(-1);
+    expect(exportEntry).toMatchObject({ operation: 'export', outcome: 'ok', subject: { count: 6, privateKeys: true, pairFingerprint: exported.pairFingerprint, bundle: join(exported.dir, 'keys.bundle') } });
+    expect(exportEntry?.subject).toMatchObject({ keys: made.map((k) => ({ name: k.name, version: 1, fingerprint: k.fingerprint })) });
+
+    const target = await makeVault();
+    await importInto(target, join(exported.dir, 'keys.bundle'), join(exported.dir, 'keys.access.json'));
+    const importEntry = (await entriesOf(target.path, target.masterKey)).at(-1);
+    expect(importEntry).toMatchObject({ operation: 'import', subject: { count: 6, onConflict: 'fail', skipped: 0, pairFingerprint: exported.pairFingerprint } });
+  });
+
+  it('a paper split is recorded with its sheet fingerprints (never words), a check with its verdict; the sheets carry the head', async () => {
+    const vault = await makeVault();
+    const ks = await open(vault.path, vault.masterKey, 'Ana');
+    const before = auditHead(ks).head;
+    const split = await splitVault(ks, { groupThreshold: 1, groups: [{ threshold: 2, count: 3 }], custodians: ['Ana', 'Ben', 'Cy'] });
+    expect(split.sheets.every((s) => s.auditHead === before)).toBe(true);
+    recordCeremony(ks, split.record, before);
+    checkShare(split.sheets[1]?.mnemonic ?? '', ks);
+    ks.close();
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    const splitEntry = entries.find((e) => e.operation === 'paper-split');
+    expect(splitEntry?.subject).toMatchObject({ ceremonyId: split.record.id, groupThreshold: 1, auditHeadPrinted: before, sheets: split.sheets.map((s) => ({ group: 1, member: s.memberIndex, custodian: s.custodian, sheet: s.sheetFingerprint })) });
+    expect(entries.at(-1)).toMatchObject({ operation: 'paper-check', actor: 'Ana', subject: { genuine: true, member: 2, custodian: 'Ben', ceremonyId: split.record.id } });
+    const text = JSON.stringify(entries);
+    for (const sheet of split.sheets) {
+      const words = sheet.mnemonic.split(' ');
+      for (let i = 0; i + 3 <= words.length; i++) expect(text).not.toContain(words.slice(i, i + 3).join(' '));
+    }
+  });
+});
+
+describe('no entry, no change', () => {
+  it('when the audit insert fails, the key change rolls back with it, and the unlock entry still waits', async () => {
+    const vault = await makeVault();
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]));
+    sql(vault.path, REFUSE_AUDIT_INSERTS);
+    const ks = await open(vault.path, vault.masterKey, 'Ana');
+    await expectCode(() => ks.generate([{ scope: 'client', clientId: 'billing' }]), 'AUDIT_WRITE_FAILED');
+    await expectCode(() => ks.rotate('orders_storage'), 'AUDIT_WRITE_FAILED');
+    await expectCode(() => ks.disable('orders_storage'), 'AUDIT_WRITE_FAILED');
+    await expectCode(() => ks.destroy('orders_storage'), 'AUDIT_WRITE_FAILED');
+    expect(ks.list({ allVersions: true }).map((k) => [k.name, k.version, k.state])).toEqual([['orders_storage', 1, 'active']]);
+    ks.close();
+
+    const dir = tempDir();
+    await expectCode(() => exportFrom(vault, { bundlePath: join(dir, 'b.bundle'), accessKeysPath: join(dir, 'b.json') }), 'AUDIT_WRITE_FAILED');
+    expect(existsSync(join(dir, 'b.bundle')) || existsSync(join(dir, 'b.json'))).toBe(false);
+
+    sql(vault.path, ALLOW_AUDIT_INSERTS);
+    const again = await open(vault.path, vault.masterKey, 'Ana');
+    again.rotate('orders_storage');
+    again.close();
+    const ops = (await entriesOf(vault.path, vault.masterKey)).map((e) => e.operation);
+    expect(ops).toEqual(['init', 'unlock', 'key-generate', 'unlock', 'key-rotate']);
+  });
+
+  it('a log whose head or newest entries were tampered with refuses further changes (AUDIT_TAMPERED)', async () => {
+    const vault = await makeVault();
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    sql(vault.path, 'DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);');
+    const ks = await vault.open();
+    await expectCode(() => ks.generate([{ scope: 'client', clientId: 'orders' }]), 'AUDIT_TAMPERED');
+    expect(ks.list()).toHaveLength(4);
+    ks.close();
+  });
+});
+
+describe('failed unlocks', () => {
+  it('are noted beside the keystore, folded into the chain by the next unlock (before it), and the note removed', async () => {
+    const vault = await makeVault({ passphrase: 'right' });
+    const hash = sha256File(vault.path);
+    await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() }, { actor: 'Mallory' })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+    await expect(openKeystore(vault.path, { kind: 'passphrase', passphrase: 'wrong' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(sha256File(vault.path)).toBe(hash);
+    const notes = readFileSync(failedUnlocksPath(vault.path), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(notes).toEqual([
+      expect.objectContaining({ v: 1, method: 'master-key', code: 'WRONG_MASTER_KEY', actor: 'Mallory' }),
+      expect.objectContaining({ v: 1, method: 'passphrase', code: 'WRONG_PASSPHRASE', actor: null }),
+    ]);
+
+    const ks = await open(vault.path, vault.masterKey, 'Ana');
+    ks.close();
+    expect(existsSync(failedUnlocksPath(vault.path))).toBe(false);
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.operation, e.actor, e.outcome])).toEqual([
+      ['init', null, 'ok'],
+      ['unlock-failed', 'Mallory', 'WRONG_MASTER_KEY'],
+      ['unlock-failed', null, 'WRONG_PASSPHRASE'],
+      ['unlock', 'Ana', 'ok'],
+    ]);
+    expect(entries[1]?.subject).toEqual({ id: notes[0]?.['id'], attemptedAt: notes[0]?.['at'], method: 'master-key' });
+    expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
+  });
+
+  it('a fold that crashed before removing the note is not recorded twice; unreadable lines are recorded as such', async () => {
+    const vault = await makeVault();
+    await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+    const note = readFileSync(failedUnlocksPath(vault.path), 'utf8');
+    (await vault.open()).close();
+    writeFileSync(failedUnlocksPath(vault.path), `${note}not json\n`, { mode: 0o600 });
+    (await vault.open()).close();
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.operation, e.outcome])).toEqual([
+      ['init', 'ok'],
+      ['unlock-failed', 'WRONG_MASTER_KEY'],
+      ['unlock', 'ok'],
+      ['unlock-failed', 'UNREADABLE'],
+      ['unlock', 'ok'],
+    ]);
+  });
+});
+
+describe('tampering with the file, found by verify', () => {
+  async function busyVault() {
+    const vault = await makeVault();
+    for (const id of ['alpha', 'bravo', 'charlie', 'delta']) await withOpen(vault, (ks) => ks.generate([{ scope: 'client', clientId: `${id}-svc`, purposes: ['storage'] }]));
+    return vault; // entries: init, then (unlock, key-generate) x 4 = 9
+  }
+  const cases: Array<[string, string, { kind: string; seq: number }]> = [
+    ['an edited actor', "UPDATE audit_log SET actor = 'Mallory' WHERE seq = 4", { kind: 'edited', seq: 4 }],
+    ['an edited subject', `UPDATE audit_log SET subject = '{"count":0,"keys":[]}' WHERE seq = 5`, { kind: 'edited', seq: 5 }],
+    ['a removed entry', 'DELETE FROM audit_log WHERE seq = 3', { kind: 'removed', seq: 3 }],
+    ['two entries swapped (contents change places)', 'UPDATE audit_log SET seq = seq + 100 WHERE seq IN (4, 6); UPDATE audit_log SET seq = 6 WHERE seq = 104; UPDATE audit_log SET seq = 4 WHERE seq = 106;', { kind: 'reordered', seq: 4 }],
+    ['an inserted entry', "INSERT INTO audit_log SELECT 10, at, 'key-destroy', 'Mallory', subject, outcome, prev, hash, mac FROM audit_log WHERE seq = 9", { kind: 'inserted', seq: 10 }],
+    ['the newest entries cut off', 'DELETE FROM audit_log WHERE seq > 6', { kind: 'truncated', seq: 7 }],
+    ['the head deleted', 'DELETE FROM audit_head', { kind: 'head-missing', seq: 9 }],
+  ];
+  it.each(cases)('%s', async (_label, statements, expected) => {
+    const vault = await busyVault();
+    expect(await verifyOf(vault.path, vault.masterKey)).toMatchObject({ ok: true, entries: 9 });
+    sql(vault.path, statements);
+    expect((await verifyOf(vault.path, vault.masterKey)).problem).toMatchObject(expected);
+  });
+
+  it('a whole older copy passes alone, and fails against the head shown later (truncated)', async () => {
+    const vault = await busyVault();
+    const old = join(vault.dir, 'old.db');
+    sql(vault.path, `VACUUM INTO '${old}'`);
+    await withOpen(vault, (ks) => ks.rotate('alpha-svc_storage'));
+    const head = await withOpen(vault, (ks) => auditHead(ks));
+    copyFileSync(old, vault.path);
+    expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
+    expect((await verifyOf(vault.path, vault.masterKey, { seq: head.seq, hash: head.hash.slice(0, 16) })).problem).toMatchObject({ kind: 'truncated', seq: 10 });
+  });
+
+  it('a keystore made before the audit log starts one at its first unlock (audit-start), in the migration transaction', async () => {
+    const vault = await makeVault();
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    sql(vault.path, 'DROP TABLE audit_log; DROP TABLE audit_head; PRAGMA user_version = 3;');
+    await withOpen(vault, (ks) => ks.rotate('auth_key'));
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.seq, e.operation])).toEqual([
+      [1, 'audit-start'],
+      [2, 'unlock'],
+      [3, 'key-rotate'],
+    ]);
+    expect(entries[0]?.subject).toEqual({ fromSchema: 3, toSchema: 4 });
+    expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
+  });
+});
