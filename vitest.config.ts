@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores here and in CI: more workers only contend.
     maxWorkers: 2,
-    reporters: ['default'],
+    // The JSON report lets .ci/run print one plain 'N passed, N failed' closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });
