@@ -48,14 +48,24 @@ function refuseClobbering(keystore: Keystore, bundle: string, accessKeys: string
   if (keystoreFiles.includes(bundle) || keystoreFiles.includes(accessKeys)) throw new CustosError('INVALID_ARGUMENT', 'an export cannot be written over the keystore itself');
 }
 
+/**
+ * Every exported version is authenticated first, public-only exports too: a
+ * full record is opened (its associated data binds the public key), a
+ * public-only one has its seal checked. Only then do its public key and
+ * fingerprint go into a signed bundle. A public-only version never carries a
+ * secret, whatever the bundle type.
+ */
 function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean): PortableVersion {
-  const secret = privateKeys && row.sealed ? keystore.openSecret(row) : null;
-  const version: PortableVersion = { version: row.version, state: row.state, publicKey: row.public_key, secret, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
-  if (!fingerprintMatches(row.algorithm, version)) {
-    wipe(secret);
+  let opened: Uint8Array | null = null;
+  if (row.public_only === 1 && row.state !== 'destroyed') keystore.verifyPublicOnly(row);
+  else if (row.sealed) opened = keystore.openSecret(row);
+  const base = { version: row.version, state: row.state, publicKey: row.public_key, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
+  if (!fingerprintMatches(row.algorithm, { ...base, secret: opened })) {
+    wipe(opened);
     throw new CustosError('KEY_RECORD_TAMPERED', `'${row.name}' v${row.version} does not match its stored fingerprint; run 'custos check'. Nothing was exported`);
   }
-  return version;
+  if (!privateKeys) wipe(opened);
+  return { ...base, secret: privateKeys ? opened : null };
 }
 
 function keyOf(row: ExportRow): PortableKey {

@@ -35,7 +35,7 @@ export class RecordOpener {
 
   /** The seal stored for a version that holds only its public part. */
   sealPublicOnly(identity: RecordIdentity, fingerprintText: string): Uint8Array {
-    return sealRecord(this.wrapKey, utf8Bytes(fingerprintText), identity);
+    return sealRecord(this.wrapKey, utf8Bytes(fingerprintText), identity, 'public-only');
   }
 
   /**
@@ -56,7 +56,7 @@ export class RecordOpener {
 
   /** Throws KEY_RECORD_TAMPERED unless a public-only record opens to its own, matching fingerprint. */
   verifyPublicOnly(row: VersionRow): void {
-    const opened = row.sealed ? openRecord(this.wrapKey, row.sealed, this.identity(row)) : null;
+    const opened = row.sealed ? openRecord(this.wrapKey, row.sealed, this.identity(row), 'public-only') : null;
     const ok = opened !== null && equalBytes(opened, utf8Bytes(row.fingerprint)) && (row.algorithm !== 'x25519' || (row.public_key !== null && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint));
     if (!ok) throw tampered(row, 'public-only record');
   }

@@ -12,9 +12,17 @@ export interface RecordIdentity {
   publicKey: Uint8Array | null;
 }
 
-export function recordAad(id: RecordIdentity): Uint8Array {
+/**
+ * A full record seals the secret; a public-only record seals only its
+ * fingerprint. Their associated data differ in the first field, so neither can
+ * be opened as the other, whatever a `public_only` column says.
+ */
+export type RecordKind = 'secret' | 'public-only';
+const LABELS: Record<RecordKind, string> = { secret: 'custos/key-record/v1', 'public-only': 'custos/key-record-public-only/v1' };
+
+export function recordAad(id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array {
   return encodeFields([
-    'custos/key-record/v1',
+    LABELS[kind],
     id.keystoreId,
     id.name,
     id.purpose,
@@ -24,11 +32,11 @@ export function recordAad(id: RecordIdentity): Uint8Array {
   ]);
 }
 
-export function sealRecord(wrapKey: Uint8Array, secret: Uint8Array, id: RecordIdentity): Uint8Array {
-  return seal(wrapKey, secret, recordAad(id));
+export function sealRecord(wrapKey: Uint8Array, secret: Uint8Array, id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array {
+  return seal(wrapKey, secret, recordAad(id, kind));
 }
 
-/** Returns null when the record was edited, renamed, swapped or moved. */
-export function openRecord(wrapKey: Uint8Array, sealed: Uint8Array, id: RecordIdentity): Uint8Array | null {
-  return open(wrapKey, sealed, recordAad(id));
+/** Returns null when the record was edited, renamed, swapped or moved, or is of the other kind. */
+export function openRecord(wrapKey: Uint8Array, sealed: Uint8Array, id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array | null {
+  return open(wrapKey, sealed, recordAad(id, kind));
 }

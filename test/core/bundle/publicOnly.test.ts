@@ -86,7 +86,7 @@ describe('migration 002 (public-only versions)', () => {
       withDb(v1.path, (db) => {
         const keystoreId = (db.prepare('SELECT keystore_id FROM keystore').get() as { keystore_id: Uint8Array }).keystore_id;
         const identity = { keystoreId, name: 'old-client_storage', purpose: 'storage' as const, algorithm: 'x25519' as const, version: 2, publicKey };
-        const seal = sealRecord(recordWrapKey(v1.masterKey, keystoreId), new TextEncoder().encode(fingerprint), identity);
+        const seal = sealRecord(recordWrapKey(v1.masterKey, keystoreId), new TextEncoder().encode(fingerprint), identity, 'public-only');
         db.prepare('UPDATE key_versions SET sealed = ?, public_only = 1, public_key = ?, fingerprint = ? WHERE version = 2').run(seal, publicKey, fingerprint);
       });
     const genuine = withDb(v1.path, (db) => db.prepare('SELECT public_key, fingerprint FROM key_versions WHERE version = 2').get() as { public_key: Uint8Array; fingerprint: string });

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accessKeysFingerprint, readAccessKeysFile } from '../../../src-main/core/bundle/accessKeys.js';
@@ -144,5 +145,39 @@ describe('export then import', () => {
     const target = await makeVault();
     expect(await importInto(target, exported.bundle, exported.accessKeys)).toMatchObject({ keys: 0, versions: 0 });
     expect(await listAll(target)).toEqual([]);
+  });
+});
+
+describe('public-only keys travelling on', () => {
+  it('a restore host holding only public parts exports them with --private-keys as public parts, never as secrets', async () => {
+    const source = await sourceVault();
+    const publicOnly = await exportFrom(source, { privateKeys: false });
+    const middle = await makeVault();
+    await importInto(middle, publicOnly.bundle, publicOnly.accessKeys);
+    // Asking for private keys from a host that has none must not invent any.
+    const onward = await exportFrom(middle, { privateKeys: true });
+    const last = await makeVault();
+    const report = await importInto(last, onward.bundle, onward.accessKeys);
+    expect(report.publicOnlyVersions).toBe(report.versions - 1);
+    await withOpen(last, (ks) => {
+      expect(secrets(ks).size).toBe(0);
+      expect(checkKeystore(ks).problems).toEqual([]);
+      expect(ks.publicKeyPem(`${CLIENT}_storage`)).toMatch(/BEGIN PUBLIC KEY/);
+    });
+    expect((await listAll(last)).map(({ publicOnly: _, ...k }) => k)).toEqual(await listAll(source));
+  });
+
+  it('a public-only seal can never be opened as a secret, even with the public_only flag cleared by hand', async () => {
+    const source = await sourceVault();
+    const publicOnly = await exportFrom(source, { privateKeys: false, selection: { clientIds: [CLIENT], names: [] } });
+    const target = await makeVault();
+    await importInto(target, publicOnly.bundle, publicOnly.accessKeys);
+    const db = new Database(target.path);
+    db.prepare('UPDATE key_versions SET public_only = 0').run();
+    db.close();
+    await withOpen(target, (ks) => {
+      const row = [...ks.versionRows()].find((r) => r.name === `${CLIENT}_storage_sym` && r.state !== 'destroyed');
+      expect(() => ks.openSecret(row!)).toThrowError(expect.objectContaining({ code: 'KEY_RECORD_TAMPERED' }));
+    });
   });
 });
