@@ -3,6 +3,7 @@ import { CustosError } from '../../shared/errors.js';
 import type { CliIo } from './io.js';
 import { reportError, toCustosError } from './output.js';
 import { buildProgram } from './program.js';
+import { wordSuggestions } from '../core/paper/slip39/index.js';
 
 /** Runs one command line and returns the exit status. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -20,8 +21,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
       return reportError(io, json, new CustosError('INVALID_ARGUMENT', error.message.replace(/^error: /, '')));
     }
-    const custosError = toCustosError(error);
+    const custosError = withSuggestions(toCustosError(error), error, io, json);
     if (custosError.code === 'INTERNAL' && io.env['CUSTOS_DEBUG'] && error instanceof Error) io.err(`${error.stack ?? ''}\n`);
     return reportError(io, json, custosError);
   }
+}
+
+/**
+ * The closest words to a mistyped share word are likely the real word, so
+ * they are shown only to a person at a terminal, never in JSON or a log.
+ */
+function withSuggestions(custosError: CustosError, original: unknown, io: CliIo, json: boolean): CustosError {
+  const found = wordSuggestions(original);
+  if (!found || json || !io.stderrIsTTY) return custosError;
+  const hint = found.suggestions.length > 0 ? ` Did you mean ${found.suggestions.map((w) => `"${w}"`).join(', ')}?` : ' No word in the list is close to it.';
+  return new CustosError(custosError.code, `${custosError.message}${hint}`);
 }

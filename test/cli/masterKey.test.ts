@@ -56,15 +56,15 @@ describe('custos master-key generate', () => {
   it('--out refuses to overwrite an existing file and leaves it as it was', async () => {
     const out = join(tempDir(), 'master.key');
     writeFileSync(out, 'the old key, which someone still needs\n', { mode: 0o644 });
-    const message = expectTextError(await runInProcess(['master-key', 'generate', '--out', out]), 'INVALID_ARGUMENT', 2);
+    const message = expectTextError(await runInProcess(['master-key', 'generate', '--out', out]), 'FILE_EXISTS');
     expect(message).toContain('refusing to overwrite');
     expect(readFileSync(out, 'utf8')).toBe('the old key, which someone still needs\n');
     expect(statSync(out).mode & 0o777).toBe(0o644);
   });
 
-  it('--out into a folder that does not exist fails cleanly with KEYSTORE_IO', async () => {
+  it('--out into a folder that does not exist fails cleanly with FILE_IO', async () => {
     const out = join(tempDir(), 'no', 'such', 'master.key');
-    expectTextError(await runInProcess(['master-key', 'generate', '--out', out]), 'KEYSTORE_IO');
+    expectTextError(await runInProcess(['master-key', 'generate', '--out', out]), 'FILE_IO');
   });
 
   it('a key written by --out unlocks a keystore made with --master-key-file, and is the same key as CUSTOS_MASTER_KEY', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitSecret } from '../../src-main/core/paper/slip39/index.js';
 import { masterKeyCheck } from '../../src-main/core/masterkey/subkeys.js';
-import { runInProcess, type CliResult } from '../helpers/cli.js';
+import { fakeIo, runInProcess, type CliResult } from '../helpers/cli.js';
+import { runCli } from '../../src-main/cli/main.js';
 import { tempDir } from '../helpers/tmp.js';
 import { expectOk, expectTextError, initVault, json, snapshot } from './fixtures.js';
 
@@ -105,15 +106,21 @@ describe('custos paper check', () => {
     const original = words[6] ?? '';
     words[6] = `${original.slice(0, 1)}q${original.slice(2)}`;
     writeFileSync(join(out, 'typo.txt'), words.join(' '));
+    // For a script or a log: the position only, since the closest word is usually the real one.
     const message = expectTextError(await v.run(['paper', 'check', '--share-file', join(out, 'typo.txt')]), 'SHARE_WORD_UNKNOWN');
-    expect(message).toContain('7');
-    expect(message).toContain(original);
+    expect(message).toContain('Word 7');
+    expect(message).not.toContain(original);
+    // For a person at a terminal: the closest words too.
+    const { io, result } = fakeIo({ env: v.env });
+    const code = await runCli(['paper', 'check', '--share-file', join(out, 'typo.txt')], { ...io, stderrIsTTY: true });
+    expect(code).toBe(1);
+    expect(result().stderr).toMatch(new RegExp(`Word 7 .*Did you mean .*"${original}"`));
   });
 });
 
 /** restore prints the recovered key's check value before it fails, so the error is the last line. */
-function expectLastError(result: CliResult, code: string): string {
-  expect(result.code).toBe(1);
+function expectLastError(result: CliResult, code: string, exitCode = 1): string {
+  expect(result.code).toBe(exitCode);
   const last = result.stderr.trim().split('\n').at(-1) ?? '';
   expect(last).toMatch(new RegExp(`^error ${code}: `));
   return last;
@@ -132,6 +139,8 @@ describe('custos paper restore', () => {
     expectLastError(await other.run(['paper', 'restore', ...quorum, '--verify']), 'WRONG_MASTER_KEY');
 
     const fresh = join(tempDir(), 'restored.db');
+    expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh]), 'INVALID_ARGUMENT', 2);
+    expect(existsSync(fresh)).toBe(false);
     expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--expect-check', '0000-0000-0000-0000']), 'WRONG_MASTER_KEY');
     expect(existsSync(fresh)).toBe(false);
     expectOk(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--expect-check', masterKeyCheck(v.keyBytes)]));

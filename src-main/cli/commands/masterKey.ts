@@ -1,24 +1,18 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command } from 'commander';
-import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../../core/crypto/bytes.js';
+import { OutputFile } from '../../core/files/outputFile.js';
 import { encodeMasterKey, generateMasterKey } from '../../core/masterkey/masterKey.js';
 import type { CliIo } from '../io.js';
 import { emit } from '../output.js';
 
+/** Written under a temporary name and linked into place, mode 0600, never over an existing file. */
 function writeNewFile(path: string, text: string): void {
-  let fd: number;
+  const file = new OutputFile(path, false);
   try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CustosError('INVALID_ARGUMENT', `${path} already exists; refusing to overwrite a master key file`);
-    throw new CustosError('KEYSTORE_IO', `cannot create ${path}: ${code ?? 'error'}`);
-  }
-  try {
-    writeSync(fd, text);
+    file.write(Buffer.from(text));
+    file.publish();
   } finally {
-    closeSync(fd);
+    file.discard();
   }
 }
 

@@ -33,6 +33,7 @@ export class OutputFile {
   readonly path: string;
   private readonly temp: string;
   private fd: number | null;
+  private published = false;
 
   /** `hint` ends the refusal message, e.g. " (pass --force to replace it)". */
   constructor(
@@ -76,10 +77,8 @@ export class OutputFile {
     this.seal();
     try {
       if (this.force) renameSync(this.temp, this.path);
-      else {
-        linkSync(this.temp, this.path);
-        rmSync(this.temp, { force: true });
-      }
+      else this.linkIntoPlace();
+      this.published = true;
       const dir = openSync(dirname(this.path), 'r');
       try {
         fsyncSync(dir);
@@ -92,10 +91,43 @@ export class OutputFile {
     }
   }
 
+  /**
+   * Puts the file in place without replacing anything: a hard link fails if
+   * the name exists. FAT and exFAT (most USB sticks) have no hard links; there
+   * a rename after a check is the best the filesystem offers.
+   */
+  private linkIntoPlace(): void {
+    try {
+      linkSync(this.temp, this.path);
+      rmSync(this.temp, { force: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+      if (exists(this.path)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      renameSync(this.temp, this.path);
+    }
+  }
+
+  /** Takes back a file this object published (when a later step of the same operation failed). */
+  unpublish(): void {
+    if (this.published) rmSync(this.path, { force: true });
+    this.published = false;
+  }
+
   /** Removes the temporary file; safe to call at any point, and again. */
   discard(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     rmSync(this.temp, { force: true });
+  }
+}
+
+/** Publishes every file or none: on a failure the ones already in place are taken back. */
+export function publishAll(files: readonly OutputFile[]): void {
+  try {
+    for (const file of files) file.publish();
+  } catch (error) {
+    for (const file of files) file.unpublish();
+    throw error;
   }
 }

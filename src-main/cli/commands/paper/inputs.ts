@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CustosError } from '../../../../shared/errors.js';
 import { decodeQrImage } from '../../../core/paper/print/qrImage.js';
 import type { ShareInput } from '../../../core/paper/restore.js';
-import { decodeMnemonic } from '../../../core/paper/slip39/index.js';
+import { decodeMnemonic, wordSuggestions } from '../../../core/paper/slip39/index.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
 
@@ -52,7 +52,9 @@ async function promptShares(io: CliIo): Promise<ShareInput[]> {
       inputs.push({ source: `typed share ${inputs.length + 1}`, text });
       io.err('  ok\n');
     } catch (error) {
-      io.err(`  ${error instanceof CustosError ? `${error.code}: ${error.message}` : String(error)}; type it again\n`);
+      const found = wordSuggestions(error);
+      const hint = found && found.suggestions.length > 0 ? ` Did you mean ${found.suggestions.join(', ')}?` : '';
+      io.err(`  ${error instanceof CustosError ? `${error.code}: ${error.message}${hint}` : String(error)} Type it again.\n`);
     }
   }
   return inputs;

@@ -40,7 +40,7 @@ export function paperRestoreCommand(io: CliIo): Command {
     .option('--keystore-passphrase-file <file>', 'with --init: also let this passphrase unlock the new keystore')
     .option('--kdf-memory-mib <n>', 'with --keystore-passphrase-file: argon2id memory (default 256)')
     .option('--kdf-passes <n>', 'with --keystore-passphrase-file: argon2id passes (default: calibrated to about one second)')
-    .option('--expect-check <value>', "the 'Key check' printed on the sheets: refuse to go on if the recovered key differs")
+    .option('--expect-check <value>', "the 'Key check' printed on the sheets: refuse to go on if the recovered key differs (required with --init)")
     .option('--actor <name>', ACTOR_HELP)
     .option('--json', 'machine-readable output')
     .addHelpText(
@@ -53,7 +53,7 @@ share is typed (hidden) and checked as soon as it is entered.
 
 Examples:
   custos paper restore --share-file a.txt --share-file b.txt --share-file c.txt --verify
-  custos paper restore --qr-image s1.png --qr-image s2.png --qr-image s3.png --init --keystore restored.db
+  custos paper restore --qr-image s1.png --qr-image s2.png --qr-image s3.png --init --keystore restored.db --expect-check 3f2a-91c0-aa10-77e1
   custos paper restore --shares-stdin --print < shares.txt     # e.g. for ACRA_MASTER_KEY`,
     )
     .action(async (options: RestoreOptions) => {
@@ -74,6 +74,12 @@ Examples:
         }
         const masterKey = requireMasterKeySize(result.secret);
         const check = masterKeyCheck(masterKey);
+        // A new keystore must not be built on the wrong key: a wrong SLIP-0039 passphrase gives another
+        // secret without any error, and a 1-of-1 share has no digest, so whoever wrote it chose the key.
+        if (options.init && options.expectCheck === undefined) {
+          if (!io.interactive) throw new CustosError('INVALID_ARGUMENT', "--init needs --expect-check VALUE: the 'Key check' printed on the sheets");
+          options.expectCheck = await io.prompt("Type the 'Key check' printed on the sheets: ");
+        }
         if (options.expectCheck !== undefined && options.expectCheck.trim().toLowerCase() !== check) {
           throw new CustosError(
             'WRONG_MASTER_KEY',

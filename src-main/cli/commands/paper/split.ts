@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
-import { OutputFile } from '../../../core/files/outputFile.js';
+import { OutputFile, publishAll } from '../../../core/files/outputFile.js';
 import type { GroupSpec } from '../../../core/paper/slip39/index.js';
 import { findChromium } from '../../../core/paper/print/chromium.js';
 import { renderPdfs } from '../../../core/paper/print/pdf.js';
@@ -101,12 +101,16 @@ Examples:
             files[f++]?.write(pdf);
             if (options.text) files[f++]?.write(Buffer.from(`${made.sheets[i]?.mnemonic ?? ''}\n`));
           }
-          for (const file of files) file.seal();
-          // Recorded only once every sheet is rendered and on disk under its temporary name.
-          recordCeremony(ks, made.record, made.sheets[0]?.auditHead ?? null);
+          // Every sheet is put in place, or none is; the ceremony is recorded only once they all are.
+          publishAll(files);
+          try {
+            recordCeremony(ks, made.record, made.sheets[0]?.auditHead ?? null);
+          } catch (error) {
+            for (const file of files) file.unpublish();
+            throw error;
+          }
           return made;
         });
-        for (const file of files) file.publish();
         const summary = {
           ceremonyId: split.record.id,
           vaultFingerprint: split.record.vaultFingerprint,

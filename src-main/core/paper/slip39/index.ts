@@ -10,7 +10,7 @@ export { combineMnemonics } from './combine.js';
 export { splitSecret } from './split.js';
 export type { GroupSpec, SplitOptions } from './split.js';
 export type { Share } from './share.js';
-export { WORDLIST, suggest, wordIndex } from './wordlist.js';
+export { UnknownWordError, WORDLIST, suggest, wordIndex, wordSuggestions } from './wordlist.js';
 
 /**
  * Decodes and checks one share on its own (word list, length, checksum,

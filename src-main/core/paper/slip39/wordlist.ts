@@ -35,17 +35,33 @@ export function splitWords(text: string): string[] {
 }
 
 /**
- * Converts a typed mnemonic to word indices. On an unknown word the error
- * names its position (1-based) and the closest words, but never repeats the
- * typed text, so the message can travel to logs without leaking share words.
+ * An unknown word. The message names only its position: the closest words
+ * are very often the right one, so they are share material and travel
+ * separately, in `suggestions`, for a person at a terminal to see.
  */
+export class UnknownWordError extends CustosError {
+  constructor(
+    readonly position: number,
+    readonly suggestions: readonly string[],
+  ) {
+    super('SHARE_WORD_UNKNOWN', `Word ${position} is not in the SLIP-39 word list.`);
+  }
+}
+
+/** The suggestions of an UnknownWordError anywhere in an error's cause chain, or null. */
+export function wordSuggestions(error: unknown): { position: number; suggestions: readonly string[] } | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof UnknownWordError) return { position: e.position, suggestions: e.suggestions };
+  }
+  return null;
+}
+
+/** Converts a typed mnemonic to word indices; an unknown word throws UnknownWordError. */
 export function mnemonicToIndices(text: string): number[] {
   return splitWords(text).map((typed, position) => {
     const index = wordIndex(typed);
     if (index !== null) return index;
-    const close = suggest(typed);
-    const hint = close.length > 0 ? ` Did you mean ${close.map((w) => `"${w}"`).join(', ')}?` : ' No word in the list is close to it.';
-    throw new CustosError('SHARE_WORD_UNKNOWN', `Word ${position + 1} is not in the SLIP-39 word list.${hint}`);
+    throw new UnknownWordError(position + 1, suggest(typed));
   });
 }
 
