@@ -7,6 +7,7 @@ import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession, validateActor } from '../audit/session.js';
 import { Keystore } from './keystore.js';
+import { assertExpectedSchema } from './schemaCheck.js';
 import { assertSupportedVersion, migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { APPLICATION_ID, applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
 import { readIdentity, resolveMasterKey, type KeystoreIdentity, type Unlock } from './unlock.js';
@@ -39,6 +40,7 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     const { applicationId, userVersion } = readHeader(db, target);
     if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${target} is not a Custos keystore`);
     assertSupportedVersion(userVersion, target);
+    guardSqlite(target, () => assertExpectedSchema(db, userVersion, target));
     applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
     masterKey = await verifiedMasterKey(target, db, identity, unlock, actor);

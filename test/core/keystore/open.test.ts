@@ -124,3 +124,32 @@ describe('openKeystore: bad input leaves the keystore exactly as it was', () => 
     expect(() => ks.list()).toThrow(expect.objectContaining({ code: 'KEYSTORE_LOCKED' }));
   });
 });
+
+describe('openKeystore: the schema must be exactly what the migrations make', () => {
+  it('refuses a planted trigger (one that would keep destroyed material) before unlocking, and changes nothing', async () => {
+    const vault = await makeVault();
+    const db = new Database(vault.path);
+    db.exec(`CREATE TABLE stash (sealed BLOB);
+      CREATE TRIGGER keep AFTER UPDATE OF sealed ON key_versions WHEN NEW.sealed IS NULL BEGIN INSERT INTO stash VALUES (OLD.sealed); END;`);
+    db.close();
+    const before = sha256File(vault.path);
+    await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: vault.masterKey })).rejects.toMatchObject({
+      code: 'KEYSTORE_CORRUPT',
+      message: expect.stringContaining('unexpected trigger keep'),
+    });
+    expect(sha256File(vault.path)).toBe(before);
+  });
+
+  it('refuses a loosened table definition and a dropped index', async () => {
+    const loosened = await makeVault();
+    const db = new Database(loosened.path);
+    db.exec('ALTER TABLE keys ADD COLUMN note TEXT');
+    db.close();
+    await expect(openKeystore(loosened.path, { kind: 'master-key', masterKey: loosened.masterKey })).rejects.toMatchObject({ message: expect.stringContaining('altered table keys') });
+    const dropped = await makeVault();
+    const db2 = new Database(dropped.path);
+    db2.exec('DROP INDEX keys_by_client');
+    db2.close();
+    await expect(openKeystore(dropped.path, { kind: 'master-key', masterKey: dropped.masterKey })).rejects.toMatchObject({ message: expect.stringContaining('missing index keys_by_client') });
+  });
+});
