@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { TranscriptEntry } from '../../src-main/core/audit/transcript.js';
 import type { VerifyOutcome } from '../../src-main/core/audit/verify.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
+import { masterKeyCheck } from '../../src-main/core/masterkey/subkeys.js';
 import { runInProcess } from '../helpers/cli.js';
 import { expectJsonError, expectOk, expectTextError, failedUnlocks, FAST_KDF_FLAGS, initVault, json, newKey, withDb, type CliVault } from './fixtures.js';
 
@@ -55,7 +56,7 @@ describe('custos audit', () => {
     expect(failedUnlocks(v.path)).toEqual([]);
     expectOk(await v.run(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--verify', '--actor', 'Ana']));
     const restored = join(v.dir, 'restored.db');
-    expectOk(await runInProcess(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--init', '--keystore', restored, '--actor', 'Ben']));
+    expectOk(await runInProcess(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--init', '--keystore', restored, '--expect-check', masterKeyCheck(v.keyBytes), '--actor', 'Ben']));
     expect((await entries(v)).map((e) => [e.operation, e.actor, e.outcome])).toEqual([
       ['init', null, 'ok'],
       ['unlock-failed', 'Mallory', 'WRONG_MASTER_KEY'],

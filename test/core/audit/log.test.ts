@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failedUnlocksPath } from '../../../src-main/core/audit/failedUnlocks.js';
 import { auditHead } from '../../../src-main/core/audit/report.js';
+import { exportBundle } from '../../../src-main/core/bundle/export.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
 import { checkShare, recordCeremony, splitVault } from '../../../src-main/core/paper/paperVault.js';
@@ -97,18 +98,22 @@ describe('no entry, no change', () => {
   it('when the audit insert fails, the key change rolls back with it, and the unlock entry still waits', async () => {
     const vault = await makeVault();
     await withOpen(vault, (ks) => ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]));
-    sql(vault.path, REFUSE_AUDIT_INSERTS);
     const ks = await open(vault.path, vault.masterKey, 'Ana');
+    // Planted while the keystore is open: at open, the schema check would refuse a file with a trigger.
+    sql(vault.path, REFUSE_AUDIT_INSERTS);
     await expectCode(() => ks.generate([{ scope: 'client', clientId: 'billing' }]), 'AUDIT_WRITE_FAILED');
     await expectCode(() => ks.rotate('orders_storage'), 'AUDIT_WRITE_FAILED');
     await expectCode(() => ks.disable('orders_storage'), 'AUDIT_WRITE_FAILED');
     await expectCode(() => ks.destroy('orders_storage'), 'AUDIT_WRITE_FAILED');
     expect(ks.list({ allVersions: true }).map((k) => [k.name, k.version, k.state])).toEqual([['orders_storage', 1, 'active']]);
-    ks.close();
 
     const dir = tempDir();
-    await expectCode(() => exportFrom(vault, { bundlePath: join(dir, 'b.bundle'), accessKeysPath: join(dir, 'b.json') }), 'AUDIT_WRITE_FAILED');
+    await expectCode(
+      () => exportBundle(ks, { bundlePath: join(dir, 'b.bundle'), accessKeysPath: join(dir, 'b.json'), selection: { all: true }, privateKeys: true }),
+      'AUDIT_WRITE_FAILED',
+    );
     expect(existsSync(join(dir, 'b.bundle')) || existsSync(join(dir, 'b.json'))).toBe(false);
+    ks.close();
 
     sql(vault.path, ALLOW_AUDIT_INSERTS);
     const again = await open(vault.path, vault.masterKey, 'Ana');
