@@ -8,7 +8,7 @@ import type { ExportRow, KeySelection, SelectionView } from '../keystore/selecti
 import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
 import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
 import { OutputFile } from '../files/outputFile.js';
-import { keysSubject, type KeyRef } from '../audit/subjects.js';
+import { KeyRefCollector } from '../audit/subjects.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
 import { fingerprintMatches } from './validate.js';
@@ -73,7 +73,7 @@ function keyOf(row: ExportRow): PortableKey {
 }
 
 /** Streams the selected rows into the writer, one key with all its versions at a time; secrets are wiped once encoded. */
-function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter, options: ExportOptions, refs: KeyRef[]): void {
+function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter, options: ExportOptions, refs: KeyRefCollector): void {
   let current: PortableKey | null = null;
   let currentId = -1;
   let done = 0;
@@ -86,7 +86,7 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
         currentId = row.key_id;
       }
       current?.versions.push(versionOf(keystore, row, options.privateKeys));
-      refs.push({ name: row.name, version: row.version, fingerprint: row.fingerprint });
+      refs.add({ name: row.name, version: row.version, fingerprint: row.fingerprint });
       if (++done % 256 === 0) options.onProgress?.(done, view.versions);
     }
     if (current) writer.add(current);
@@ -115,7 +115,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     const keysOut = new OutputFile(accessKeysPath, force, FORCE_HINT);
     files.push(keysOut);
     const sourceKeystore = sourceKeystoreFingerprint(Buffer.from(keystore.keystoreId, 'hex'));
-    const refs: KeyRef[] = [];
+    const refs = new KeyRefCollector();
     const counts = keystore.exportView(options.selection, (view) => {
       const writer = new BundleWriter((bytes) => bundleOut.write(bytes), secrets, {
         privateKeys: options.privateKeys,
@@ -137,7 +137,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     bundleOut.seal();
     keysOut.seal();
     const pairFingerprint = accessKeysFingerprint(accessKeysOf(secrets));
-    keystore.record({ operation: 'export', subject: keysSubject(refs, { bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys }) });
+    keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys }) });
     bundleOut.publish();
     published = bundlePath;
     keysOut.publish();

@@ -4,7 +4,7 @@ import type { AccessKeys } from './accessKeys.js';
 import type { Progress } from './export.js';
 import type { BundleReader } from './reader.js';
 import { validatePortableKey } from './validate.js';
-import { keyEntry, type KeyRef } from '../audit/subjects.js';
+import { KeyRefCollector } from '../audit/subjects.js';
 
 export const CONFLICT_POLICIES = ['fail', 'skip', 'replace'] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
@@ -41,7 +41,7 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
   reader.checkAccessKeys(accessKeys);
   const policy = options.onConflict ?? 'fail';
   const { privateKeys, keyCount } = reader.header;
-  const refs: KeyRef[] = [];
+  const refs = new KeyRefCollector();
   return keystore.importKeys((importer) => {
     const report: ImportReport = { bundle: reader.path, pairFingerprint: reader.pairFingerprint, privateKeys, keys: 0, versions: 0, publicOnlyVersions: 0, skipped: 0, replaced: 0 };
     const conflicts: string[] = [];
@@ -66,7 +66,7 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
         }
         report.keys++;
         report.versions += key.versions.length;
-        for (const v of key.versions) refs.push({ name: key.name, version: v.version, fingerprint: v.fingerprint });
+        for (const v of key.versions) refs.add({ name: key.name, version: v.version, fingerprint: v.fingerprint });
         for (const v of key.versions) if (!v.secret && v.state !== 'destroyed') report.publicOnlyVersions++;
       },
       (done) => options.onProgress?.(done, keyCount),
@@ -76,5 +76,5 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
       throw new CustosError('KEY_EXISTS', `${conflictCount} key(s) in the bundle exist in this keystore already: ${named}. Nothing was imported; choose --on-conflict skip or replace`);
     }
     return report;
-  }, (report) => keyEntry('import', refs, { bundle: report.bundle, pairFingerprint: report.pairFingerprint, privateKeys, onConflict: policy, skipped: report.skipped, replaced: report.replaced, publicOnlyVersions: report.publicOnlyVersions }));
+  }, (report) => (refs.size === 0 ? null : { operation: 'import', subject: refs.subject({ bundle: report.bundle, pairFingerprint: report.pairFingerprint, privateKeys, onConflict: policy, skipped: report.skipped, replaced: report.replaced, publicOnlyVersions: report.publicOnlyVersions }) }));
 }

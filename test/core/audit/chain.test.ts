@@ -7,6 +7,7 @@ import { canonicalJson, entryHash, entryHashReference, genesisHash } from '../..
 import { AuditKeys, ed25519Verify } from '../../../src-main/core/audit/keys.js';
 import { encodeFields, utf8Bytes } from '../../../src-main/core/crypto/bytes.js';
 import { validateActor } from '../../../src-main/core/audit/session.js';
+import { KeyRefCollector, keysSubject, MAX_LISTED_KEYS } from '../../../src-main/core/audit/subjects.js';
 
 const row = (over: Partial<Parameters<typeof entryHash>[0]> = {}) => ({
   seq: 7,
@@ -77,5 +78,16 @@ describe('audit chain primitives', () => {
     expect(validateActor('')).toBeNull();
     expect(validateActor('  Ana Ruiz ')).toBe('Ana Ruiz');
     for (const bad of ['  ', 'a\nb', 'x'.repeat(101)]) expect(() => validateActor(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('KeyRefCollector', () => {
+  it('builds, one key at a time, exactly the subject keysSubject builds from the whole list', () => {
+    for (const n of [0, 3, MAX_LISTED_KEYS, MAX_LISTED_KEYS + 1, 1000]) {
+      const refs = Array.from({ length: n }, (_, i) => ({ name: `client-${i}_hmac`, version: (i % 3) + 1, fingerprint: i.toString(16).padStart(32, '0') }));
+      const collector = new KeyRefCollector();
+      for (const ref of refs) collector.add(ref);
+      expect(collector.subject({ bundle: 'b' }), `n=${n}`).toEqual(keysSubject(refs, { bundle: 'b' }));
+    }
   });
 });
