@@ -73,6 +73,14 @@ export const ERROR_CODES = {
   AUDIT_WRITE_FAILED: 'The audit entry could not be written, so the change it records was not made.',
   AUDIT_TAMPERED: 'The audit log fails verification (its head or newest entries were changed); changes are refused until it is investigated.',
   TRANSCRIPT_MALFORMED: 'The file is not a Custos audit transcript, or its structure is invalid.',
+  ROTATION_METHOD_UNAVAILABLE: 'An unlock method cannot be re-wrapped under the new master key (its credentials were not given or it cannot be re-wrapped); the rotation changed nothing. Give its credentials, or drop it by id.',
+  ROTATION_SAME_KEY: 'The new master key is the one the keystore already has; nothing was rotated.',
+  UNLOCK_METHOD_NOT_FOUND: 'No unlock method with that id or kind exists in this keystore.',
+  UNLOCK_METHOD_LAST: 'The last unlock method of a keystore cannot be removed; add another first.',
+  KEK_NOT_FOUND: 'No key-encrypting key (KEK) with that id, client id or system name exists.',
+  KEK_EXISTS: 'That client id or system already has a key-encrypting key (KEK).',
+  KEK_DISABLED: 'The key-encrypting key (KEK) that wraps this key is disabled; every key below it is unreadable until it is enabled.',
+  KEK_DESTROYED: 'The key-encrypting key (KEK) was destroyed, and with it every key below it.',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -8,6 +8,14 @@ import { wipe } from '../core/crypto/bytes.js';
 import { validateActor } from '../core/audit/session.js';
 import type { CliIo } from './io.js';
 import { resolveUnlock, type SecretOptions } from './secrets.js';
+import type { Unlock } from '../core/keystore/unlock.js';
+import { withMethodCredentialOptions, type MethodCredentialOptions } from './methodCredentials.js';
+
+/** Only the method-credential options of a command's options (paper commands rename the passphrase). */
+function methodCredentials(o: MethodCredentialOptions): MethodCredentialOptions {
+  const { unlockMethod, pinFile, vaultTokenFile, vaultRoleId, vaultSecretIdFile, vaultCaFile, vaultAllowPlainHttp, vaultTimeout, unlockShareFile, unlockSharePassphraseFile } = o;
+  return { unlockMethod, pinFile, vaultTokenFile, vaultRoleId, vaultSecretIdFile, vaultCaFile, vaultAllowPlainHttp, vaultTimeout, unlockShareFile, unlockSharePassphraseFile };
+}
 
 export interface CommonOptions extends SecretOptions {
   keystore?: string | undefined;
@@ -35,7 +43,7 @@ export function keystorePath(options: CommonOptions, io: CliIo): string {
  * --keystore-passphrase-file (see paperUnlock).
  */
 export function withKeystoreOptions(command: Command, passphraseFlag = '--passphrase-file'): Command {
-  return command
+  return withMethodCredentialOptions(command)
     .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
     .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
     .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase')
@@ -45,11 +53,15 @@ export function withKeystoreOptions(command: Command, passphraseFlag = '--passph
 
 /** Maps a paper command's --keystore-passphrase-file onto the unlock options. */
 export function paperUnlock(options: CommonOptions & { keystorePassphraseFile?: string | undefined }): CommonOptions {
-  return { keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile, actor: options.actor };
+  return { ...methodCredentials(options), keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile, actor: options.actor };
 }
 
-/** Opens the keystore, runs `fn`, and always locks it again. */
-export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (keystore: Keystore) => T | Promise<T>): Promise<T> {
+/**
+ * Opens the keystore, runs `fn`, and always locks it again. `fn` also gets
+ * how it was unlocked (a master key given is already wiped by then; a
+ * passphrase is kept, for master-key rotation to re-wrap with).
+ */
+export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (keystore: Keystore, unlock: Unlock) => T | Promise<T>): Promise<T> {
   const path = resolve(keystorePath(options, io));
   // A wrong path is reported as such before anyone is asked for a passphrase.
   if (!existsSync(path)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${path} (create one with 'custos init')`);
@@ -62,7 +74,7 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
     if (unlock.kind === 'master-key') wipe(unlock.masterKey);
   }
   try {
-    return await fn(keystore);
+    return await fn(keystore, unlock);
   } finally {
     keystore.close();
   }

@@ -9,6 +9,8 @@ import { initCommand } from './commands/init.js';
 import { keysCommand } from './commands/keys.js';
 import { masterKeyCommand } from './commands/masterKey.js';
 import { paperCommand } from './commands/paper/index.js';
+import { unlockMethodsCommand } from './commands/unlockMethods.js';
+import { kekCommand } from './commands/kek.js';
 import type { CliIo } from './io.js';
 
 const VERSION = '0.1.0';
@@ -55,7 +57,9 @@ Run "custos <command> --help" for each command.`,
     .addCommand(exportCommand(io))
     .addCommand(importCommand(io))
     .addCommand(bundleCommand(io))
-    .addCommand(auditCommand(io, setExitCode));
+    .addCommand(auditCommand(io, setExitCode))
+    .addCommand(unlockMethodsCommand(io))
+    .addCommand(kekCommand(io));
   configureTree(program, io);
   return program;
 }

@@ -3,8 +3,10 @@ import { CustosError } from '../../shared/errors.js';
 import { parseMasterKey, parseMasterKeyFile } from '../core/masterkey/masterKey.js';
 import type { Unlock } from '../core/keystore/unlock.js';
 import type { CliIo } from './io.js';
+import { isMethodKind, METHOD_KINDS } from '../core/keystore/methods/kinds.js';
+import { credentialsFor, type MethodCredentialOptions } from './methodCredentials.js';
 
-export interface SecretOptions {
+export interface SecretOptions extends MethodCredentialOptions {
   masterKeyFile?: string | undefined;
   passphraseFile?: string | undefined;
 }
@@ -44,6 +46,7 @@ export function explicitMasterKey(options: SecretOptions, io: CliIo): Uint8Array
  * passphrase typed at the terminal.
  */
 export async function resolveUnlock(options: SecretOptions, io: CliIo): Promise<Unlock> {
+  if (options.unlockMethod !== undefined) return chosenUnlock(options.unlockMethod, options, io);
   if (options.passphraseFile) return { kind: 'passphrase', passphrase: readPassphraseFile(options.passphraseFile) };
   const masterKey = explicitMasterKey(options, io);
   if (masterKey) return { kind: 'master-key', masterKey };
@@ -56,6 +59,21 @@ export async function resolveUnlock(options: SecretOptions, io: CliIo): Promise<
     'MASTER_KEY_MISSING',
     'no master key: set CUSTOS_MASTER_KEY (or ACRA_MASTER_KEY), or pass --master-key-file or --passphrase-file',
   );
+}
+
+/**
+ * `--unlock-method ID|KIND`: exactly that method, with its credentials, and
+ * nothing else if it fails (no fall-back to another method).
+ */
+async function chosenUnlock(selector: string, options: SecretOptions, io: CliIo): Promise<Unlock> {
+  if (/^[1-9][0-9]{0,8}$/.test(selector)) return { kind: 'method', methodId: Number(selector), credentials: (kind) => credentialsFor(kind, options, io) };
+  if (selector === 'master-key') {
+    const masterKey = explicitMasterKey(options, io);
+    if (!masterKey) throw new CustosError('MASTER_KEY_MISSING', 'no master key: set CUSTOS_MASTER_KEY (or ACRA_MASTER_KEY), or pass --master-key-file');
+    return { kind: 'master-key', masterKey };
+  }
+  if (!isMethodKind(selector)) throw new CustosError('INVALID_ARGUMENT', `--unlock-method ${selector}: expected a method id or one of ${METHOD_KINDS.join(', ')}, master-key`);
+  return credentialsFor(selector, options, io);
 }
 
 /** A new passphrase: from --passphrase-file, or typed twice at the terminal. null when neither is possible. */

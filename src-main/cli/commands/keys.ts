@@ -3,6 +3,8 @@ import { CustosError } from '../../../shared/errors.js';
 import { KEY_PURPOSES, KEY_STATES, type KeyDetail, type KeyInfo, type KeyPurpose, type KeyState } from '../../../shared/keys.js';
 import { parsePurpose, type GenerateRequest } from '../../core/catalog/plan.js';
 import { PURPOSES } from '../../core/catalog/purposes.js';
+import { readFileSync } from 'node:fs';
+import { importOwnKey } from '../../core/keystore/byok.js';
 import type { CliIo } from '../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
 import { emit, table } from '../output.js';
@@ -70,10 +72,11 @@ export function keysCommand(io: CliIo): Command {
     .option('--all', 'every purpose of the chosen scope')
     .option('--purpose <purpose>', 'only this purpose (repeatable)', collect)
     .option('--skip-existing', 'leave keys that already exist alone instead of failing')
-    .addHelpText('after', `${catalogueHelp}\n\nExample: custos keys generate --client-id billing-svc --all`)
-    .action(async (options: GenerateOptions) => {
+    .option('--system <name>', "seal the new keys under this system's KEK (default: the client id's KEK if it has one, else the master key)")
+    .addHelpText('after', `${catalogueHelp}\n\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys generate --global --purpose auth --system payments`)
+    .action(async (options: GenerateOptions & { system?: string }) => {
       const request = generateRequest(options);
-      const created = await withKeystore(options, io, (ks) => ks.generate([request], { skipExisting: Boolean(options.skipExisting) }));
+      const created = await withKeystore(options, io, (ks) => ks.generate([request], { skipExisting: Boolean(options.skipExisting), system: options.system }));
       emit(io, options, created, () => (created.length === 0 ? 'nothing to generate: every key exists already' : keyTable(created)));
     });
 
@@ -148,6 +151,45 @@ export function keysCommand(io: CliIo): Command {
       }
       const detail = await withKeystore(options, io, (ks) => ks.destroy(name, version));
       emit(io, options, detail, () => `destroyed ${name}${version ? ` v${version}` : ''}`);
+    });
+
+  withKeystoreOptions(keys.command('import'))
+    .description('bring your own key: store existing material (32 raw bytes, or a PEM X25519 private key) as a new key')
+    .requiredOption('--purpose <purpose>', 'what the key is for (its Acra name follows from it)')
+    .option('--client-id <id>', 'a client key of this client id')
+    .option('--zone-id <id>', 'a zone key of this zone id')
+    .option('--global', 'a global key')
+    .option('--raw-file <file>', 'exactly 32 bytes: a symmetric key, or an X25519 private scalar')
+    .option('--pem-file <file>', 'a PEM (PKCS#8) X25519 private key; the public key is derived')
+    .addHelpText(
+      'after',
+      `
+The material is checked (length, type), its public key derived and its fingerprint computed,
+then sealed like any key and recorded in the audit log (key-import). It goes under the master
+key (not a client's KEK). Delete the source file once imported.
+
+Examples:
+  custos keys import --purpose storage-sym --client-id billing-svc --raw-file storage.key
+  custos keys import --purpose storage --client-id billing-svc --pem-file storage.pem`,
+    )
+    .action(async (options: GenerateOptions & { purpose: string; rawFile?: string; pemFile?: string }) => {
+      if ((options.rawFile === undefined) === (options.pemFile === undefined)) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --raw-file FILE or --pem-file FILE');
+      const request = generateRequest({ ...options, purpose: [options.purpose] });
+      const path = options.rawFile ?? options.pemFile ?? '';
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (error) {
+        throw new CustosError('INVALID_ARGUMENT', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      const material = options.rawFile ? { format: 'raw' as const, bytes: new Uint8Array(bytes) } : { format: 'pem' as const, text: bytes.toString('utf8') };
+      try {
+        const info = await withKeystore(options, io, (ks) => importOwnKey(ks, request, material));
+        emit(io, options, info, () => `imported ${info.name} (${info.purpose}, ${info.algorithm}) v1, fingerprint ${info.fingerprint}`);
+      } finally {
+        bytes.fill(0);
+        if (material.format === 'raw') material.bytes.fill(0);
+      }
     });
 
   return keys;

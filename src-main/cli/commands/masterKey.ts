@@ -4,6 +4,7 @@ import { OutputFile } from '../../core/files/outputFile.js';
 import { encodeMasterKey, generateMasterKey } from '../../core/masterkey/masterKey.js';
 import type { CliIo } from '../io.js';
 import { emit } from '../output.js';
+import { masterKeyRotateCommand } from './masterKeyRotate.js';
 
 /** Written under a temporary name and linked into place, mode 0600, never over an existing file. */
 function writeNewFile(path: string, text: string): void {
@@ -17,7 +18,7 @@ function writeNewFile(path: string, text: string): void {
 }
 
 export function masterKeyCommand(io: CliIo): Command {
-  const command = new Command('master-key').description('work with master keys outside a keystore');
+  const command = new Command('master-key').description('generate master keys, or rotate a keystore\'s master key');
   command
     .command('generate')
     .description('generate a new random 32-byte master key, base64, as acra-keymaker does')
@@ -39,5 +40,6 @@ export function masterKeyCommand(io: CliIo): Command {
         emit(io, options, { masterKey: text }, () => text);
       }
     });
+  command.addCommand(masterKeyRotateCommand(io));
   return command;
 }

@@ -23,6 +23,14 @@ export const AUDIT_OPERATIONS = [
   'paper-check',
   'paper-restore',
   'audit-export',
+  'master-key-rotate',
+  'unlock-method-add',
+  'unlock-method-remove',
+  'kek-create',
+  'kek-disable',
+  'kek-enable',
+  'kek-destroy',
+  'key-import',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
 

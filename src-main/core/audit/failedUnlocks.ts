@@ -20,7 +20,17 @@ export interface FailedUnlock {
 }
 
 /** Codes that mean "someone tried a key or passphrase and it was wrong". */
-export const RECORDED_UNLOCK_FAILURES: readonly string[] = ['WRONG_MASTER_KEY', 'WRONG_PASSPHRASE', 'UNLOCK_METHOD_TAMPERED'];
+export const RECORDED_UNLOCK_FAILURES: readonly string[] = [
+  'WRONG_MASTER_KEY',
+  'WRONG_PASSPHRASE',
+  'UNLOCK_METHOD_TAMPERED',
+  // The HSM and Vault methods' equivalents of a wrong passphrase.
+  'HSM_PIN_INCORRECT',
+  'HSM_UNWRAP_FAILED',
+  'VAULT_FORBIDDEN',
+  'VAULT_AUTH_FAILED',
+  'VAULT_UNWRAP_FAILED',
+];
 
 export function failedUnlocksPath(keystorePath: string): string {
   return `${keystorePath}.failed-unlocks`;

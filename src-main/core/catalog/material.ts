@@ -33,6 +33,21 @@ export function generateMaterial(algorithm: KeyAlgorithm): KeyMaterial {
   };
 }
 
+/**
+ * The raw 32-byte private scalar of an X25519 private key given as PEM
+ * (PKCS#8), or null when the text is not an X25519 private key. Goes through
+ * DER, never JWK (JWK export can hang on Node 20.20).
+ */
+export function x25519SecretFromPem(pem: string): Uint8Array | null {
+  try {
+    const key = createPrivateKey({ key: pem, format: 'pem' });
+    if (key.asymmetricKeyType !== 'x25519') return null;
+    return rawTail(key.export({ format: 'der', type: 'pkcs8' }), X25519_PKCS8_PREFIX);
+  } catch {
+    return null;
+  }
+}
+
 /** Recomputes the X25519 public key from a private scalar, to check a stored pair agrees. */
 export function x25519PublicFromSecret(secret: Uint8Array): Uint8Array {
   const privateKey = createPrivateKey({ key: withPrefix(X25519_PKCS8_PREFIX, secret), format: 'der', type: 'pkcs8' });

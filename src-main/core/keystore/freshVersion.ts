@@ -6,10 +6,10 @@ import { materialFingerprint, type RecordOpener } from './recordOpener.js';
 import type { KeyRows } from './rows.js';
 
 /** Generates a version's material, seals it under the record's identity and stores it; the secret is wiped. */
-export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
+export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null = null): KeyInfo {
   const material = generateMaterial(plan.algorithm);
   try {
-    const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey }), material.secret);
+    const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey, kek_id: kekId }), material.secret);
     const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
     rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
     return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };

@@ -3,15 +3,20 @@ import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { toHex, wipe } from '../crypto/bytes.js';
 import { x25519PublicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
-import { recordWrapKey } from '../masterkey/subkeys.js';
+import { keyCheckValue, recordWrapKey } from '../masterkey/subkeys.js';
+import { auditKeysFor } from '../audit/keys.js';
+import { AuditLog } from '../audit/log.js';
+import { AuditSession } from '../audit/session.js';
 import { KeyImporter } from './importer.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { materialFingerprint, RecordOpener } from './recordOpener.js';
 import type { AuditDraft } from '../audit/entry.js';
-import type { AuditSession } from '../audit/session.js';
 import { keyEntry } from '../audit/subjects.js';
 import { addFreshVersion } from './freshVersion.js';
 import { currentVersion, requireKey, requireUsable } from './guards.js';
+import { freshPlans, kekForPlan } from './generateKeys.js';
+import { openKek } from './kek/kekStore.js';
+import { destroyVersions, disableVersions, enableVersions } from './keyStates.js';
 import { KeyRows, toKeyInfo, type ListFilter, type VersionRow } from './rows.js';
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
@@ -37,20 +42,38 @@ export { materialFingerprint };
 export class Keystore {
   private readonly rows: KeyRows;
   private wrapKey: Uint8Array | null;
-  private readonly records: RecordOpener;
+  private records: RecordOpener;
   private masterKey: Uint8Array | null;
 
   constructor(
     private readonly db: Db,
     readonly path: string,
-    private readonly identity: KeystoreIdentity,
+    private identity: KeystoreIdentity,
     masterKey: Uint8Array,
-    private readonly audit: AuditSession,
+    private audit: AuditSession,
   ) {
     this.rows = new KeyRows(db);
     this.masterKey = masterKey;
     this.wrapKey = recordWrapKey(masterKey, identity.keystoreId);
-    this.records = new RecordOpener(this.wrapKey, identity.keystoreId);
+    this.records = this.opener();
+  }
+
+  /** Opened KEKs, by id, for this session; emptied whenever a KEK changes (`forgetKeks`) and on close. */
+  private readonly keks = new Map<number, Uint8Array>();
+
+  private opener(): RecordOpener {
+    const wrap = this.requireOpen();
+    return new RecordOpener(wrap, this.identity.keystoreId, (id) => {
+      let kek = this.keks.get(id);
+      if (!kek) this.keks.set(id, (kek = openKek(this.db, wrap, this.identity.keystoreId, id)));
+      return kek;
+    });
+  }
+
+  /** For the KEK commands (kek/manage.ts): after a KEK is disabled, enabled or destroyed. */
+  forgetKeks(): void {
+    for (const kek of this.keks.values()) wipe(kek);
+    this.keks.clear();
   }
 
   get keystoreId(): string {
@@ -88,31 +111,20 @@ export class Keystore {
   }
 
   /**
-   * Generates every key the requests name, all or nothing. A name that exists
-   * already fails the whole call with KEY_EXISTS, unless `skipExisting` and
-   * the existing key has the same purpose and owner.
+   * Generates every key the requests name, all or nothing (KEY_EXISTS for a
+   * name taken, unless `skipExisting` and it has the same purpose and owner).
+   * A client's keys go under its KEK when it has one; `system` names a
+   * system's KEK for all of them.
    */
-  generate(requests: readonly GenerateRequest[], options: { skipExisting?: boolean } = {}): KeyInfo[] {
+  generate(requests: readonly GenerateRequest[], options: { skipExisting?: boolean; system?: string | undefined } = {}): KeyInfo[] {
     const planned = requests.flatMap((r) => planKeys(r));
     return this.write(() => {
-      const fresh: PlannedKey[] = [];
-      const seen = new Set<string>();
-      for (const plan of planned) {
-        if (seen.has(plan.name)) continue;
-        seen.add(plan.name);
-        const existing = this.rows.key(plan.name);
-        if (!existing) fresh.push(plan);
-        else if (!options.skipExisting || existing.purpose !== plan.purpose || existing.client_id !== plan.clientId || existing.zone_id !== plan.zoneId) {
-          throw new CustosError('KEY_EXISTS', `a key named '${plan.name}' already exists (${existing.purpose}); nothing was generated`);
-        }
-      }
       const at = new Date().toISOString();
-      const created: KeyInfo[] = [];
-      for (const plan of fresh) {
-        const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at });
-        created.push(this.addVersion(keyId, plan, 1, at));
-      }
-      return created;
+      return freshPlans(this.rows, planned, Boolean(options.skipExisting)).map((plan) => {
+        const kekId = kekForPlan(this.db, plan, options.system);
+        const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at, kek_id: kekId });
+        return this.addVersion(keyId, plan, 1, at, kekId);
+      });
     }, (created) => keyEntry('key-generate', created));
   }
 
@@ -124,7 +136,7 @@ export class Keystore {
       const at = new Date().toISOString();
       this.rows.updateState(key.id, current.version, 'rotated', at);
       const next = current.version + 1;
-      const info = this.addVersion(key.id, { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm }, next, at);
+      const info = this.addVersion(key.id, { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm }, next, at, key.kek_id);
       this.rows.updateCurrent(key.id, next);
       return info;
     }, (info) => keyEntry('key-rotate', [info]));
@@ -132,52 +144,23 @@ export class Keystore {
 
   /** Disables every readable version; the material stays sealed until `enable`. */
   disable(name: string): KeyDetail {
-    this.write(() => {
-      const key = requireKey(this.rows, name);
-      if (currentVersion(this.rows, key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
-      const at = new Date().toISOString();
-      const changed = this.rows.versions(key.id).filter((v) => v.state === 'active' || v.state === 'rotated');
-      for (const v of changed) this.rows.updateState(key.id, v.version, 'disabled', at);
-      return changed;
-    }, (changed) => keyEntry('key-disable', changed));
+    this.write(() => disableVersions(this.rows, name, new Date().toISOString()), (changed) => keyEntry('key-disable', changed));
     return this.get(name);
   }
 
   enable(name: string): KeyDetail {
-    this.write(() => {
-      const key = requireKey(this.rows, name);
-      if (currentVersion(this.rows, key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);
-      const at = new Date().toISOString();
-      const changed = this.rows.versions(key.id).filter((v) => v.state === 'disabled');
-      for (const v of changed) this.rows.updateState(key.id, v.version, v.version === key.current_version ? 'active' : 'rotated', at);
-      return changed;
-    }, (changed) => keyEntry('key-enable', changed));
+    this.write(() => enableVersions(this.rows, name, new Date().toISOString()), (changed) => keyEntry('key-enable', changed));
     return this.get(name);
   }
 
   /**
-   * Destroys the sealed material of one older version, or of every version
-   * when `version` is omitted. The public key and fingerprint stay as a record
-   * of what existed. The WAL is checkpointed and truncated afterwards so the
-   * old sealed bytes do not survive in it.
+   * Destroys the sealed material of one older version, or of every version;
+   * public key and fingerprint stay. The WAL is then truncated so the old
+   * sealed bytes do not survive in it.
    */
   destroy(name: string, version?: number): KeyDetail {
-    this.write(() => {
-      const key = requireKey(this.rows, name);
-      const versions = this.rows.versions(key.id);
-      if (version !== undefined) {
-        const target = versions.find((v) => v.version === version);
-        if (!target) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${version}`);
-        if (version === key.current_version) {
-          throw new CustosError('INVALID_ARGUMENT', `version ${version} is the current version of '${name}'; rotate first, or destroy the whole key`);
-        }
-      }
-      const at = new Date().toISOString();
-      const doomed = versions.filter((v) => (version === undefined || v.version === version) && v.state !== 'destroyed');
-      for (const v of doomed) this.rows.destroy(key.id, v.version, at);
-      return doomed;
-    }, (doomed) => keyEntry('key-destroy', doomed));
-    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    this.write(() => destroyVersions(this.rows, name, version, new Date().toISOString()), (doomed) => keyEntry('key-destroy', doomed));
+    this.checkpoint();
     return this.get(name);
   }
 
@@ -209,7 +192,7 @@ export class Keystore {
   importKeys<T>(fn: (importer: KeyImporter) => T, entry?: (result: T) => AuditDraft | null): T {
     const result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records))), entry);
     // As in destroy: the old sealed bytes of replaced keys must not survive in the WAL.
-    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    this.checkpoint();
     return result;
   }
 
@@ -219,9 +202,8 @@ export class Keystore {
   }
 
   /**
-   * Opens a version's sealed secret. The caller owns the returned bytes and
-   * must wipe them. Throws KEY_RECORD_TAMPERED when the record does not open
-   * under this keystore's identity, KEY_PUBLIC_ONLY when only the public part is held.
+   * Opens a version's sealed secret (the caller wipes it). KEY_RECORD_TAMPERED when it does not open
+   * under this keystore's identity, KEY_PUBLIC_ONLY when only the public part is held, KEK_* below a KEK.
    */
   openSecret(row: VersionRow): Uint8Array {
     this.requireOpen();
@@ -261,7 +243,27 @@ export class Keystore {
     return vaultFingerprintOf(this.identity.keystoreId, this.identity.keyCheck);
   }
 
+  /**
+   * For master-key rotation only (rotation/rotate.ts), once committed: holds the new master key,
+   * its wrapping and audit keys, and truncates the WAL so records sealed under the old key leave it.
+   */
+  adoptMasterKey(masterKey: Uint8Array): void {
+    this.requireOpen();
+    const next = new Uint8Array(masterKey);
+    wipe(this.wrapKey, this.masterKey);
+    this.masterKey = next;
+    this.identity = { ...this.identity, keyCheck: keyCheckValue(next, this.identity.keystoreId) };
+    this.wrapKey = recordWrapKey(next, this.identity.keystoreId);
+    this.forgetKeks();
+    this.records = this.opener();
+    const actor = this.audit.actor;
+    this.audit.dispose();
+    this.audit = new AuditSession(new AuditLog(this.db, this.identity.keystoreId, auditKeysFor(next, this.identity.keystoreId)), actor);
+    this.checkpoint();
+  }
+
   close(): void {
+    this.forgetKeks();
     wipe(this.wrapKey, this.masterKey);
     this.wrapKey = null;
     this.masterKey = null;
@@ -269,9 +271,13 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 
-  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string): KeyInfo {
+  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null): KeyInfo {
     this.requireOpen();
-    return addFreshVersion(this.rows, this.records, keyId, plan, version, at);
+    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId);
+  }
+
+  private checkpoint(): void {
+    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   private requireOpen(): Uint8Array {

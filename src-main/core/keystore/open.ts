@@ -10,7 +10,7 @@ import { Keystore } from './keystore.js';
 import { assertExpectedSchema } from './schemaCheck.js';
 import { assertSupportedVersion, migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { APPLICATION_ID, applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
-import { readIdentity, resolveMasterKey, type KeystoreIdentity, type Unlock } from './unlock.js';
+import { readIdentity, resolveMasterKey, unlockLabel, type KeystoreIdentity, type Unlock } from './unlock.js';
 
 export interface OpenOptions {
   /** Who is acting (`--actor`, CUSTOS_ACTOR), recorded in every audit entry of the session. */
@@ -47,7 +47,7 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
-    session.defer({ operation: 'unlock', subject: { method: unlock.kind } });
+    session.defer({ operation: 'unlock', subject: { method: unlockLabel(unlock) } });
     const startLog = () => void session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
     guardSqlite(target, () => migrate(db, userVersion, userVersion < AUDIT_LOG_SCHEMA ? startLog : undefined));
     guardSqlite(target, () => session.foldFailedUnlocks(db, target));
@@ -68,7 +68,7 @@ async function verifiedMasterKey(target: string, db: Db, identity: KeystoreIdent
     return await resolveMasterKey(db, identity, unlock);
   } catch (error) {
     if (!(error instanceof CustosError) || !RECORDED_UNLOCK_FAILURES.includes(error.code)) throw error;
-    const failed = recordFailedUnlock(target, { method: unlock.kind, code: error.code, actor });
+    const failed = recordFailedUnlock(target, { method: unlockLabel(unlock), code: error.code, actor });
     if (failed) throw new CustosError(error.code, `${error.message} (the failed attempt could not be recorded beside the keystore: ${failed})`, { cause: error });
     throw error;
   }

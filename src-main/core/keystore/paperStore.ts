@@ -1,4 +1,5 @@
-import type { CeremonyRecord } from '../paper/ceremony.js';
+import { wipe } from '../crypto/bytes.js';
+import { shareTag, type CeremonyRecord } from '../paper/ceremony.js';
 import type { Db } from './sqlite.js';
 
 export interface FoundShare {
@@ -6,6 +7,8 @@ export interface FoundShare {
   groupIndex: number;
   memberIndex: number;
   custodian: string | null;
+  /** When a master-key rotation superseded the ceremony (its shares restore the old key); null while current. */
+  supersededAt: string | null;
 }
 
 interface CeremonyRow {
@@ -19,6 +22,7 @@ interface CeremonyRow {
   passphrase_used: number;
   vault_fingerprint: string;
   master_key_check: string;
+  superseded_at: string | null;
 }
 
 function toCeremony(row: CeremonyRow): Omit<CeremonyRecord, 'shares'> {
@@ -64,7 +68,25 @@ export function findShareByTag(db: Db, tag: Uint8Array): FoundShare | null {
     )
     .get(tag) as (CeremonyRow & { group_index: number; member_index: number; custodian: string | null }) | undefined;
   if (!row) return null;
-  return { ceremony: toCeremony(row), groupIndex: row.group_index, memberIndex: row.member_index, custodian: row.custodian };
+  return { ceremony: toCeremony(row), groupIndex: row.group_index, memberIndex: row.member_index, custodian: row.custodian, supersededAt: row.superseded_at };
+}
+
+/**
+ * A share of a ceremony that a master-key rotation superseded: its tag is
+ * computed under that epoch's share-tag key (kept sealed, see
+ * rotation/reseal.ts), which `openTagKey` opens. The match and that tag, or null.
+ */
+export function findSupersededShare(db: Db, mnemonic: string, openTagKey: (ceremonyId: string, sealed: Uint8Array) => Uint8Array | null): { match: FoundShare; tag: Uint8Array } | null {
+  const rows = db.prepare('SELECT id, superseded_tag_key FROM paper_ceremonies WHERE superseded_tag_key IS NOT NULL ORDER BY created_at').all() as Array<{ id: string; superseded_tag_key: Uint8Array }>;
+  for (const row of rows) {
+    const tagKey = openTagKey(row.id, row.superseded_tag_key);
+    if (!tagKey) continue;
+    const tag = shareTag(tagKey, mnemonic);
+    wipe(tagKey);
+    const match = findShareByTag(db, tag);
+    if (match && match.ceremony.id === row.id) return { match, tag };
+  }
+  return null;
 }
 
 export function listCeremonies(db: Db): Array<Omit<CeremonyRecord, 'shares'>> {

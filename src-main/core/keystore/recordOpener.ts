@@ -20,22 +20,34 @@ const tampered = (row: VersionRow, what: string) =>
  * and identity are authenticated as firmly as a full record's.
  */
 export class RecordOpener {
+  /**
+   * `kekKey` gives the material of a KEK by id (KEK_DISABLED, KEK_DESTROYED
+   * otherwise); the opener does not own or wipe what it returns.
+   */
   constructor(
     private readonly wrapKey: Uint8Array,
     private readonly keystoreId: Uint8Array,
+    private readonly kekKey: (kekId: number) => Uint8Array = () => {
+      throw new CustosError('KEK_NOT_FOUND', 'no KEK is available here');
+    },
   ) {}
 
-  identity(row: Pick<VersionRow, 'name' | 'purpose' | 'algorithm' | 'version' | 'public_key'>): RecordIdentity {
-    return { keystoreId: this.keystoreId, name: row.name, purpose: row.purpose, algorithm: row.algorithm, version: row.version, publicKey: row.public_key };
+  identity(row: Pick<VersionRow, 'name' | 'purpose' | 'algorithm' | 'version' | 'public_key'> & { kek_id?: number | null }): RecordIdentity {
+    return { keystoreId: this.keystoreId, name: row.name, purpose: row.purpose, algorithm: row.algorithm, version: row.version, publicKey: row.public_key, kekId: row.kek_id ?? null };
+  }
+
+  /** The key a record with this identity is sealed under: its KEK, or the master key's record wrapping key. */
+  private keyFor(identity: RecordIdentity): Uint8Array {
+    return identity.kekId === null || identity.kekId === undefined ? this.wrapKey : this.kekKey(identity.kekId);
   }
 
   sealSecret(identity: RecordIdentity, secret: Uint8Array): Uint8Array {
-    return sealRecord(this.wrapKey, secret, identity);
+    return sealRecord(this.keyFor(identity), secret, identity);
   }
 
   /** The seal stored for a version that holds only its public part. */
   sealPublicOnly(identity: RecordIdentity, fingerprintText: string): Uint8Array {
-    return sealRecord(this.wrapKey, utf8Bytes(fingerprintText), identity, 'public-only');
+    return sealRecord(this.keyFor(identity), utf8Bytes(fingerprintText), identity, 'public-only');
   }
 
   /**
@@ -49,14 +61,16 @@ export class RecordOpener {
       this.verifyPublicOnly(row);
       throw new CustosError('KEY_PUBLIC_ONLY', `'${row.name}' v${row.version} holds only its public part here; its private part was not imported`);
     }
-    const secret = openRecord(this.wrapKey, row.sealed, this.identity(row));
+    const identity = this.identity(row);
+    const secret = openRecord(this.keyFor(identity), row.sealed, identity);
     if (!secret) throw tampered(row, 'sealed record');
     return secret;
   }
 
   /** Throws KEY_RECORD_TAMPERED unless a public-only record opens to its own, matching fingerprint. */
   verifyPublicOnly(row: VersionRow): void {
-    const opened = row.sealed ? openRecord(this.wrapKey, row.sealed, this.identity(row), 'public-only') : null;
+    const identity = this.identity(row);
+    const opened = row.sealed ? openRecord(this.keyFor(identity), row.sealed, identity, 'public-only') : null;
     const ok = opened !== null && equalBytes(opened, utf8Bytes(row.fingerprint)) && (row.algorithm !== 'x25519' || (row.public_key !== null && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint));
     if (!ok) throw tampered(row, 'public-only record');
   }

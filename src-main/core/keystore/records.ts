@@ -10,6 +10,8 @@ export interface RecordIdentity {
   algorithm: KeyAlgorithm;
   version: number;
   publicKey: Uint8Array | null;
+  /** The KEK that wraps the record; null or absent: the master key's record wrapping key. */
+  kekId?: number | null | undefined;
 }
 
 /**
@@ -19,17 +21,13 @@ export interface RecordIdentity {
  */
 export type RecordKind = 'secret' | 'public-only';
 const LABELS: Record<RecordKind, string> = { secret: 'custos/key-record/v1', 'public-only': 'custos/key-record-public-only/v1' };
+/** Records under a KEK have labels of their own and end with the KEK's id: moved under another wrapping key, they do not open. */
+const KEK_LABELS: Record<RecordKind, string> = { secret: 'custos/key-record-under-kek/v1', 'public-only': 'custos/key-record-public-only-under-kek/v1' };
 
 export function recordAad(id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array {
-  return encodeFields([
-    LABELS[kind],
-    id.keystoreId,
-    id.name,
-    id.purpose,
-    id.algorithm,
-    id.version,
-    id.publicKey ?? new Uint8Array(0),
-  ]);
+  const fields = [id.keystoreId, id.name, id.purpose, id.algorithm, id.version, id.publicKey ?? new Uint8Array(0)];
+  if (id.kekId === null || id.kekId === undefined) return encodeFields([LABELS[kind], ...fields]);
+  return encodeFields([KEK_LABELS[kind], ...fields, id.kekId]);
 }
 
 export function sealRecord(wrapKey: Uint8Array, secret: Uint8Array, id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array {

@@ -18,6 +18,8 @@ export interface VersionRow {
   public_only: number;
   fingerprint: string;
   created_at: string;
+  /** The KEK that wraps this key's records; null: the master key. */
+  kek_id: number | null;
 }
 
 export interface KeyRow {
@@ -29,10 +31,11 @@ export interface KeyRow {
   algorithm: KeyAlgorithm;
   current_version: number;
   created_at: string;
+  kek_id: number | null;
 }
 
 const VERSION_COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version,
-  v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at`;
+  v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at, k.kek_id`;
 
 export interface ListFilter {
   clientId?: string | undefined;
@@ -73,8 +76,8 @@ export class KeyRows {
     this.versionsOf = db.prepare<[number], VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE k.id = ? ORDER BY v.version`,
     );
-    this.insertKey = db.prepare<[string, string | null, string | null, string, string, number, string]>(
-      'INSERT INTO keys (name, client_id, zone_id, purpose, algorithm, current_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    this.insertKey = db.prepare<[string, string | null, string | null, string, string, number, string, number | null]>(
+      'INSERT INTO keys (name, client_id, zone_id, purpose, algorithm, current_version, created_at, kek_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertVersion = db.prepare<[number, number, KeyState, Uint8Array | null, Uint8Array, string, string, string]>(
       `INSERT INTO key_versions (key_id, version, state, public_key, sealed, fingerprint, created_at, changed_at)
@@ -128,8 +131,8 @@ export class KeyRows {
     return (this.db.prepare('SELECT count(*) AS n FROM key_versions').get() as { n: number }).n;
   }
 
-  addKey(row: Omit<KeyRow, 'id'>): number {
-    const result = this.insertKey.run(row.name, row.client_id, row.zone_id, row.purpose, row.algorithm, row.current_version, row.created_at);
+  addKey(row: Omit<KeyRow, 'id' | 'kek_id'> & { kek_id?: number | null }): number {
+    const result = this.insertKey.run(row.name, row.client_id, row.zone_id, row.purpose, row.algorithm, row.current_version, row.created_at, row.kek_id ?? null);
     return Number(result.lastInsertRowid);
   }
 

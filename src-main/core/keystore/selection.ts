@@ -19,7 +19,7 @@ export interface SelectionView {
 }
 
 const COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version, k.created_at AS key_created_at,
-  v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at, v.changed_at`;
+  v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at, v.changed_at, k.kek_id`;
 
 function where(selection: KeySelection): { clause: string; args: string[] } {
   if (selection.all) return { clause: '', args: [] };

@@ -5,11 +5,29 @@ import { MASTER_KEY_BYTES } from '../masterkey/masterKey.js';
 import { unwrapWithPassphrase } from '../masterkey/passphraseWrap.js';
 import { keyCheckValue } from '../masterkey/subkeys.js';
 import type { Db } from './sqlite.js';
+import type { MethodCredentials } from './methods/kinds.js';
+import { unwrapMethod } from './methods/unwrap.js';
 
-/** How a caller proves it may open the keystore. */
+/**
+ * How a caller proves it may open the keystore: the master key itself, or
+ * the credentials of one stored unlock method (of that kind; `methodId`
+ * chooses among several of the same kind).
+ */
 export type Unlock =
   | { kind: 'master-key'; masterKey: Uint8Array }
-  | { kind: 'passphrase'; passphrase: string };
+  | (MethodCredentials & { methodId?: number | undefined })
+  | { kind: 'method'; methodId: number; credentials: CredentialSource };
+
+/**
+ * Credentials asked for only once the method's kind is known (unlock by id):
+ * only the one the stored method needs is read or prompted for.
+ */
+export type CredentialSource = (kind: string, methodId: number) => Promise<MethodCredentials>;
+
+/** What the audit log records as the unlock method. */
+export function unlockLabel(unlock: Unlock): string {
+  return unlock.kind === 'method' ? `method ${unlock.methodId}` : unlock.kind;
+}
 
 export interface KeystoreIdentity {
   keystoreId: Uint8Array;
@@ -57,7 +75,16 @@ export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unloc
     }
     return new Uint8Array(unlock.masterKey);
   }
-  const methods = readUnlockMethods(db).filter((m) => m.kind === 'passphrase');
+  if (unlock.kind === 'method') {
+    const row = readUnlockMethods(db).find((m) => m.id === unlock.methodId);
+    if (!row) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no unlock method ${unlock.methodId} (see 'custos unlock-methods list')`);
+    const credentials = await unlock.credentials(row.kind, row.id);
+    if (credentials.kind !== row.kind) throw new CustosError('INVALID_ARGUMENT', `unlock method ${row.id} is ${row.kind}, not ${credentials.kind}`);
+    return resolveMasterKey(db, identity, { ...credentials, methodId: row.id });
+  }
+  if (unlock.kind !== 'passphrase') return unlockWithMethod(db, identity, unlock);
+  const methods = readUnlockMethods(db).filter((m) => m.kind === 'passphrase' && (unlock.methodId === undefined || m.id === unlock.methodId));
+  if (methods.length === 0 && unlock.methodId !== undefined) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no passphrase method ${unlock.methodId}`);
   if (methods.length === 0) {
     throw new CustosError('MASTER_KEY_MISSING', 'this keystore has no passphrase; unlock it with its master key (CUSTOS_MASTER_KEY or --master-key-file)');
   }
@@ -78,4 +105,22 @@ export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unloc
     return masterKey;
   }
   throw new CustosError('WRONG_PASSPHRASE', 'the passphrase does not unlock this keystore; nothing was changed');
+}
+
+/**
+ * One stored method of another kind (HSM, Vault, paper). Exactly one row must
+ * match; its failure is final (the typed error of its kind), never a reason
+ * to try something else.
+ */
+async function unlockWithMethod(db: Db, identity: KeystoreIdentity, unlock: Exclude<Unlock, { kind: 'master-key' } | { kind: 'passphrase' } | { kind: 'method' }>): Promise<Uint8Array> {
+  const rows = readUnlockMethods(db).filter((m) => m.kind === unlock.kind && (unlock.methodId === undefined || m.id === unlock.methodId));
+  if (rows.length === 0) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no ${unlock.kind} unlock method${unlock.methodId === undefined ? '' : ` ${unlock.methodId}`} (see 'custos unlock-methods list')`);
+  const [row] = rows;
+  if (!row || rows.length > 1) throw new CustosError('INVALID_ARGUMENT', `this keystore has ${rows.length} ${unlock.kind} unlock methods; choose one with --unlock-method ID`);
+  const masterKey = await unwrapMethod(db, row, unlock, identity.keystoreId);
+  if (checkMasterKey(masterKey, identity)) return masterKey;
+  wipe(masterKey);
+  // A secret read from Vault KV or restored from shares is simply another key; a wrap that opened to one was tampered with.
+  if (unlock.kind === 'vault-kv' || unlock.kind === 'paper') throw new CustosError('WRONG_MASTER_KEY', `the master key from unlock method ${row.id} (${row.kind}) does not match this keystore; nothing was changed`);
+  throw new CustosError('UNLOCK_METHOD_TAMPERED', `unlock method ${row.id} opened, but to a key that fails the key check value`);
 }

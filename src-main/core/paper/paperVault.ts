@@ -1,8 +1,9 @@
 import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
 import type { Keystore } from '../keystore/keystore.js';
-import { findShareByTag, insertCeremony, type FoundShare } from '../keystore/paperStore.js';
-import { paperTagKey } from '../masterkey/subkeys.js';
+import { findShareByTag, findSupersededShare, insertCeremony, type FoundShare } from '../keystore/paperStore.js';
+import { openSupersededTagKey } from '../keystore/rotation/reseal.js';
+import { paperTagKey, recordWrapKey } from '../masterkey/subkeys.js';
 import { sheetFingerprint, shareTag, splitMasterKey, type CeremonyRecord, type SplitRequest } from './ceremony.js';
 import { qrSvg } from './sheet/qr.js';
 import { renderSheetHtml, type SheetData } from './sheet/template.js';
@@ -111,14 +112,21 @@ export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCh
   if (!keystore) return { ...base, genuine: null, sheetFingerprint: null, match: null };
   return keystore.internal('write', (ctx) => {
     const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
-    const tag = shareTag(tagKey, mnemonic);
+    let tag = shareTag(tagKey, mnemonic);
     wipe(tagKey);
-    const match = findShareByTag(ctx.db, tag);
+    let match = findShareByTag(ctx.db, tag);
+    if (!match) {
+      // Printed before a master-key rotation? Then it is genuine, but superseded.
+      const wrap = recordWrapKey(ctx.masterKey, ctx.keystoreId);
+      const old = findSupersededShare(ctx.db, mnemonic, (id, sealed) => openSupersededTagKey(wrap, ctx.keystoreId, id, sealed));
+      wipe(wrap);
+      if (old) ({ match, tag } = old);
+    }
     const genuine = match !== null && match.ceremony.identifier === share.identifier;
     const sheet = sheetFingerprint(tag);
     ctx.audit.append({
       operation: 'paper-check',
-      subject: { sheet, genuine, identifier: share.identifier, group: base.groupIndex, member: base.memberIndex, ceremonyId: match?.ceremony.id ?? null, custodian: match?.custodian ?? null },
+      subject: { sheet, genuine, identifier: share.identifier, group: base.groupIndex, member: base.memberIndex, ceremonyId: match?.ceremony.id ?? null, custodian: match?.custodian ?? null, supersededAt: match?.supersededAt ?? null },
     });
     return { ...base, genuine, sheetFingerprint: sheet, match };
   });

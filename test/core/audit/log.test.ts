@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/core/keystore/migrations/index.js';
+import { APPLICATION_ID } from '../../../src-main/core/keystore/sqlite.js';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -215,7 +218,19 @@ describe('tampering with the file, found by verify', () => {
   it('a keystore made before the audit log starts one at its first unlock (audit-start), in the migration transaction', async () => {
     const vault = await makeVault();
     await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
-    sql(vault.path, 'DROP TABLE audit_log; DROP TABLE audit_head; PRAGMA user_version = 3;');
+    // A schema-3 file: migrations 1 to 3 exactly, holding this keystore's rows.
+    const v3 = join(vault.dir, 'v3.db');
+    const db = new Database(v3);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const m of MIGRATIONS.filter((x) => x.version <= 3)) db.exec(m.up);
+    db.pragma('user_version = 3');
+    db.exec(`ATTACH '${vault.path}' AS cur;
+      INSERT INTO keystore SELECT * FROM cur.keystore;
+      INSERT INTO keys SELECT id, name, client_id, zone_id, purpose, algorithm, current_version, created_at FROM cur.keys;
+      INSERT INTO key_versions SELECT * FROM cur.key_versions;
+      DETACH cur;`);
+    db.close();
+    copyFileSync(v3, vault.path);
     await withOpen(vault, (ks) => ks.rotate('auth_key'));
     const entries = await entriesOf(vault.path, vault.masterKey);
     expect(entries.map((e) => [e.seq, e.operation])).toEqual([
@@ -223,7 +238,7 @@ describe('tampering with the file, found by verify', () => {
       [2, 'unlock'],
       [3, 'key-rotate'],
     ]);
-    expect(entries[0]?.subject).toEqual({ fromSchema: 3, toSchema: 4 });
+    expect(entries[0]?.subject).toEqual({ fromSchema: 3, toSchema: SCHEMA_VERSION });
     expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
   });
 });

@@ -19,7 +19,10 @@ function describe(c: ShareCheck): string {
   const where = `group ${c.groupIndex} of ${c.groupCount} (${c.groupThreshold} needed), share ${c.memberIndex} (${c.memberThreshold} needed)`;
   const lines = [`well-formed: ${c.words} words, SLIP-0039 set ${c.identifier}, ${where}`];
   if (c.genuine === null) lines.push('genuine: not checked (no keystore to ask); run it on the vault host to check the sheet was printed by this vault');
-  else if (c.genuine && c.match) {
+  else if (c.genuine && c.match?.supersededAt) {
+    lines.push(`genuine, but superseded by a master-key rotation on ${c.match.supersededAt.slice(0, 10)}: printed by this vault in ceremony ${c.match.ceremony.id} on ${c.match.ceremony.createdAt.slice(0, 10)}, it restores the OLD master key and no longer opens this vault`);
+    lines.push(`custodian: ${c.match.custodian ?? '(not named)'}; sheet ${c.sheetFingerprint}. Destroy it once the new sheets ('custos paper split') are handed out`);
+  } else if (c.genuine && c.match) {
     lines.push(`genuine: yes, printed by vault ${c.match.ceremony.vaultFingerprint} in ceremony ${c.match.ceremony.id} on ${c.match.ceremony.createdAt.slice(0, 10)}`);
     lines.push(`custodian: ${c.match.custodian ?? '(not named)'}; sheet ${c.sheetFingerprint} (compare with the sheet's header)`);
   } else lines.push('genuine: NO. This vault never printed this share: it is forged, mistyped into another valid share, or from another vault or an earlier master key');
@@ -35,7 +38,8 @@ export function paperCheckCommand(io: CliIo, setExitCode: (code: number) => void
     .addHelpText(
       'after',
       `
-Exit status 1 when the share is not genuine. Without a keystore (or with --offline) only the
+Exit status 1 when the share is not genuine, or is genuine but superseded by a master-key
+rotation (it restores the old master key). Without a keystore (or with --offline) only the
 words are checked.
 
 Examples:
@@ -49,6 +53,6 @@ Examples:
       const haveKeystore = !options.offline && existsSync(resolve(keystorePath(options, io)));
       const result = haveKeystore ? await withKeystore(paperUnlock(options), io, (ks) => checkShare(text, ks)) : checkShare(text, null);
       emit(io, options, result, () => describe(result));
-      if (result.genuine === false) setExitCode(EXIT.failure);
+      if (result.genuine === false || result.match?.supersededAt) setExitCode(EXIT.failure);
     });
 }

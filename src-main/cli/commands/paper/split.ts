@@ -72,6 +72,10 @@ Every quorum of the new shares is combined in memory and must give the master ke
 before any sheet is written. The keystore records the ceremony and a keyed tag of each
 share (never the words), so 'custos paper check' can later tell a genuine sheet.
 
+Splitting again is resharing (a new K, N or custodians for the same master key). The old
+shares still reconstruct the same master key until it is rotated ('custos master-key rotate',
+which supersedes every earlier ceremony); to cut off lost or departed custodians, rotate, then split.
+
 Examples:
   custos paper split --threshold 3 --shares 5 --custodian Ana --custodian Ben --out sheets/
   custos paper split --group 2/3 --group 1/1 --group-threshold 2 --out sheets/ --text

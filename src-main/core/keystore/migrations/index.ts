@@ -4,6 +4,8 @@ import { migration001 } from './001_initial.js';
 import { migration002 } from './002_public_only.js';
 import { migration003 } from './003_paper_ceremonies.js';
 import { migration004 } from './004_audit_log.js';
+import { migration005 } from './005_master_key_rotation.js';
+import { migration006 } from './006_keks.js';
 
 export interface Migration {
   version: number;
@@ -12,7 +14,7 @@ export interface Migration {
 }
 
 /** Forward-only, numbered; one file per migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function assertSupportedVersion(userVersion: number, path: string): void {

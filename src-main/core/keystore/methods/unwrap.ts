@@ -1,0 +1,100 @@
+import { CustosError } from '../../../../shared/errors.js';
+import { equalBytes, utf8Bytes, wipe } from '../../crypto/bytes.js';
+import { hsmUnwrap, hsmWrap } from '../../kms/pkcs11/gcmWrap.js';
+import { findKeyByLabel } from '../../kms/pkcs11/keys.js';
+import { withHsmSession } from '../../kms/pkcs11/session.js';
+import { connectVault, type VaultConnection } from '../../kms/vault/connect.js';
+import { readMasterKeyFromKv } from '../../kms/vault/kv.js';
+import { transitUnwrap, transitWrap } from '../../kms/vault/transit.js';
+import { restoreSecret } from '../../paper/restore.js';
+import { passphraseRewrapper, type Rewrapper } from '../rotation/rewrap.js';
+import type { Db } from '../sqlite.js';
+import type { UnlockMethodRow } from '../unlock.js';
+import { methodParams, type MethodCredentials, type VaultAccess } from './kinds.js';
+
+export async function withVault<T>(endpoint: string, access: VaultAccess, fn: (conn: VaultConnection) => Promise<T>): Promise<T> {
+  const conn = await connectVault({ ...access, endpoint });
+  try {
+    return await fn(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
+
+/**
+ * The master key one stored method gives with these credentials: a fresh
+ * buffer the caller owns. Throws that kind's typed error (HSM_*, VAULT_*,
+ * SHARE_*); never tries another method. The caller checks the key check value.
+ */
+export async function unwrapMethod(db: Db, row: UnlockMethodRow, creds: Exclude<MethodCredentials, { kind: 'passphrase' }>, keystoreId: Uint8Array): Promise<Uint8Array> {
+  switch (creds.kind) {
+    case 'pkcs11': {
+      const p = methodParams('pkcs11', row);
+      return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => hsmUnwrap(s, findKeyByLabel(s, p.keyLabel), row.wrapped, keystoreId));
+    }
+    case 'vault-transit': {
+      const p = methodParams('vault-transit', row);
+      return withVault(p.endpoint, creds.vault, (conn) => transitUnwrap(conn, { mount: p.mount, name: p.keyName }, text(row.wrapped), keystoreId));
+    }
+    case 'vault-kv': {
+      const p = methodParams('vault-kv', row);
+      return withVault(p.endpoint, creds.vault, (conn) => readMasterKeyFromKv(conn, { mount: p.mount, path: p.path, field: p.field }));
+    }
+    case 'paper': {
+      const p = methodParams('paper', row);
+      const ceremony = db.prepare('SELECT identifier, superseded_at FROM paper_ceremonies WHERE id = ?').get(p.ceremonyId) as { identifier: number; superseded_at: string | null } | undefined;
+      if (!ceremony) throw new CustosError('UNLOCK_METHOD_TAMPERED', `unlock method ${row.id} names paper ceremony ${p.ceremonyId}, which this keystore has not recorded`);
+      if (ceremony.superseded_at) throw new CustosError('WRONG_MASTER_KEY', `paper ceremony ${p.ceremonyId} was superseded by a master-key rotation on ${ceremony.superseded_at.slice(0, 10)}; its shares restore the old master key`);
+      const restored = restoreSecret(creds.shares, creds.passphrase ?? '');
+      if (restored.identifier !== ceremony.identifier) {
+        wipe(restored.secret);
+        throw new CustosError('SHARES_MISMATCH', `these shares are not of paper ceremony ${p.ceremonyId} (SLIP-0039 set ${restored.identifier}, expected ${ceremony.identifier})`);
+      }
+      return restored.secret;
+    }
+  }
+}
+
+function requireSame(current: Uint8Array, expected: Uint8Array, row: UnlockMethodRow): void {
+  const same = equalBytes(current, expected);
+  wipe(current);
+  if (!same) throw new CustosError('UNLOCK_METHOD_TAMPERED', `unlock method ${row.id} opened, but not to this keystore's master key; nothing was changed`);
+}
+
+/**
+ * How master-key rotation re-wraps a method of this kind with these
+ * credentials, or null when the kind cannot be re-wrapped: a Vault KV secret
+ * would have to be overwritten in Vault before the keystore's transaction
+ * commits (a failure then would leave Vault and the keystore disagreeing), and
+ * paper shares restore the old key whatever is stored. Those are dropped and added again.
+ */
+export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
+  switch (creds.kind) {
+    case 'passphrase':
+      return passphraseRewrapper(creds.passphrase);
+    case 'pkcs11':
+      return async (row, ctx) => {
+        const p = methodParams('pkcs11', row);
+        return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => {
+          const key = findKeyByLabel(s, p.keyLabel);
+          requireSame(hsmUnwrap(s, key, row.wrapped, ctx.keystoreId), ctx.oldMasterKey, row);
+          return { params: row.params, wrapped: hsmWrap(s, key, ctx.newMasterKey, ctx.keystoreId) };
+        });
+      };
+    case 'vault-transit':
+      return async (row, ctx) => {
+        const p = methodParams('vault-transit', row);
+        const key = { mount: p.mount, name: p.keyName };
+        const wrapped = await withVault(p.endpoint, creds.vault, async (conn) => {
+          requireSame(await transitUnwrap(conn, key, text(row.wrapped), ctx.keystoreId), ctx.oldMasterKey, row);
+          return transitWrap(conn, key, ctx.newMasterKey, ctx.keystoreId);
+        });
+        return { params: row.params, wrapped: utf8Bytes(wrapped) };
+      };
+    case 'vault-kv':
+    case 'paper':
+      return null;
+  }
+}
