@@ -40,12 +40,16 @@ export interface KeyInfo {
   publicOnly?: true;
 }
 
-export interface KeyDetail {
+/** What names a key and says what it is, shared by listings, bundles and manifests. */
+export interface KeyHeader {
   name: string;
   clientId: string | null;
   zoneId: string | null;
   purpose: KeyPurpose;
   algorithm: KeyAlgorithm;
   currentVersion: number;
+}
+
+export interface KeyDetail extends KeyHeader {
   versions: KeyInfo[];
 }

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { KeyAlgorithm, KeyPurpose, KeyState } from '../../../shared/keys.js';
+import type { KeyHeader, KeyPurpose, KeyState } from '../../../shared/keys.js';
 import { toHex } from '../crypto/bytes.js';
 import type { AccessKeys } from './accessKeys.js';
 import { formatFingerprint } from './crypto.js';
@@ -23,13 +23,7 @@ export interface BundleSummary {
 /** `secret`: the private or symmetric key travels; `public`: only the public key; `none`: destroyed, or symmetric metadata only. */
 export type Material = 'secret' | 'public' | 'none';
 
-export interface ManifestEntry {
-  name: string;
-  clientId: string | null;
-  zoneId: string | null;
-  purpose: KeyPurpose;
-  algorithm: KeyAlgorithm;
-  currentVersion: number;
+export interface ManifestEntry extends KeyHeader {
   createdAt: string;
   versions: Array<{ version: number; state: KeyState; fingerprint: string; createdAt: string; material: Material }>;
 }

@@ -3,7 +3,8 @@ import { closeSync, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, rename
 import { basename, dirname, join, resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 
-function exists(path: string): boolean {
+/** True when anything (a file, a folder, a dangling link) is at `path`. */
+export function pathExists(path: string): boolean {
   try {
     lstatSync(path);
     return true;
@@ -18,7 +19,7 @@ const ioError = (what: string, path: string, error: unknown) =>
 /** Fails early (before a passphrase is asked for, say) when an output file exists and may not be replaced. */
 export function refuseExisting(paths: readonly string[], force: boolean, hint = ''): void {
   for (const path of paths.map((p) => resolve(p))) {
-    if (!force && exists(path)) throw new CustosError('FILE_EXISTS', `${path} exists already; refusing to overwrite it${hint}`);
+    if (!force && pathExists(path)) throw new CustosError('FILE_EXISTS', `${path} exists already; refusing to overwrite it${hint}`);
   }
 }
 
@@ -103,7 +104,7 @@ export class OutputFile {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
-      if (exists(this.path)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      if (pathExists(this.path)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
       renameSync(this.temp, this.path);
     }
   }

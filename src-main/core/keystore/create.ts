@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, chmodSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
+import { pathExists } from '../files/outputFile.js';
 import { toHex, wipe } from '../crypto/bytes.js';
 import type { AuditDraft } from '../audit/entry.js';
 import { auditKeysFor } from '../audit/keys.js';
@@ -30,15 +31,6 @@ export interface CreatedKeystore {
   keystoreId: string;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function removeSqliteFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
 }
@@ -52,7 +44,7 @@ function removeSqliteFiles(path: string): void {
 export async function createKeystore(path: string, options: CreateOptions): Promise<CreatedKeystore> {
   const target = resolve(path);
   if (options.masterKey.length !== MASTER_KEY_BYTES) throw new CustosError('MASTER_KEY_MALFORMED', 'a master key is exactly 32 bytes');
-  if (exists(target)) throw new CustosError('KEYSTORE_EXISTS', `${target} already exists; refusing to overwrite it`);
+  if (pathExists(target)) throw new CustosError('KEYSTORE_EXISTS', `${target} already exists; refusing to overwrite it`);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
 
   const keystoreId = new Uint8Array(randomBytes(16));

@@ -1,4 +1,4 @@
-import type { KeyAlgorithm, KeyPurpose, KeyState } from '../../../shared/keys.js';
+import type { KeyHeader, KeyState } from '../../../shared/keys.js';
 import type { RecordOpener } from './recordOpener.js';
 import type { Db } from './sqlite.js';
 
@@ -14,13 +14,7 @@ export interface PortableVersion {
   changedAt: string;
 }
 
-export interface PortableKey {
-  name: string;
-  clientId: string | null;
-  zoneId: string | null;
-  purpose: KeyPurpose;
-  algorithm: KeyAlgorithm;
-  currentVersion: number;
+export interface PortableKey extends KeyHeader {
   createdAt: string;
   versions: PortableVersion[];
 }
