@@ -104,7 +104,7 @@ describe('custos paper check', () => {
     expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--text', '--chromium', CHROMIUM]));
     const words = readFileSync(join(out, 'share-1.txt'), 'utf8').trim().split(' ');
     const original = words[6] ?? '';
-    words[6] = `${original.slice(0, 1)}q${original.slice(2)}`;
+    words[6] = `${original}zq`;
     writeFileSync(join(out, 'typo.txt'), words.join(' '));
     // For a script or a log: the position only, since the closest word is usually the real one.
     const message = expectTextError(await v.run(['paper', 'check', '--share-file', join(out, 'typo.txt')]), 'SHARE_WORD_UNKNOWN');
