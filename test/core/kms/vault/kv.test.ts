@@ -4,18 +4,11 @@ import { isCustosError } from '../../../../shared/errors.js';
 import { connectVault, type VaultConnection } from '../../../../src-main/core/kms/vault/connect.js';
 import { kvMasterKeySource, readMasterKeyFromKv, writeMasterKeyToKv } from '../../../../src-main/core/kms/vault/kv.js';
 import { startVaultStandIn, type VaultStandIn } from '../../../helpers/vaultStandIn.js';
+import { errorCodeOf } from '../../../helpers/errorCode.js';
 
 const TOKEN = 'hvs.kv-test-token';
 const at = { path: 'custos/prod', field: 'acra_master_key' };
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isCustosError(error) ? error.code : `not a CustosError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 describe('Vault KV v2 master key (Vault stand-in)', () => {
   let vault: VaultStandIn;
@@ -38,7 +31,7 @@ describe('Vault KV v2 master key (Vault stand-in)', () => {
 
   it('refuses to write over an existing secret unless told, then keeps its other fields', async () => {
     vault.putKv('custos/prod', { acra_master_key: Buffer.alloc(32, 1).toString('base64'), owner: 'ops' });
-    expect(await code(writeMasterKeyToKv(conn, at, new Uint8Array(32).fill(2)))).toBe('VAULT_SECRET_EXISTS');
+    expect(await errorCodeOf(writeMasterKeyToKv(conn, at, new Uint8Array(32).fill(2)))).toBe('VAULT_SECRET_EXISTS');
     expect(vault.kvVersions('custos/prod')).toBe(1);
     expect(await writeMasterKeyToKv(conn, at, new Uint8Array(32).fill(2), { overwrite: true })).toEqual({ version: 2 });
     expect(vault.requests.at(-1)?.body).toMatchObject({ options: { cas: 1 }, data: { owner: 'ops' } });
@@ -54,12 +47,12 @@ describe('Vault KV v2 master key (Vault stand-in)', () => {
       vault.putKv('custos/prod', { acra_master_key: Buffer.alloc(32, 9).toString('base64') });
       return answer;
     } };
-    expect(await code(writeMasterKeyToKv(racing, at, new Uint8Array(32).fill(2), { overwrite: true }))).toBe('VAULT_SECRET_EXISTS');
+    expect(await errorCodeOf(writeMasterKeyToKv(racing, at, new Uint8Array(32).fill(2), { overwrite: true }))).toBe('VAULT_SECRET_EXISTS');
     expect(await readMasterKeyFromKv(conn, at)).toEqual(new Uint8Array(32).fill(9));
   });
 
   it('missing secret → VAULT_NOT_FOUND; missing field, non-string, bad base64, wrong length → VAULT_MALFORMED', async () => {
-    expect(await code(readMasterKeyFromKv(conn, at))).toBe('VAULT_NOT_FOUND');
+    expect(await errorCodeOf(readMasterKeyFromKv(conn, at))).toBe('VAULT_NOT_FOUND');
     const cases: Array<Record<string, unknown>> = [
       { other: 'x' },
       { acra_master_key: 42 },
@@ -70,7 +63,7 @@ describe('Vault KV v2 master key (Vault stand-in)', () => {
     ];
     for (const data of cases) {
       vault.putKv('custos/prod', data);
-      expect(await code(readMasterKeyFromKv(conn, at)), JSON.stringify(data)).toBe('VAULT_MALFORMED');
+      expect(await errorCodeOf(readMasterKeyFromKv(conn, at)), JSON.stringify(data)).toBe('VAULT_MALFORMED');
     }
   });
 
@@ -91,17 +84,17 @@ describe('Vault KV v2 master key (Vault stand-in)', () => {
 
   it('a write answer without a version → VAULT_MALFORMED; a server error → VAULT_ERROR', async () => {
     vault.switches.malformed = { path: /^secret\/data\//, status: 200, body: '{"data": {}}' };
-    expect(await code(writeMasterKeyToKv(conn, at, new Uint8Array(32)))).toBe('VAULT_MALFORMED');
+    expect(await errorCodeOf(writeMasterKeyToKv(conn, at, new Uint8Array(32)))).toBe('VAULT_MALFORMED');
     vault.switches.malformed = { path: /^secret\/data\//, status: 500, body: '{"errors": ["internal error"]}' };
-    expect(await code(readMasterKeyFromKv(conn, at))).toBe('VAULT_ERROR');
+    expect(await errorCodeOf(readMasterKeyFromKv(conn, at))).toBe('VAULT_ERROR');
   });
 
   it('refuses mounts and paths that are not plain, before any request', async () => {
     const before = vault.requests.length;
     for (const path of ['../sys/seal', 'a//b', 'a?x=1', '', 'a/./b']) {
-      expect(await code(readMasterKeyFromKv(conn, { ...at, path })), path).toBe('INVALID_ARGUMENT');
+      expect(await errorCodeOf(readMasterKeyFromKv(conn, { ...at, path })), path).toBe('INVALID_ARGUMENT');
     }
-    expect(await code(readMasterKeyFromKv(conn, { ...at, mount: 'sys/../secret' }))).toBe('INVALID_ARGUMENT');
+    expect(await errorCodeOf(readMasterKeyFromKv(conn, { ...at, mount: 'sys/../secret' }))).toBe('INVALID_ARGUMENT');
     expect(vault.requests.length).toBe(before);
   });
 

@@ -1,23 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isCustosError } from '../../../../shared/errors.js';
 import { connectVault } from '../../../../src-main/core/kms/vault/connect.js';
 import { transitUnwrap, transitWrap } from '../../../../src-main/core/kms/vault/transit.js';
 import { makeTestCa, opensslAvailable, type TestCa } from '../../../helpers/testCa.js';
 import { startVaultStandIn, type VaultStandIn } from '../../../helpers/vaultStandIn.js';
+import { errorCodeOf } from '../../../helpers/errorCode.js';
 
 const hasOpenssl = opensslAvailable();
 if (!hasOpenssl) console.log('SKIPPED Vault TLS tests: the openssl command is not installed (needed to make a test CA)');
 
 const TOKEN = 'hvs.tls-test-token';
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isCustosError(error) ? error.code : `not a CustosError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 describe.skipIf(!hasOpenssl)('Vault over HTTPS with a custom CA (Vault stand-in, openssl-made CA)', () => {
   let ca: TestCa;
@@ -44,15 +36,15 @@ describe.skipIf(!hasOpenssl)('Vault over HTTPS with a custom CA (Vault stand-in,
 
   it('without the CA, or with another CA → VAULT_TLS before any request is answered', async () => {
     const before = vault.requests.length;
-    expect(await code(connectVault(options()))).toBe('VAULT_TLS');
-    expect(await code(connectVault({ ...options(), caPem: other.caPem }))).toBe('VAULT_TLS');
+    expect(await errorCodeOf(connectVault(options()))).toBe('VAULT_TLS');
+    expect(await errorCodeOf(connectVault({ ...options(), caPem: other.caPem }))).toBe('VAULT_TLS');
     expect(vault.requests.length).toBe(before);
   });
 
   it('VAULT_SKIP_VERIFY and NODE_TLS_REJECT_UNAUTHORIZED in the environment do not turn verification off', async () => {
     vi.stubEnv('VAULT_SKIP_VERIFY', '1');
     vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0');
-    expect(await code(connectVault(options()))).toBe('VAULT_TLS');
+    expect(await errorCodeOf(connectVault(options()))).toBe('VAULT_TLS');
   });
 
   it('a certificate from the right CA but for another host name → VAULT_TLS', async () => {
@@ -60,7 +52,7 @@ describe.skipIf(!hasOpenssl)('Vault over HTTPS with a custom CA (Vault stand-in,
     const misnamed = await startVaultStandIn({ cert: elsewhere.serverCert, key: elsewhere.serverKey });
     try {
       misnamed.addToken(TOKEN);
-      expect(await code(connectVault({ ...options(), endpoint: misnamed.url, caPem: elsewhere.caPem }))).toBe('VAULT_TLS');
+      expect(await errorCodeOf(connectVault({ ...options(), endpoint: misnamed.url, caPem: elsewhere.caPem }))).toBe('VAULT_TLS');
       expect(misnamed.requests).toHaveLength(0);
     } finally {
       await misnamed.close();

@@ -1,0 +1,11 @@
+import { isCustosError } from '../../shared/errors.js';
+
+/** The CustosError code a promise rejects with: 'no error' if it resolves, a description if it throws something else. */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return isCustosError(error) ? error.code : `not a CustosError: ${String(error)}`;
+  }
+  return 'no error';
+}
