@@ -64,23 +64,34 @@ export async function deriveFromPassphrase(passphrase: Uint8Array, params: Argon
   return out;
 }
 
+/** Times one derivation of `passes` passes, in milliseconds. */
+export type PassTimer = (passes: number) => Promise<number>;
+
+const clampPasses = (passes: number): number => Math.min(Math.max(Math.floor(passes), 2), MAX_ITERATIONS);
+
 /**
- * Picks the number of passes that makes one derivation take about `targetMs`
- * on this machine at the given memory cost, as LUKS2 does at format time.
- * Measures one pass and two passes so the fixed cost of filling memory is
- * not counted as a pass.
+ * Picks the number of passes that makes one derivation take about `targetMs`,
+ * as LUKS2 does at format time. A busy machine makes any single timing noisy,
+ * so the estimate never rests on a difference of two timings (one noisy pair
+ * once chose 64 passes, twenty seconds of argon2id): it divides the target by
+ * the cost of one pass (which includes filling memory, so it errs low), then
+ * times the chosen count once and scales down if that overshot by half.
  */
+export async function choosePasses(targetMs: number, time: PassTimer): Promise<number> {
+  await time(1); // warm-up: the first run compiles the WebAssembly and grows its memory
+  const onePass = Math.max(await time(1), 1);
+  const passes = clampPasses(targetMs / onePass);
+  const measured = await time(passes);
+  return measured > targetMs * 1.5 ? clampPasses((passes * targetMs) / measured) : passes;
+}
+
+/** Calibrates argon2id passes at the given memory cost to about `targetMs` on this machine. */
 export async function calibrateArgon2id(targetMs = 1000, memoryKiB = DEFAULT_MEMORY_KIB): Promise<Argon2idParams> {
   const probe = new Uint8Array(16);
-  const time = async (iterations: number): Promise<number> => {
+  const time: PassTimer = async (iterations) => {
     const start = performance.now();
     await deriveFromPassphrase(probe, { algorithm: 'argon2id', memoryKiB, iterations, parallelism: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' });
     return performance.now() - start;
   };
-  const one = await time(1);
-  const two = await time(2);
-  const perPass = Math.max(two - one, 1);
-  const fixed = Math.max(one - perPass, 0);
-  const passes = Math.round((targetMs - fixed) / perPass);
-  return newArgon2idParams(memoryKiB, Math.min(Math.max(passes, 2), MAX_ITERATIONS));
+  return newArgon2idParams(memoryKiB, await choosePasses(targetMs, time));
 }

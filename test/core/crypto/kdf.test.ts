@@ -2,6 +2,7 @@ import { argon2id as nobleArgon2id } from '@noble/hashes/argon2.js';
 import { describe, expect, it } from 'vitest';
 import {
   calibrateArgon2id,
+  choosePasses,
   deriveFromPassphrase,
   MIN_MEMORY_KIB,
   newArgon2idParams,
@@ -38,6 +39,40 @@ describe('argon2id', () => {
     expect(parseArgon2idParams(JSON.stringify({ ...params, algorithm: 'scrypt' }))).toBeNull();
     expect(parseArgon2idParams(JSON.stringify({ ...params, memoryKiB: 1 }))).toBeNull();
     expect(parseArgon2idParams(JSON.stringify({ ...params, salt: 'AAAA' }))).toBeNull();
+  });
+
+  /** A machine whose derivation costs `fill + passes × perPass` ms, with the first `quirks` timings replaced. */
+  const machine = (fill: number, perPass: number, quirks: number[] = []) => {
+    const asked: number[] = [];
+    const time = async (passes: number) => {
+      asked.push(passes);
+      return quirks.length > 0 ? (quirks.shift() as number) : fill + passes * perPass;
+    };
+    return { time, asked, cost: (passes: number) => fill + passes * perPass };
+  };
+
+  it('choosePasses lands near the target on a steady machine, erring low', async () => {
+    const m = machine(50, 100);
+    const passes = await choosePasses(1000, m.time);
+    expect(passes).toBe(6); // 1000 / (50 + 100): the fill cost makes it err low, never high
+    expect(m.cost(passes)).toBeLessThanOrEqual(1000);
+    expect(m.asked).toEqual([1, 1, 6]);
+  });
+
+  it('choosePasses scales down when a fast first timing would have overshot (a busy machine)', async () => {
+    // Both one-pass timings came in fast; the real cost is 300 ms a pass. The check run catches it.
+    const m = machine(0, 300, [10, 10]);
+    const passes = await choosePasses(1000, m.time);
+    expect(m.asked).toEqual([1, 1, 64]);
+    expect(passes).toBe(3);
+    expect(m.cost(passes)).toBeLessThanOrEqual(1500);
+  });
+
+  it('choosePasses never goes below two passes, nor above the ceiling, whatever the timings', async () => {
+    expect(await choosePasses(1000, machine(0, 5000).time)).toBe(2);
+    // Timings that do not grow with passes (the pair that once chose 64 passes) keep the count low.
+    expect(await choosePasses(1000, async () => 500)).toBe(2);
+    expect(await choosePasses(1_000_000, machine(0, 1).time)).toBe(64);
   });
 
   it('calibration picks a valid pass count at the requested memory cost', async () => {
