@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES } from './keys.js';
+import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, UNLOCK_METHOD_KINDS } from './keys.js';
 import type { EventChannel, InvokeChannel } from './ipcChannels.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
@@ -57,6 +57,51 @@ export const generateRequestSchema = z.discriminatedUnion('scope', [
   z.strictObject({ scope: z.literal('global'), purposes }),
 ]);
 
+const methodId = z.int().min(1).max(2 ** 31);
+const secret = (max: number) => z.string().min(1).max(max);
+const fingerprint = text(200);
+
+/** How to reach Vault for a stored Vault method. The CA file is chosen in main's own dialog, never named here. */
+const vaultCredentials = z.strictObject({
+  auth: z.discriminatedUnion('method', [
+    z.strictObject({ method: z.literal('token'), token: secret(4096) }),
+    z.strictObject({ method: z.literal('approle'), roleId: secret(256), secretId: secret(4096) }),
+  ]),
+  privateCa: z.boolean(),
+  allowPlainHttp: z.boolean(),
+});
+
+/** What a person types to use one stored method. Sent to main, never returned. */
+export const methodCredentialsSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('passphrase'), passphrase: secret(1024) }),
+  z.strictObject({ kind: z.literal('pkcs11'), pin: secret(256) }),
+  z.strictObject({ kind: z.literal('vault-transit'), vault: vaultCredentials }),
+  z.strictObject({ kind: z.literal('vault-kv'), vault: vaultCredentials }),
+  z.strictObject({
+    kind: z.literal('paper'),
+    shares: z.array(secret(4000)).min(1).max(16),
+    passphrase: z.string().max(1024).optional(),
+  }),
+]);
+
+const offeredMethod = z.strictObject({ id: methodId, kind: z.enum(UNLOCK_METHOD_KINDS), label: text(200), createdAt: text(40) });
+
+/** What rotating needs of each method: its credential, or nothing but dropping it (Vault KV, paper). */
+export const ROTATION_NEEDS = ['passphrase', 'pin', 'vault', 'drop'] as const;
+
+export const rotateRequestSchema = z.strictObject({
+  /** Must be the word `rotate`: the typed confirmation is checked in main too. */
+  confirmation: text(20),
+  methods: z
+    .array(
+      z.discriminatedUnion('action', [
+        z.strictObject({ action: z.literal('drop'), methodId }),
+        z.strictObject({ action: z.literal('rewrap'), methodId, credentials: methodCredentialsSchema }),
+      ]),
+    )
+    .max(64),
+});
+
 export const CONTRACT = {
   'app:status': { request: empty, response: z.strictObject({ unlocked: vaultRef.nullable() }) },
   'network:status': {
@@ -82,7 +127,11 @@ export const CONTRACT = {
     response: vaultRef,
   },
   'vault:openFile': { request: empty, response: vaultEntry },
-  'vault:unlock': { request: z.strictObject({ id: vaultId, passphrase: z.string().min(1).max(1024) }), response: vaultRef },
+  'vault:unlockMethods': { request: z.strictObject({ id: vaultId }), response: z.strictObject({ methods: z.array(offeredMethod).max(256) }) },
+  /** Any passphrase method, or the one `methodId` names. */
+  'vault:unlock': { request: z.strictObject({ id: vaultId, passphrase: z.string().min(1).max(1024), methodId: methodId.optional() }), response: vaultRef },
+  /** One stored method with its credentials; a failure never falls back to another method. */
+  'vault:unlockWithMethod': { request: z.strictObject({ id: vaultId, methodId, credentials: methodCredentialsSchema }), response: vaultRef },
   'vault:unlockWithKeyFile': { request: z.strictObject({ id: vaultId }), response: vaultRef },
   'vault:lock': { request: empty, response: z.strictObject({ locked: z.literal(true) }) },
   'keys:list': {
@@ -110,11 +159,32 @@ export const CONTRACT = {
     response: z.strictObject({ pem: z.string().regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n$/) }),
   },
   'keys:copyPublicPem': { request: z.strictObject({ name: keyName, version: version.optional() }), response: z.strictObject({ copied: z.literal(true) }) },
+  'masterKey:rotationPlan': {
+    request: empty,
+    response: z.strictObject({
+      vaultFingerprint: fingerprint,
+      /** Paper ceremonies whose shares stop working when the master key is rotated. */
+      activeCeremonies: z.int().min(0),
+      methods: z.array(offeredMethod.extend({ needs: z.enum(ROTATION_NEEDS) })).max(256),
+    }),
+  },
+  'masterKey:rotate': {
+    request: rotateRequestSchema,
+    response: z.strictObject({
+      previousVaultFingerprint: fingerprint,
+      vaultFingerprint: fingerprint,
+      records: z.int().min(0),
+      keks: z.int().min(0),
+      auditEntries: z.int().min(0),
+      supersededCeremonies: z.int().min(0),
+      methods: z.array(z.strictObject({ id: methodId, kind: z.enum(UNLOCK_METHOD_KINDS), label: text(200), action: z.enum(['rewrapped', 'dropped']) })).max(256),
+    }),
+  },
   'settings:get': { request: empty, response: settings },
   'settings:set': { request: settings, response: settings },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
-export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy'] as const;
+export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate'] as const;
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'worker-exit'] as const;
 
 export const EVENTS = {
@@ -133,6 +203,12 @@ export type VaultEntry = IpcResponse<'vault:openFile'>;
 export type Settings = IpcResponse<'settings:get'>;
 export type NetworkStatus = IpcResponse<'network:status'>;
 export type GenerateKeysRequest = IpcRequest<'keys:generate'>;
+export type MethodCredentialsInput = z.input<typeof methodCredentialsSchema>;
+export type OfferedMethod = IpcResponse<'vault:unlockMethods'>['methods'][number];
+export type RotationPlan = IpcResponse<'masterKey:rotationPlan'>;
+export type RotationNeed = (typeof ROTATION_NEEDS)[number];
+export type RotateRequest = IpcRequest<'masterKey:rotate'>;
+export type RotationOutcome = IpcResponse<'masterKey:rotate'>;
 
 /** The one result shape of every channel. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };

@@ -10,7 +10,9 @@ export const INVOKE_CHANNELS = [
   'vault:list',
   'vault:create',
   'vault:openFile',
+  'vault:unlockMethods',
   'vault:unlock',
+  'vault:unlockWithMethod',
   'vault:unlockWithKeyFile',
   'vault:lock',
   'keys:list',
@@ -22,6 +24,8 @@ export const INVOKE_CHANNELS = [
   'keys:destroy',
   'keys:publicPem',
   'keys:copyPublicPem',
+  'masterKey:rotationPlan',
+  'masterKey:rotate',
   'settings:get',
   'settings:set',
 ] as const;

@@ -9,6 +9,10 @@ export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 export const KEY_SCOPES = ['client', 'zone', 'global'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
+/** Every kind of stored unlock method (the raw master key is not one: it always unlocks). */
+export const UNLOCK_METHOD_KINDS = ['passphrase', 'pkcs11', 'vault-transit', 'vault-kv', 'paper'] as const;
+export type UnlockMethodKind = (typeof UNLOCK_METHOD_KINDS)[number];
+
 export const KEY_PURPOSES = [
   'transport-connector',
   'transport-server',

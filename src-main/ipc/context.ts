@@ -3,6 +3,9 @@ import type { CoreClient } from './worker/coreClient.js';
 import type { SettingsStore } from './settings.js';
 import type { VaultRegistry } from './vaults.js';
 
+/** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate. */
+export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca';
+
 /** Everything the handlers need from outside. Electron provides it in the app; tests provide it in plain Node. */
 export interface IpcDeps {
   core: CoreClient;
@@ -12,7 +15,7 @@ export interface IpcDeps {
   settings: SettingsStore;
   network: () => NetworkStatus;
   /** Main's own file dialog. Returns null when the person cancels. */
-  chooseFile: (purpose: 'open-vault' | 'master-key') => Promise<string | null>;
+  chooseFile: (purpose: FilePurpose) => Promise<string | null>;
   writeClipboard: (text: string) => void;
   emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
   /** Called after settings change, so the idle timer re-arms. */

@@ -5,6 +5,7 @@ import { wipe } from '../../core/crypto/bytes.js';
 import { OutputFile } from '../../core/files/outputFile.js';
 import { encodeMasterKey, generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/masterKey.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
+import { rotationPreview } from '../../core/keystore/rotation/preview.js';
 import { methodsBlockingRotation, rotateMasterKey, type RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { Rewrapper } from '../../core/keystore/rotation/rewrap.js';
 import { rewrapperFor } from '../../core/keystore/methods/unwrap.js';
@@ -68,7 +69,7 @@ async function rewrappersFor(methods: readonly UnlockMethodRow[], drop: readonly
 }
 
 function warning(ks: Keystore): { text: string; ceremonies: number } {
-  const ceremonies = ks.internal('read', (ctx) => (ctx.db.prepare('SELECT count(*) AS n FROM paper_ceremonies WHERE superseded_at IS NULL').get() as { n: number }).n);
+  const ceremonies = rotationPreview(ks).activeCeremonies;
   const text = [
     `Rotating the master key of vault ${ks.vaultFingerprint()} re-wraps every key record and unlock method, and re-roots the audit log.`,
     ceremonies > 0

@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { VaultRef } from '../../../shared/ipc.js';
 import type { IpcContext } from '../context.js';
+import { coreCredentials } from '../credentials.js';
 import { handle, type Handler } from '../handle.js';
 import type { OpenedVault } from '../worker/protocol.js';
 import { vaultId, vaultName } from '../vaults.js';
@@ -26,9 +27,14 @@ export function vaultHandlers(ctx: IpcContext) {
       if (path === null) throw new CustosError('CANCELLED', 'no vault file was chosen');
       return vaults.add(path);
     }),
-    'vault:unlock': handle('vault:unlock', appOrigin, async ({ id, passphrase }) =>
-      ref(await core.call('unlockPassphrase', { path: vaults.resolve(id), passphrase })),
+    'vault:unlockMethods': handle('vault:unlockMethods', appOrigin, async ({ id }) => ({ methods: await core.call('unlockMethods', { path: vaults.resolve(id) }) })),
+    'vault:unlock': handle('vault:unlock', appOrigin, async ({ id, passphrase, methodId }) =>
+      ref(await core.call('unlockPassphrase', { path: vaults.resolve(id), passphrase, methodId })),
     ),
+    'vault:unlockWithMethod': handle('vault:unlockWithMethod', appOrigin, async ({ id, methodId, credentials }) => {
+      const path = vaults.resolve(id);
+      return ref(await core.call('unlockWithMethod', { path, methodId, credentials: await coreCredentials(credentials, ctx) }));
+    }),
     'vault:unlockWithKeyFile': handle('vault:unlockWithKeyFile', appOrigin, async ({ id }) => {
       const path = vaults.resolve(id);
       const keyFile = await ctx.chooseFile('master-key');

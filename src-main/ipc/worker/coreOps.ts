@@ -4,9 +4,11 @@ import { wipe } from '../../core/crypto/bytes.js';
 import { calibrateArgon2id, DEFAULT_MEMORY_KIB, newArgon2idParams } from '../../core/crypto/kdf.js';
 import { createKeystore } from '../../core/keystore/create.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
+import { offeredUnlockMethods } from '../../core/keystore/methods/offered.js';
 import { openKeystore } from '../../core/keystore/open.js';
 import { generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/masterKey.js';
 import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
+import { rotationOps } from './rotationOps.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
 type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
@@ -54,11 +56,11 @@ export function coreOps(report: Report): Impl {
       }
     },
 
-    async unlockPassphrase({ path, passphrase }) {
+    async unlockPassphrase({ path, passphrase, methodId }) {
       lock();
       report('unlock', 'Deriving the key from the passphrase (argon2id)', 0, 0);
       try {
-        return opened(await openKeystore(path, { kind: 'passphrase', passphrase }));
+        return opened(await openKeystore(path, { kind: 'passphrase', passphrase, methodId }));
       } finally {
         report('unlock', 'Unlock finished', 1, 1);
       }
@@ -81,6 +83,19 @@ export function coreOps(report: Report): Impl {
       }
     },
 
+    unlockMethods: ({ path }) => offeredUnlockMethods(path),
+
+    async unlockWithMethod({ path, methodId, credentials }) {
+      lock();
+      report('unlock', `Unlocking with unlock method ${methodId} (${credentials.kind})`, 0, 0);
+      try {
+        // The stored row decides the kind; credentials of another kind are refused, never tried elsewhere.
+        return opened(await openKeystore(path, { kind: 'method', methodId, credentials: async () => credentials }));
+      } finally {
+        report('unlock', 'Unlock finished', 1, 1);
+      }
+    },
+
     lock: () => {
       lock();
       return null;
@@ -99,5 +114,6 @@ export function coreOps(report: Report): Impl {
     enable: ({ name }) => unlocked().enable(name),
     destroy: ({ name, version }) => unlocked().destroy(name, version),
     publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
+    ...rotationOps(unlocked, report),
   };
 }

@@ -6,6 +6,9 @@
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../../shared/keys.js';
 import type { GenerateRequest } from '../../core/catalog/plan.js';
+import type { MethodCredentials } from '../../core/keystore/methods/kinds.js';
+import type { OfferedMethod } from '../../core/keystore/methods/offered.js';
+import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 
 export interface OpenedVault {
   path: string;
@@ -25,13 +28,24 @@ export interface ListArgs {
   allVersions?: boolean | undefined;
 }
 
+export interface RotationPlanResult {
+  vaultFingerprint: string;
+  activeCeremonies: number;
+  methods: Array<OfferedMethod & { needs: 'passphrase' | 'pin' | 'vault' | 'drop' }>;
+}
+
 /** Every operation the worker runs, with its argument and result. */
 export interface CoreOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
-  unlockPassphrase: { args: { path: string; passphrase: string }; result: OpenedVault };
+  unlockPassphrase: { args: { path: string; passphrase: string; methodId?: number | undefined }; result: OpenedVault };
   unlockKeyFile: { args: { path: string; keyFile: string }; result: OpenedVault };
+  /** Read before unlocking: which methods the vault offers (never their parameters or wraps). */
+  unlockMethods: { args: { path: string }; result: OfferedMethod[] };
+  unlockWithMethod: { args: { path: string; methodId: number; credentials: MethodCredentials }; result: OpenedVault };
+  rotationPlan: { args: Record<string, never>; result: RotationPlanResult };
+  rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[] }; result: RotationResult };
   lock: { args: Record<string, never>; result: null };
   list: { args: ListArgs; result: KeyInfo[] };
   get: { args: { name: string }; result: KeyDetail };
@@ -52,7 +66,7 @@ export interface WorkerCall<K extends CoreOp = CoreOp> {
   args: CoreOps[K]['args'];
 }
 
-export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy';
+export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate';
 
 export interface WorkerProgress {
   kind: 'progress';

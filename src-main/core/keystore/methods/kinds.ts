@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CustosError } from '../../../../shared/errors.js';
+import { UNLOCK_METHOD_KINDS, type UnlockMethodKind } from '../../../../shared/keys.js';
 import type { VaultConnectionOptions } from '../../kms/vault/connect.js';
 import type { ShareInput } from '../../paper/restore.js';
 
-/** Every kind of row in `unlock_methods` (the raw master key is not a row: it always unlocks). */
-export const METHOD_KINDS = ['passphrase', 'pkcs11', 'vault-transit', 'vault-kv', 'paper'] as const;
-export type MethodKind = (typeof METHOD_KINDS)[number];
+/** Every kind of row in `unlock_methods`: one list, shared with the IPC contract. */
+export const METHOD_KINDS = UNLOCK_METHOD_KINDS;
+export type MethodKind = UnlockMethodKind;
 
 export function isMethodKind(text: string): text is MethodKind {
   return (METHOD_KINDS as readonly string[]).includes(text);
