@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { LockReason, VaultEntry, VaultRef } from '../../shared/ipc';
+import type { LockReason, MethodCredentialsInput, OfferedMethod, VaultEntry, VaultRef } from '../../shared/ipc';
 import { custos, toShown, unwrap, type ShownError } from '../api';
 import { useProgressStore } from './progress';
 
@@ -14,6 +14,8 @@ export const useSessionStore = defineStore('session', () => {
   const error = ref<ShownError | null>(null);
   const busy = ref(false);
   const lockReason = ref<LockReason | null>(null);
+  /** The unlock methods of the vault on the unlock screen: ids, kinds and labels only. */
+  const methods = ref<OfferedMethod[]>([]);
 
   async function run<T>(fn: () => Promise<T>): Promise<T | null> {
     error.value = null;
@@ -40,8 +42,18 @@ export const useSessionStore = defineStore('session', () => {
     if (vault) opened(vault);
     return vault !== null;
   }
-  async function unlock(id: string, passphrase: string): Promise<boolean> {
-    const vault = await run(() => unwrap(custos().vault.unlock({ id, passphrase })));
+  async function loadMethods(id: string): Promise<void> {
+    methods.value = [];
+    const found = await run(() => unwrap(custos().vault.unlockMethods({ id })));
+    if (found) methods.value = found.methods;
+  }
+  async function unlock(id: string, passphrase: string, methodId?: number): Promise<boolean> {
+    const vault = await run(() => unwrap(custos().vault.unlock(methodId === undefined ? { id, passphrase } : { id, passphrase, methodId })));
+    if (vault) opened(vault);
+    return vault !== null;
+  }
+  async function unlockWithMethod(id: string, methodId: number, credentials: MethodCredentialsInput): Promise<boolean> {
+    const vault = await run(() => unwrap(custos().vault.unlockWithMethod({ id, methodId, credentials })));
     if (vault) opened(vault);
     return vault !== null;
   }
@@ -69,6 +81,7 @@ export const useSessionStore = defineStore('session', () => {
     error.value = null;
     busy.value = false;
     lockReason.value = null;
+    methods.value = [];
   }
-  return { vaults, unlocked, error, busy, lockReason, hydrate, create, unlock, unlockWithKeyFile, openFile, lock, $reset };
+  return { vaults, unlocked, error, busy, lockReason, methods, hydrate, create, loadMethods, unlock, unlockWithMethod, unlockWithKeyFile, openFile, lock, $reset };
 });

@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
   });
 
   it('unlocks with a wrong passphrase (refused, with code) and then the right one', async () => {
-    const field = page.getByLabel('Passphrase');
+    const field = page.getByLabel('Passphrase', { exact: true });
     await field.fill('not the passphrase');
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await visible(page.locator('progress'));

@@ -9,11 +9,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newArgon2idParams } from '../../src-main/core/crypto/kdf.js';
 import { createKeystore } from '../../src-main/core/keystore/create.js';
+import { addUnlockMethod } from '../../src-main/core/keystore/methods/manage.js';
+import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { CHROMIUM, launchApp, shot, type App } from './harness.js';
 
 const PAYLOAD = `"><img src=x onerror="globalThis.__xss='img'"><script>globalThis.__xss='script'</script><svg onload="globalThis.__xss='svg'">{{ globalThis.__xss='template' }}`;
+/** Method labels are at most 100 characters. */
+const LABEL_PAYLOAD = `<img src=x onerror="globalThis.__xss='label'">{{ globalThis.__xss='t' }}`;
 const FILE_PAYLOAD = `"><img src=x onerror=globalThis.__xss=1>.db`;
 const PASS = 'a long enough passphrase';
 
@@ -53,9 +58,12 @@ describe.skipIf(!existsSync(CHROMIUM))('XSS payloads in every text field', () =>
     app.h.fileChoices.push(path);
     await page.getByRole('button', { name: 'Open a vault file…' }).click();
     await page.getByRole('heading', { name: `Unlock ${FILE_PAYLOAD}` }).waitFor();
-    await page.getByLabel('Passphrase').fill(PAYLOAD);
-    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: 'MASTER_KEY_MISSING' }).waitFor();
+    // It has no unlock method: only its master key file is offered.
+    await page.getByRole('button', { name: 'Choose the master key file…' }).waitFor();
+    expect(await page.getByRole('radio', { name: /The master key file/ }).isChecked()).toBe(true);
+    app.h.fileChoices.push(null);
+    await page.getByRole('button', { name: 'Choose the master key file…' }).click();
+    await page.getByRole('alert').filter({ hasText: 'CANCELLED' }).waitFor();
     await page.getByRole('link', { name: 'Back to the vault list' }).click();
     expect(await page.getByText(`Open ${FILE_PAYLOAD}`).count()).toBe(1);
 
@@ -86,7 +94,14 @@ describe.skipIf(!existsSync(CHROMIUM))('XSS payloads in every text field', () =>
 
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.getByRole('heading', { name: 'Unlock xss' }).waitFor();
-    await page.getByLabel('Passphrase').fill(PAYLOAD);
+    // An unlock method whose label is the payload (labels are free text from `custos unlock-methods add --label`).
+    const locked = await openKeystore(join(app.h.vaultsDir, 'xss.custos.db'), { kind: 'passphrase', passphrase: PASS });
+    await addUnlockMethod(locked, { kind: 'passphrase', passphrase: PASS, params: newArgon2idParams(8 * 1024, 1), label: LABEL_PAYLOAD });
+    locked.close();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Unlock xss' }).waitFor();
+    await page.getByRole('radio', { name: /method 2/ }).check();
+    await page.getByLabel('Passphrase', { exact: true }).fill(PAYLOAD);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'WRONG_PASSPHRASE' }).waitFor();
     await shot(page, 'xss-after');
