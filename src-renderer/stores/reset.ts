@@ -1,4 +1,5 @@
 import { useKeysStore } from './keys';
+import { useMasterKeyStore } from './masterKey';
 import { useNetworkStore } from './network';
 import { useProgressStore } from './progress';
 import { useSessionStore } from './session';
@@ -7,6 +8,7 @@ import { useSettingsStore } from './settings';
 /** On lock every store goes back to its empty state: nothing of the vault stays on screen or in memory here. */
 export function resetAllStores(): void {
   useKeysStore().$reset();
+  useMasterKeyStore().$reset();
   useSessionStore().$reset();
   useSettingsStore().$reset();
   useProgressStore().$reset();

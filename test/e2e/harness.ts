@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc.js';
 import { serveAppFile } from '../../src-main/app/protocol.js';
 import { REPO_ROOT, startHarness, type Harness } from '../ipc/harness.js';
@@ -129,3 +130,15 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** The screen passes axe in the light and the dark theme (chosen with the Theme menu), photographed in each. */
+export async function accessible(page: Page, screen: string): Promise<void> {
+  const theme = page.getByLabel('Theme').first();
+  for (const mode of ['light', 'dark'] as const) {
+    await theme.selectOption(mode);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset['theme'])).toBe(mode);
+    expect(await axeViolations(page), `${screen} (${mode})`).toEqual([]);
+    await shot(page, `${screen}-${mode}`);
+  }
+  await theme.selectOption('system');
+}

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, CHROMIUM, launchApp, shot, type App } from './harness.js';
+import { accessible, axeViolations, CHROMIUM, launchApp, shot, type App } from './harness.js';
 
 const PASS = 'correct horse battery staple';
 const hasChromium = existsSync(CHROMIUM);
@@ -18,17 +18,6 @@ if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} is not install
 const rows = (page: Page) => page.locator('tbody tr');
 const stateOf = (page: Page, name: string) => page.locator(`tr[data-key="${name}"] .state`).innerText();
 const visible = (l: Locator) => l.waitFor({ state: 'visible' });
-
-async function accessible(page: Page, screen: string): Promise<void> {
-  const theme = page.getByLabel('Theme').first();
-  for (const mode of ['light', 'dark'] as const) {
-    await theme.selectOption(mode);
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset['theme'])).toBe(mode);
-    expect(await axeViolations(page), `${screen} (${mode})`).toEqual([]);
-    await shot(page, `${screen}-${mode}`);
-  }
-  await theme.selectOption('system');
-}
 
 describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
   let app: App;
