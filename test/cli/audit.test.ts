@@ -7,7 +7,7 @@ import type { VerifyOutcome } from '../../src-main/core/audit/verify.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { masterKeyCheck } from '../../src-main/core/masterkey/subkeys.js';
 import { runInProcess } from '../helpers/cli.js';
-import { expectJsonError, expectOk, expectTextError, failedUnlocks, FAST_KDF_FLAGS, initVault, json, newKey, withDb, type CliVault } from './fixtures.js';
+import { expectJsonError, expectOk, expectTextError, unlockNotes, FAST_KDF_FLAGS, initVault, json, newKey, withDb, type CliVault } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -50,10 +50,10 @@ describe('custos audit', () => {
     const v = await initVault();
     const wrong = newKey().key;
     expectTextError(await v.run(['info', '--actor', 'Mallory'], { CUSTOS_MASTER_KEY: wrong }), 'WRONG_MASTER_KEY');
-    expect(failedUnlocks(v.path)).toEqual([expect.objectContaining({ code: 'WRONG_MASTER_KEY', actor: 'Mallory' })]);
+    expect(unlockNotes(v.path)).toEqual([expect.objectContaining({ code: 'WRONG_MASTER_KEY', actor: 'Mallory' })]);
     const out = join(v.dir, 'sheets');
     expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--text', '--chromium', CHROMIUM, '--actor', 'Ana']));
-    expect(failedUnlocks(v.path)).toEqual([]);
+    expect(unlockNotes(v.path)).toEqual([]);
     expectOk(await v.run(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--verify', '--actor', 'Ana']));
     const restored = join(v.dir, 'restored.db');
     expectOk(await runInProcess(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--init', '--keystore', restored, '--expect-check', masterKeyCheck(v.keyBytes), '--actor', 'Ben']));

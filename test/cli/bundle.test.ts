@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.js';
 import { fakeIo, runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectJsonError, expectOk, expectTextError, initVault, json, snapshot, withFailedUnlocks, type CliVault } from './fixtures.js';
+import { expectJsonError, expectOk, expectTextError, initVault, json, snapshot, withUnlockNotes, type CliVault } from './fixtures.js';
 
 const WARNING = 'DO NOT transport or store these files together';
 
@@ -117,7 +117,7 @@ describe('custos export / import / bundle inspect', () => {
     expectTextError(await target.run(['import', '--bundle', out.bundle, '--access-keys', other.accessKeys]), 'ACCESS_KEYS_MISMATCH');
     expectTextError(await target.run(['import', '--bundle', out.bundle, '--access-keys', out.accessKeys], { CUSTOS_MASTER_KEY: source.key }), 'WRONG_MASTER_KEY');
     // The wrong key is noted beside the keystore for its audit log; the keystore itself is as it was.
-    expect(snapshot(target.path)).toEqual(withFailedUnlocks(before, target.path));
+    expect(snapshot(target.path)).toEqual(withUnlockNotes(before, target.path));
   });
 
   it('--on-conflict: fail by default (KEY_EXISTS), skip, or replace', async () => {
@@ -129,7 +129,7 @@ describe('custos export / import / bundle inspect', () => {
     const before = snapshot(target.path);
     const message = expectTextError(await target.run(['import', '--bundle', out.bundle, '--access-keys', out.accessKeys]), 'KEY_EXISTS');
     expect(message).toContain('billing-svc_hmac');
-    expect(snapshot(target.path)).toEqual(before);
+    expect(snapshot(target.path)).toEqual(withUnlockNotes(before, target.path));
     const run = (policy: string) => target.run(['import', '--bundle', out.bundle, '--access-keys', out.accessKeys, '--on-conflict', policy]);
     expect(expectOk(await run('skip')).stdout).toContain('skipped 1 keys that exist already');
     expect(expectOk(await run('replace')).stdout).toContain('replaced 6 existing keys');

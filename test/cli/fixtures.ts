@@ -106,22 +106,22 @@ export function snapshot(path: string): { hash: string | null; files: string[] }
 }
 
 /**
- * What a wrong key or passphrase leaves: the keystore's bytes as they were, and in the folder
- * exactly one more file, the failed-unlocks note beside it (docs/formats/audit.md).
+ * What a wrong key or passphrase, or a session that changed nothing, leaves: the keystore's bytes
+ * as they were, and in the folder exactly one more file, the unlock notes beside it (docs/formats/audit.md).
  */
-export function withFailedUnlocks(before: { hash: string | null; files: string[] }, path: string): { hash: string | null; files: string[] } {
-  return { hash: before.hash, files: [...new Set([...before.files, `${basename(path)}.failed-unlocks`])].sort() };
+export function withUnlockNotes(before: { hash: string | null; files: string[] }, path: string): { hash: string | null; files: string[] } {
+  return { hash: before.hash, files: [...new Set([...before.files, `${basename(path)}.unlocks`])].sort() };
 }
 
-/** The attempts noted beside a keystore, oldest first. */
-export function failedUnlocks(path: string): Array<{ v: number; id: string; at: string; method: string; code: string; actor: string | null }> {
-  const file = `${path}.failed-unlocks`;
+/** The unlocks noted beside a keystore (failed ones, and sessions that changed nothing: op 'unlock'), oldest first. */
+export function unlockNotes(path: string): Array<{ v: number; id: string; at: string; op?: string; method: string; code: string; actor: string | null }> {
+  const file = `${path}.unlocks`;
   if (!existsSync(file)) return [];
   expect(statSync(file).mode & 0o777).toBe(0o600);
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { v: number; id: string; at: string; method: string; code: string; actor: string | null });
+    .map((line) => JSON.parse(line) as { v: number; id: string; at: string; op?: string; method: string; code: string; actor: string | null });
 }
 
 export function fileContains(path: string, needle: Uint8Array): boolean {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src-main/core/keystore/migrations/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { sha256File, tempDir } from '../helpers/tmp.js';
-import { expectJsonError, expectOk, expectTextError, failedUnlocks, FAST_KDF_FLAGS, json, newKey, snapshot, withFailedUnlocks } from './fixtures.js';
+import { expectJsonError, expectOk, expectTextError, unlockNotes, FAST_KDF_FLAGS, json, newKey, snapshot, withUnlockNotes } from './fixtures.js';
 
 interface Source {
   name: string;
@@ -93,8 +93,8 @@ describe('custos init with each master key source', () => {
     const before = snapshot(path);
     expectTextError(await runInProcess(['keys', 'generate', '--keystore', path, ...s.wrongArgs, '--global', '--all'], { env: s.wrongEnv }), s.wrongCode);
     expectJsonError(await runInProcess(['keys', 'list', '--keystore', path, ...s.wrongArgs, '--json'], { env: s.wrongEnv }), s.wrongCode);
-    expect(snapshot(path)).toEqual(withFailedUnlocks(before, path));
-    expect(failedUnlocks(path).map((f) => f.code)).toEqual([s.wrongCode, s.wrongCode]);
+    expect(snapshot(path)).toEqual(withUnlockNotes(before, path));
+    expect(unlockNotes(path).map((f) => f.code)).toEqual([s.wrongCode, s.wrongCode]);
   });
 
   it('a raw 32-byte key file and the base64 of the same bytes are the same master key', async () => {

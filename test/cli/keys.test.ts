@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { KeyDetail, KeyInfo } from '../../shared/keys.js';
-import { CLIENT_NAMES, expectJsonError, expectOk, expectTextError, GLOBAL_NAMES, initVault, json, snapshot, ZONE_NAMES, type CliVault } from './fixtures.js';
+import { CLIENT_NAMES, expectJsonError, expectOk, expectTextError, GLOBAL_NAMES, initVault, json, snapshot, withUnlockNotes, ZONE_NAMES, type CliVault } from './fixtures.js';
 
 const KEY_INFO_FIELDS = ['algorithm', 'clientId', 'createdAt', 'fingerprint', 'name', 'purpose', 'state', 'version', 'zoneId'];
 
@@ -112,7 +112,7 @@ describe('custos keys generate', () => {
     const message = expectTextError(await vault.run(['keys', 'generate', '--client-id', 'orders', '--all']), 'KEY_EXISTS');
     expect(message).toContain('orders_storage');
     expectJsonError(await vault.run(['keys', 'generate', '--client-id', 'orders', '--all', '--json']), 'KEY_EXISTS');
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
     expect(await list(vault)).toEqual([storage]);
   });
 
@@ -136,7 +136,7 @@ describe('custos keys generate', () => {
     await generate(vault, '--zone-id', 'sales', '--all');
     const before = snapshot(vault.path);
     expectTextError(await vault.run(['keys', 'generate', '--client-id', 'sales_zone', '--all', '--skip-existing']), 'KEY_EXISTS');
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyDetail, KeyInfo } from '../../shared/keys.js';
-import { expectJsonError, expectOk, expectTextError, fileContains, initVault, json, snapshot, withDb, type CliVault } from './fixtures.js';
+import { expectJsonError, expectOk, expectTextError, fileContains, initVault, json, snapshot, withDb, withUnlockNotes, type CliVault } from './fixtures.js';
 
 async function vaultWithStorageKey(): Promise<CliVault> {
   const vault = await initVault();
@@ -53,7 +53,7 @@ describe('custos keys rotate', () => {
     const vault = await vaultWithStorageKey();
     const before = snapshot(vault.path);
     expectTextError(await vault.run(['keys', 'rotate', 'orders_storagE']), 'KEY_NOT_FOUND');
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
   });
 });
 
@@ -68,7 +68,7 @@ describe('custos keys disable / enable', () => {
     expectTextError(await vault.run(['keys', 'rotate', 'orders_storage']), 'KEY_DISABLED');
     expectJsonError(await vault.run(['keys', 'rotate', 'orders_storage', '--json']), 'KEY_DISABLED');
     expectTextError(await vault.run(['keys', 'show', 'orders_storage', '--public-pem']), 'KEY_DISABLED');
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
 
     expect(expectOk(await vault.run(['keys', 'enable', 'orders_storage'])).stdout).toBe('enabled orders_storage\n');
     expect(await versions(vault, 'orders_storage')).toEqual([
@@ -149,7 +149,7 @@ describe('custos keys destroy', () => {
     expectJsonError(await vault.run(['keys', 'destroy', 'orders_storage', '--version', '2', '--yes', '--json']), 'INVALID_ARGUMENT', 2);
     expectTextError(await vault.run(['keys', 'destroy', 'orders_storage', '--version', '7', '--yes']), 'KEY_NOT_FOUND');
     expectTextError(await vault.run(['keys', 'destroy', 'orders_storage', '--version', '0', '--yes']), 'INVALID_ARGUMENT', 2);
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
     expect(await versions(vault, 'orders_storage')).toEqual([
       { version: 1, state: 'rotated' },
       { version: 2, state: 'active' },
@@ -160,6 +160,6 @@ describe('custos keys destroy', () => {
     const vault = await vaultWithStorageKey();
     const before = snapshot(vault.path);
     expectJsonError(await vault.run(['keys', 'destroy', 'nobody_storage', '--yes', '--json']), 'KEY_NOT_FOUND');
-    expect(snapshot(vault.path)).toEqual(before);
+    expect(snapshot(vault.path)).toEqual(withUnlockNotes(before, vault.path));
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess, runInteractive } from '../helpers/cli.js';
-import { expectOk, expectTextError, initPassphraseVault, initVault, json, snapshot } from './fixtures.js';
+import { expectOk, expectTextError, initPassphraseVault, initVault, json, snapshot, withUnlockNotes } from './fixtures.js';
 
 describe('custos master-key rotate', () => {
   it('writes the new key out, and only it opens the vault afterwards; the audit log verifies', async () => {
@@ -33,7 +33,7 @@ describe('custos master-key rotate', () => {
     expect(typed.code).toBe(1);
     expect(typed.stderr).toContain('No paper ceremony is affected');
     expect(typed.stderr).toMatch(/error CONFIRMATION_REQUIRED: /);
-    expect(snapshot(v.path)).toEqual(before);
+    expect(snapshot(v.path)).toEqual(withUnlockNotes(before, v.path));
     const yes = await runInteractive(['master-key', 'rotate', '--new-master-key-out', join(v.dir, 'k3')], { env: v.env, answers: ['rotate'] });
     expect(yes.code, yes.stderr).toBe(0);
     expect(yes.stdout).toContain('rotated the master key');

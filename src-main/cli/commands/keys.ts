@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { CustosError } from '../../../shared/errors.js';
 import { KEY_PURPOSES, KEY_STATES, type KeyDetail, type KeyInfo, type KeyPurpose, type KeyState } from '../../../shared/keys.js';
-import { parsePurpose, type GenerateRequest } from '../../core/catalog/plan.js';
+import { parsePurpose, planKeys, type GenerateRequest } from '../../core/catalog/plan.js';
 import { PURPOSES } from '../../core/catalog/purposes.js';
 import { readFileSync } from 'node:fs';
 import { importOwnKey } from '../../core/keystore/byok.js';
@@ -52,9 +52,11 @@ function generateRequest(options: GenerateOptions): GenerateRequest {
   if (scopes !== 1) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --client-id ID, --zone-id ID or --global');
   if (Boolean(options.all) === Boolean(options.purpose?.length)) throw new CustosError('INVALID_ARGUMENT', 'choose --all, or one or more --purpose P');
   const purposes: KeyPurpose[] | undefined = options.purpose?.map(parsePurpose);
-  if (options.clientId !== undefined) return { scope: 'client', clientId: options.clientId, purposes };
-  if (options.zoneId !== undefined) return { scope: 'zone', zoneId: options.zoneId, purposes };
-  return { scope: 'global', purposes };
+  const request: GenerateRequest =
+    options.clientId !== undefined ? { scope: 'client', clientId: options.clientId, purposes } : options.zoneId !== undefined ? { scope: 'zone', zoneId: options.zoneId, purposes } : { scope: 'global', purposes };
+  // Ids and purposes are checked before the keystore is unlocked: bad arguments need no master key.
+  planKeys(request);
+  return request;
 }
 
 const catalogueHelp = `

@@ -44,7 +44,7 @@ export class AuditLog {
   private written: AuditHeadRow | null = null;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     readonly keystoreId: Uint8Array,
     readonly keys: AuditKeys,
   ) {

@@ -1,7 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Db } from '../keystore/sqlite.js';
 import type { AuditDraft, AuditRow } from './entry.js';
-import { readFailedUnlocks, removeFailedUnlocks } from './failedUnlocks.js';
+import { noteQuietUnlock, readUnlockNotes, removeUnlockNotes } from './unlockNotes.js';
 import type { AuditLog } from './log.js';
 
 const MAX_ACTOR = 100;
@@ -20,19 +20,36 @@ export function validateActor(text: string | null | undefined): string | null {
 /**
  * One unlocked session's view of the audit log: who is acting, and the
  * unlock entry, which waits for the session's first change and is written in
- * that change's transaction. A session that only reads leaves the file as it
- * was (so `check` and `audit verify` never alter what they inspect).
+ * that change's transaction, after the unlock notes found beside the
+ * keystore (failed unlocks, and earlier sessions that changed nothing). A
+ * session that only reads leaves the keystore file as it was (so `check` and
+ * `audit verify` never alter what they inspect) and notes its unlock beside
+ * it when it closes.
  */
 export class AuditSession {
   private pending: AuditDraft[] = [];
+  private unlock: { draft: AuditDraft; method: string; at: Date } | null = null;
+  /** The keystore whose notes this session folds with its first change; null once folded (or when there are none to fold). */
+  private notesOf: string | null = null;
+  /** Set while a transaction that folded the notes has not committed yet. */
+  private foldedNotesOf: string | null = null;
+  private keystorePath: string | null = null;
 
   constructor(
     readonly log: AuditLog,
     readonly actor: string | null,
   ) {}
 
-  /** Written with the session's first change, before that change's own entry. */
-  defer(draft: AuditDraft): void {
+  /** Unlock notes beside this keystore are folded into the chain by the session's first change. */
+  attachNotes(keystorePath: string): void {
+    this.keystorePath = keystorePath;
+    this.notesOf = keystorePath;
+  }
+
+  /** This session's unlock: written with its first change, or noted beside the keystore at `close` if there is none. */
+  deferUnlock(method: string, at = new Date()): void {
+    const draft: AuditDraft = { operation: 'unlock', subject: { method } };
+    this.unlock = { draft, method, at };
     this.pending.push(draft);
   }
 
@@ -42,66 +59,71 @@ export class AuditSession {
     return this.log.append(draft, this.actor);
   }
 
-  /** Writes the deferred entries now; call inside a write transaction. */
+  /** Writes the unlock notes and the deferred entries now; call inside a write transaction. */
   flush(): void {
+    if (this.notesOf) {
+      this.foldNotes(this.notesOf);
+      this.foldedNotesOf = this.notesOf;
+      this.notesOf = null;
+    }
     for (const waiting of this.pending.splice(0)) this.log.append(waiting, this.actor);
   }
 
   /**
    * One immediate transaction for a change and the entry `entry` makes of its
    * result (null: nothing changed, nothing to record). If anything throws,
-   * including the append, all of it rolls back and deferred entries stay deferred.
+   * including the append, all of it rolls back and deferred entries and notes
+   * stay where they were. Folded notes leave their file once committed.
    */
   transaction<T>(db: Db, fn: () => T, entry?: (result: T) => AuditDraft | null): T {
-    const saved = [...this.pending];
+    const saved = { pending: [...this.pending], notesOf: this.notesOf };
+    let result: T;
     try {
-      return db
+      result = db
         .transaction(() => {
-          const result = fn();
-          const draft = entry?.(result);
+          const value = fn();
+          const draft = entry?.(value);
           if (draft) this.append(draft);
-          return result;
+          return value;
         })
         .immediate();
     } catch (error) {
-      this.pending = saved;
+      this.pending = saved.pending;
+      this.notesOf = saved.notesOf;
+      this.foldedNotesOf = null;
       throw error;
     }
+    if (this.foldedNotesOf) removeUnlockNotes(this.foldedNotesOf);
+    this.foldedNotesOf = null;
+    return result;
   }
 
-  /**
-   * Moves the failed unlocks recorded beside the keystore into the chain (as
-   * `unlock-failed` entries, then this unlock) in one transaction, then removes
-   * the sidecar. On a log that refuses appends the sidecar stays as it is.
-   */
-  foldFailedUnlocks(db: Db, keystorePath: string): number {
-    const found = readFailedUnlocks(keystorePath);
-    if (!found) return 0;
-    const seen = db.prepare("SELECT 1 FROM audit_log WHERE operation = 'unlock-failed' AND json_extract(subject, '$.id') = ?");
-    let folded = 0;
-    try {
-      this.transaction(db, () => {
-        for (const a of found.attempts) {
-          if (seen.get(a.id)) continue;
-          this.log.append({ operation: 'unlock-failed', actor: a.actor, outcome: a.code, subject: { id: a.id, attemptedAt: a.at, method: a.method } }, this.actor);
-          folded++;
-        }
-        if (found.unreadable > 0) {
-          this.log.append({ operation: 'unlock-failed', actor: null, outcome: 'UNREADABLE', subject: { unreadableLines: found.unreadable } }, this.actor);
-          folded++;
-        }
-        this.flush();
-      });
-    } catch (error) {
-      if (error instanceof CustosError && (error.code === 'AUDIT_TAMPERED' || error.code === 'AUDIT_WRITE_FAILED')) return 0;
-      throw error;
+  /** Ends the session: an unlock that never reached the chain (nothing changed) is noted beside the keystore. */
+  close(): void {
+    const unlock = this.unlock;
+    if (unlock && this.keystorePath && this.pending.includes(unlock.draft)) {
+      // Closing cannot fail: a sidecar that cannot be written (a read-only medium) loses only this note.
+      noteQuietUnlock(this.keystorePath, { method: unlock.method, actor: this.actor, at: unlock.at });
     }
-    removeFailedUnlocks(keystorePath);
-    return folded;
+    this.dispose();
   }
 
   dispose(): void {
     this.pending = [];
+    this.unlock = null;
     this.log.keys.dispose();
+  }
+
+  /** Appends each note not already in the chain (a fold that crashed before removing the file is not recorded twice). */
+  private foldNotes(keystorePath: string): void {
+    const found = readUnlockNotes(keystorePath);
+    if (!found) return;
+    const seen = this.log.db.prepare("SELECT 1 FROM audit_log WHERE operation IN ('unlock-failed', 'unlock') AND json_extract(subject, '$.id') = ?");
+    for (const n of found.notes) {
+      if (seen.get(n.id)) continue;
+      if (n.op === 'unlock') this.log.append({ operation: 'unlock', actor: n.actor, outcome: 'ok', subject: { id: n.id, unlockedAt: n.at, method: n.method, changed: false } }, this.actor);
+      else this.log.append({ operation: 'unlock-failed', actor: n.actor, outcome: n.code, subject: { id: n.id, attemptedAt: n.at, method: n.method } }, this.actor);
+    }
+    if (found.unreadable > 0) this.log.append({ operation: 'unlock-failed', actor: null, outcome: 'UNREADABLE', subject: { unreadableLines: found.unreadable } }, this.actor);
   }
 }

@@ -267,7 +267,7 @@ export class Keystore {
     wipe(this.wrapKey, this.masterKey);
     this.wrapKey = null;
     this.masterKey = null;
-    this.audit.dispose();
+    this.audit.close();
     if (this.db.open) this.db.close();
   }
 

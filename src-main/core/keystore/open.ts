@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
-import { RECORDED_UNLOCK_FAILURES, recordFailedUnlock } from '../audit/failedUnlocks.js';
+import { noteFailedUnlock, RECORDED_UNLOCK_FAILURES } from '../audit/unlockNotes.js';
 import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession, validateActor } from '../audit/session.js';
@@ -25,9 +25,10 @@ const AUDIT_LOG_SCHEMA = 4;
  * stored check value nothing is written to it: the header is read first, a
  * file that is not ours or is newer than this build is refused, and only a
  * verified unlock runs pending migrations. A wrong key or passphrase is
- * noted in the failed-unlocks file beside the keystore instead; a verified
- * unlock folds those notes into the audit log. The unlock's own entry waits
- * for the session's first change.
+ * noted in the unlock-notes file beside the keystore instead. The unlock's
+ * own entry waits for the session's first change, which also folds those
+ * notes into the audit log; a session that changes nothing notes its unlock
+ * there too when it closes (see audit/unlockNotes.ts).
  */
 export async function openKeystore(path: string, unlock: Unlock, options: OpenOptions = {}): Promise<Keystore> {
   const target = resolve(path);
@@ -47,10 +48,10 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
-    session.defer({ operation: 'unlock', subject: { method: unlockLabel(unlock) } });
+    session.deferUnlock(unlockLabel(unlock));
     const startLog = () => void session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
     guardSqlite(target, () => migrate(db, userVersion, userVersion < AUDIT_LOG_SCHEMA ? startLog : undefined));
-    guardSqlite(target, () => session.foldFailedUnlocks(db, target));
+    session.attachNotes(target);
     const keystore = new Keystore(db, target, identity, masterKey, session);
     masterKey = null;
     return keystore;
@@ -68,7 +69,7 @@ async function verifiedMasterKey(target: string, db: Db, identity: KeystoreIdent
     return await resolveMasterKey(db, identity, unlock);
   } catch (error) {
     if (!(error instanceof CustosError) || !RECORDED_UNLOCK_FAILURES.includes(error.code)) throw error;
-    const failed = recordFailedUnlock(target, { method: unlockLabel(unlock), code: error.code, actor });
+    const failed = noteFailedUnlock(target, { method: unlockLabel(unlock), code: error.code, actor });
     if (failed) throw new CustosError(error.code, `${error.message} (the failed attempt could not be recorded beside the keystore: ${failed})`, { cause: error });
     throw error;
   }

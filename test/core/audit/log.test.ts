@@ -4,7 +4,7 @@ import { APPLICATION_ID } from '../../../src-main/core/keystore/sqlite.js';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failedUnlocksPath } from '../../../src-main/core/audit/failedUnlocks.js';
+import { unlockNotesPath } from '../../../src-main/core/audit/unlockNotes.js';
 import { auditHead } from '../../../src-main/core/audit/report.js';
 import { exportBundle } from '../../../src-main/core/bundle/export.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
@@ -18,7 +18,7 @@ import { sha256File, tempDir } from '../../helpers/tmp.js';
 const open = (path: string, masterKey: Uint8Array, actor?: string) => openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor });
 
 describe('what the audit log records', () => {
-  it('init is entry 1; an unlock is recorded with the first change, not before, and reading writes nothing', async () => {
+  it('init is entry 1; an unlock is recorded with the first change, not before, and reading writes nothing to the keystore', async () => {
     const vault = await makeVault({ passphrase: 'pass words' });
     const first = await entriesOf(vault.path, vault.masterKey);
     expect(first).toEqual([expect.objectContaining({ seq: 1, operation: 'init', actor: null, outcome: 'ok', subject: expect.objectContaining({ unlock: ['master-key', 'passphrase'] }) })]);
@@ -33,13 +33,15 @@ describe('what the audit log records', () => {
     const created = ks.generate([{ scope: 'client', clientId: 'orders' }]);
     ks.close();
     const entries = await entriesOf(vault.path, vault.masterKey);
+    // The reader's unlock waited beside the keystore and came in with the first change.
     expect(entries.map((e) => [e.seq, e.operation, e.actor])).toEqual([
       [1, 'init', null],
-      [2, 'unlock', 'Ana Ruiz'],
-      [3, 'key-generate', 'Ana Ruiz'],
+      [2, 'unlock', 'Reader'],
+      [3, 'unlock', 'Ana Ruiz'],
+      [4, 'key-generate', 'Ana Ruiz'],
     ]);
-    expect(entries[1]?.subject).toEqual({ method: 'passphrase' });
-    expect(entries[2]?.subject).toEqual({ count: 6, keys: created.map((k) => ({ name: k.name, version: 1, fingerprint: k.fingerprint })) });
+    expect(entries[2]?.subject).toEqual({ method: 'passphrase' });
+    expect(entries[3]?.subject).toEqual({ count: 6, keys: created.map((k) => ({ name: k.name, version: 1, fingerprint: k.fingerprint })) });
   });
 
   it('rotate, disable, enable and destroy each leave an entry naming the versions they touched', async () => {
@@ -98,7 +100,7 @@ describe('what the audit log records', () => {
 });
 
 describe('no entry, no change', () => {
-  it('when the audit insert fails, the key change rolls back with it, and the unlock entry still waits', async () => {
+  it('when the audit insert fails, the key change rolls back with it, and the unlock is noted beside the keystore instead', async () => {
     const vault = await makeVault();
     await withOpen(vault, (ks) => ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]));
     const ks = await open(vault.path, vault.masterKey, 'Ana');
@@ -122,8 +124,9 @@ describe('no entry, no change', () => {
     const again = await open(vault.path, vault.masterKey, 'Ana');
     again.rotate('orders_storage');
     again.close();
-    const ops = (await entriesOf(vault.path, vault.masterKey)).map((e) => e.operation);
-    expect(ops).toEqual(['init', 'unlock', 'key-generate', 'unlock', 'key-rotate']);
+    const ops = (await entriesOf(vault.path, vault.masterKey)).map((e) => [e.operation, e.actor]);
+    // Ana's session changed nothing: its unlock was noted beside the keystore, and comes in before this one.
+    expect(ops).toEqual([['init', null], ['unlock', null], ['key-generate', null], ['unlock', 'Ana'], ['unlock', 'Ana'], ['key-rotate', 'Ana']]);
   });
 
   it('a log whose head or newest entries were tampered with refuses further changes (AUDIT_TAMPERED)', async () => {
@@ -137,48 +140,76 @@ describe('no entry, no change', () => {
   });
 });
 
-describe('failed unlocks', () => {
-  it('are noted beside the keystore, folded into the chain by the next unlock (before it), and the note removed', async () => {
+describe('unlocks noted beside the keystore', () => {
+  const notesOf = (path: string) => readFileSync(unlockNotesPath(path), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('failed unlocks and sessions that changed nothing are noted, then folded into the chain by the next change (before it)', async () => {
     const vault = await makeVault({ passphrase: 'right' });
     const hash = sha256File(vault.path);
     await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() }, { actor: 'Mallory' })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
     await expect(openKeystore(vault.path, { kind: 'passphrase', passphrase: 'wrong' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    const reader = await open(vault.path, vault.masterKey, 'Reader');
+    reader.list();
+    reader.close();
     expect(sha256File(vault.path)).toBe(hash);
-    const notes = readFileSync(failedUnlocksPath(vault.path), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const notes = notesOf(vault.path);
     expect(notes).toEqual([
       expect.objectContaining({ v: 1, method: 'master-key', code: 'WRONG_MASTER_KEY', actor: 'Mallory' }),
       expect.objectContaining({ v: 1, method: 'passphrase', code: 'WRONG_PASSPHRASE', actor: null }),
+      expect.objectContaining({ v: 1, op: 'unlock', method: 'master-key', code: 'OK', actor: 'Reader' }),
     ]);
+    expect(notes[0]).not.toHaveProperty('op');
 
     const ks = await open(vault.path, vault.masterKey, 'Ana');
+    ks.list();
+    expect(sha256File(vault.path)).toBe(hash);
+    ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]);
+    expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
     ks.close();
-    expect(existsSync(failedUnlocksPath(vault.path))).toBe(false);
+    expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
     const entries = await entriesOf(vault.path, vault.masterKey);
     expect(entries.map((e) => [e.operation, e.actor, e.outcome])).toEqual([
       ['init', null, 'ok'],
       ['unlock-failed', 'Mallory', 'WRONG_MASTER_KEY'],
       ['unlock-failed', null, 'WRONG_PASSPHRASE'],
+      ['unlock', 'Reader', 'ok'],
       ['unlock', 'Ana', 'ok'],
+      ['key-generate', 'Ana', 'ok'],
     ]);
     expect(entries[1]?.subject).toEqual({ id: notes[0]?.['id'], attemptedAt: notes[0]?.['at'], method: 'master-key' });
+    expect(entries[3]?.subject).toEqual({ id: notes[2]?.['id'], unlockedAt: notes[2]?.['at'], method: 'master-key', changed: false });
+    expect(entries[4]?.subject).toEqual({ method: 'master-key' });
     expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
   });
 
-  it('a fold that crashed before removing the note is not recorded twice; unreadable lines are recorded as such', async () => {
+  it('a change that fails keeps the notes where they are; a fold that crashed before removing them is not recorded twice; unreadable lines are recorded as such', async () => {
     const vault = await makeVault();
     await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
-    const note = readFileSync(failedUnlocksPath(vault.path), 'utf8');
-    (await vault.open()).close();
-    writeFileSync(failedUnlocksPath(vault.path), `${note}not json\n`, { mode: 0o600 });
-    (await vault.open()).close();
+    const note = readFileSync(unlockNotesPath(vault.path), 'utf8');
+    const failing = await vault.open();
+    sql(vault.path, REFUSE_AUDIT_INSERTS);
+    await expectCode(() => failing.generate([{ scope: 'global' }]), 'AUDIT_WRITE_FAILED');
+    expect(readFileSync(unlockNotesPath(vault.path), 'utf8')).toBe(note);
+    failing.close();
+    sql(vault.path, ALLOW_AUDIT_INSERTS);
+    expect(notesOf(vault.path).map((n) => n['code'])).toEqual(['WRONG_MASTER_KEY', 'OK']);
+
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    // As if that fold had crashed after its commit, before removing the file: the same lines again, and one unreadable.
+    writeFileSync(unlockNotesPath(vault.path), `${note}not json\n`, { mode: 0o600 });
+    await withOpen(vault, (ks) => ks.rotate('poison_key'));
     const entries = await entriesOf(vault.path, vault.masterKey);
     expect(entries.map((e) => [e.operation, e.outcome])).toEqual([
       ['init', 'ok'],
       ['unlock-failed', 'WRONG_MASTER_KEY'],
       ['unlock', 'ok'],
+      ['unlock', 'ok'],
+      ['key-generate', 'ok'],
       ['unlock-failed', 'UNREADABLE'],
       ['unlock', 'ok'],
+      ['key-rotate', 'ok'],
     ]);
+    expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
   });
 });
 

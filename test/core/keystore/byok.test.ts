@@ -4,7 +4,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { importOwnKey } from '../../../src-main/core/keystore/byok.js';
 import { auditEntries, verifyAudit } from '../../../src-main/core/audit/report.js';
 import { makeVault } from '../../helpers/keystore.js';
-import { snapshot } from '../../cli/fixtures.js';
+import { snapshot, withUnlockNotes } from '../../cli/fixtures.js';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -59,6 +59,6 @@ describe('bring your own key', () => {
     expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['auth'] }, { format: 'raw', bytes: new Uint8Array(32) }))).toBe('KEY_EXISTS');
     expect(codeOf(() => importOwnKey(again, { scope: 'global' }, { format: 'raw', bytes: new Uint8Array(32) }))).toBe('INVALID_ARGUMENT');
     again.close();
-    expect(snapshot(v.path)).toEqual(before);
+    expect(snapshot(v.path)).toEqual(withUnlockNotes(before, v.path));
   });
 });

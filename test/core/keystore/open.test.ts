@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncate
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failedUnlocksPath, RECORDED_UNLOCK_FAILURES } from '../../../src-main/core/audit/failedUnlocks.js';
+import { unlockNotesPath, RECORDED_UNLOCK_FAILURES } from '../../../src-main/core/audit/unlockNotes.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
 import { makeVault } from '../../helpers/keystore.js';
@@ -17,7 +17,7 @@ import { sha256File, tempDir } from '../../helpers/tmp.js';
 async function expectUntouched(path: string, code: string, fn: () => Promise<unknown>): Promise<void> {
   const before = sha256File(path);
   const listing = readdirSync(dirname(path)).sort();
-  const sidecar = failedUnlocksPath(path);
+  const sidecar = unlockNotesPath(path);
   const noted = existsSync(sidecar) ? readFileSync(sidecar, 'utf8').split('\n').filter(Boolean).length : 0;
   await expect(fn()).rejects.toMatchObject({ code });
   expect(sha256File(path)).toBe(before);

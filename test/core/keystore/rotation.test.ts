@@ -14,7 +14,7 @@ import { auditEntries, verifyAudit } from '../../../src-main/core/audit/report.j
 import { checkShare, recordCeremony, splitVault } from '../../../src-main/core/paper/paperVault.js';
 import { toHex } from '../../../src-main/core/crypto/bytes.js';
 import { makeVault } from '../../helpers/keystore.js';
-import { withDb, snapshot } from '../../cli/fixtures.js';
+import { withDb, snapshot, withUnlockNotes } from '../../cli/fixtures.js';
 
 const PASS = 'rotation passphrase';
 
@@ -112,7 +112,7 @@ describe('master-key rotation', () => {
     expect(await code(rotateMasterKey(again, { newMasterKey: generateMasterKey(), rewrappers: new Map() }))).toBe('ROTATION_METHOD_UNAVAILABLE');
     expect(await code(rotateMasterKey(again, { newMasterKey: new Uint8Array(v.masterKey), rewrappers: new Map(), drop: ids }))).toBe('ROTATION_SAME_KEY');
     again.close();
-    expect(snapshot(v.path)).toEqual(before);
+    expect(snapshot(v.path)).toEqual(withUnlockNotes(before, v.path));
   });
 
   it('a record that does not open midway rolls everything back', async () => {
@@ -129,7 +129,7 @@ describe('master-key rotation', () => {
     const again = await v.open();
     expect(await code(rotateMasterKey(again, { newMasterKey: generateMasterKey(), rewrappers: new Map() }))).toBe('KEY_RECORD_TAMPERED');
     again.close();
-    expect(snapshot(v.path)).toEqual(before);
+    expect(snapshot(v.path)).toEqual(withUnlockNotes(before, v.path));
     const still = await v.open();
     expect(still.get('one11_hmac').versions).toHaveLength(1);
     still.close();
@@ -145,7 +145,7 @@ describe('master-key rotation', () => {
     const again = await v.open();
     expect(await code(rotateMasterKey(again, { newMasterKey: generateMasterKey(), rewrappers: new Map() }))).toBe('AUDIT_TAMPERED');
     again.close();
-    expect(snapshot(v.path)).toEqual(before);
+    expect(snapshot(v.path)).toEqual(withUnlockNotes(before, v.path));
   });
 
   it('supersedes paper ceremonies: a sheet is still recognised, as superseded', async () => {

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+
+/**
+ * Unlocks that have not reached the chain yet, noted in a sidecar file beside
+ * the keystore (`<keystore>.unlocks`, one JSON line each):
+ *
+ * - a failed unlock: without the master key there is no key to authenticate
+ *   an entry, and a wrong key must leave the keystore byte for byte as it was;
+ * - a successful unlock whose session changed nothing: writing its entry
+ *   would alter the keystore on every inspection (`check`, `audit verify`,
+ *   `keys list`), and make bad input after unlocking change the file.
+ *
+ * The next change to the keystore folds every note into the chain, in its
+ * own transaction, and then removes the file. Whoever deletes the sidecar
+ * before that erases the evidence: docs/formats/audit.md says so plainly.
+ */
+export interface UnlockNote {
+  v: 1;
+  /** Random, so a fold that crashed before removing the file is not recorded twice. */
+  id: string;
+  at: string;
+  /** `unlock` for a session that opened and changed nothing; absent (or `unlock-failed`) for a failure. */
+  op?: 'unlock' | 'unlock-failed';
+  method: string;
+  /** The error code of a failure; `OK` for a successful unlock. */
+  code: string;
+  actor: string | null;
+}
+
+/** Codes that mean "someone tried a key or passphrase and it was wrong". */
+export const RECORDED_UNLOCK_FAILURES: readonly string[] = [
+  'WRONG_MASTER_KEY',
+  'WRONG_PASSPHRASE',
+  'UNLOCK_METHOD_TAMPERED',
+  // The HSM and Vault methods' equivalents of a wrong passphrase.
+  'HSM_PIN_INCORRECT',
+  'HSM_UNWRAP_FAILED',
+  'VAULT_FORBIDDEN',
+  'VAULT_AUTH_FAILED',
+  'VAULT_UNWRAP_FAILED',
+];
+
+export function unlockNotesPath(keystorePath: string): string {
+  return `${keystorePath}.unlocks`;
+}
+
+function append(keystorePath: string, line: UnlockNote): string | null {
+  try {
+    const fd = openSync(unlockNotesPath(keystorePath), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'error';
+  }
+}
+
+/** Notes a failed unlock (file mode 0600, never through a symlink). Returns null, or why it could not. */
+export function noteFailedUnlock(keystorePath: string, attempt: { method: string; code: string; actor: string | null }, now = new Date()): string | null {
+  return append(keystorePath, { v: 1, id: randomBytes(8).toString('hex'), at: now.toISOString(), ...attempt });
+}
+
+/** Notes a successful unlock whose session made no change. Returns null, or why it could not. */
+export function noteQuietUnlock(keystorePath: string, unlock: { method: string; actor: string | null; at: Date }): string | null {
+  return append(keystorePath, { v: 1, id: randomBytes(8).toString('hex'), at: unlock.at.toISOString(), op: 'unlock', method: unlock.method, code: 'OK', actor: unlock.actor });
+}
+
+function parse(line: string): UnlockNote | null {
+  try {
+    const v = JSON.parse(line) as Partial<UnlockNote>;
+    const text = (x: unknown, max: number) => typeof x === 'string' && x.length > 0 && x.length <= max;
+    if (v.v !== 1 || !text(v.id, 64) || !text(v.at, 64) || !text(v.method, 32) || !text(v.code, 64)) return null;
+    if (v.actor !== null && !text(v.actor, 200)) return null;
+    if (v.op !== undefined && v.op !== 'unlock' && v.op !== 'unlock-failed') return null;
+    const note: UnlockNote = { v: 1, id: v.id as string, at: v.at as string, method: v.method as string, code: v.code as string, actor: v.actor ?? null };
+    return v.op === 'unlock' ? { ...note, op: 'unlock' } : note;
+  } catch {
+    return null;
+  }
+}
+
+/** The notes, oldest first, and how many lines could not be read; null when there is no sidecar. */
+export function readUnlockNotes(keystorePath: string): { notes: UnlockNote[]; unreadable: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(unlockNotesPath(keystorePath), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n').filter((l) => l.trim().length > 0);
+  const notes = lines.map(parse).filter((a): a is UnlockNote => a !== null);
+  return { notes, unreadable: lines.length - notes.length };
+}
+
+export function removeUnlockNotes(keystorePath: string): void {
+  rmSync(unlockNotesPath(keystorePath), { force: true });
+}
