@@ -46,6 +46,19 @@ describe('custos audit', () => {
     expectJsonError(await v.run(['audit', 'list', '--since', 'x', '--json']), 'INVALID_ARGUMENT', 2);
   });
 
+  it('audit list counts the unlocks noted beside the keystore that are not in the chain yet', async () => {
+    const v = await initVault();
+    expectTextError(await v.run(['info'], { CUSTOS_MASTER_KEY: newKey().key }), 'WRONG_MASTER_KEY');
+    expectOk(await v.run(['keys', 'list']));
+    const text = expectOk(await v.run(['audit', 'list'])).stdout;
+    expect(text).toContain('2 unlock(s) noted beside the keystore are not in the chain yet (1 failed, 1 that changed nothing); the next change folds them in.');
+    expectOk(await v.run(['keys', 'generate', '--global', '--all', '--actor', 'Ana']));
+    const after = expectOk(await v.run(['audit', 'list'])).stdout;
+    expect(after).not.toContain('noted beside the keystore');
+    // The failed unlock, then the two sessions that only read, then Ana's own unlock and change.
+    expect(after.split('\n').filter(Boolean).slice(2).map((l) => l.split(/\s+/).slice(2, 4).join(' '))).toEqual(['unlock-failed -', 'unlock -', 'unlock -', 'unlock Ana', 'key-generate Ana']);
+  });
+
   it('init, paper restore --verify and --init, and failed unlocks are in the log', async () => {
     const v = await initVault();
     const wrong = newKey().key;

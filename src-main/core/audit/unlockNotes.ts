@@ -100,3 +100,11 @@ export function readUnlockNotes(keystorePath: string): { notes: UnlockNote[]; un
 export function removeUnlockNotes(keystorePath: string): void {
   rmSync(unlockNotesPath(keystorePath), { force: true });
 }
+
+/** How many unlocks wait beside the keystore to be folded into the chain (for `audit list`). */
+export function pendingUnlockNotes(keystorePath: string): { failed: number; quiet: number; unreadable: number } {
+  const found = readUnlockNotes(keystorePath);
+  if (!found) return { failed: 0, quiet: 0, unreadable: 0 };
+  const quiet = found.notes.filter((n) => n.op === 'unlock').length;
+  return { failed: found.notes.length - quiet, quiet, unreadable: found.unreadable };
+}

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { auditEntries, auditHead, parseHead, verifyAudit } from '../../../core/audit/report.js';
 import { summarizeSubject } from '../../../core/audit/summary.js';
+import { pendingUnlockNotes } from '../../../core/audit/unlockNotes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit, EXIT, table } from '../../output.js';
@@ -24,12 +25,21 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
   withKeystoreOptions(audit.command('list'))
     .description('list audit entries, oldest first')
     .option('--since <n>', 'only entries after sequence number n')
-    .addHelpText('after', '\nExample: custos audit list --since 40 --json')
+    .addHelpText(
+      'after',
+      `
+Unlocks noted beside the keystore (failed ones, and sessions that changed nothing) are not
+entries yet: the text output counts them after the table; the next change folds them in.
+
+Example: custos audit list --since 40 --json`,
+    )
     .action(async (options: CommonOptions & { since?: string }) => {
       const after = since(options.since);
-      const entries = await withKeystore(options, io, (ks) => auditEntries(ks, after));
+      const { entries, pending } = await withKeystore(options, io, (ks) => ({ entries: auditEntries(ks, after), pending: pendingUnlockNotes(ks.path) }));
+      const waiting = pending.failed + pending.quiet + pending.unreadable;
+      const note = waiting === 0 ? '' : `\n${waiting} unlock(s) noted beside the keystore are not in the chain yet (${pending.failed} failed, ${pending.quiet} that changed nothing${pending.unreadable ? `, ${pending.unreadable} unreadable` : ''}); the next change folds them in.`;
       emit(io, options, entries, () =>
-        entries.length === 0
+        (entries.length === 0
           ? 'no entries'
           : table(
               ['SEQ', 'AT', 'OPERATION', 'ACTOR', 'OUTCOME', 'DETAILS'],
@@ -37,7 +47,7 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
                 const details = summarizeSubject(x.subject);
                 return [String(x.seq), x.at, x.operation, x.actor ?? '-', x.outcome, details.length > WIDTH ? `${details.slice(0, WIDTH - 1)}…` : details];
               }),
-            ),
+            )) + note,
       );
     });
 
