@@ -1,7 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Db } from '../keystore/sqlite.js';
 import type { AuditDraft, AuditRow } from './entry.js';
-import { noteQuietUnlock, readUnlockNotes, removeUnlockNotes } from './unlockNotes.js';
+import { claimUnlockNotes, discardClaim, noteQuietUnlock, returnClaim, type ClaimedNotes } from './unlockNotes.js';
 import type { AuditLog } from './log.js';
 
 const MAX_ACTOR = 100;
@@ -31,8 +31,8 @@ export class AuditSession {
   private unlock: { draft: AuditDraft; method: string; at: Date } | null = null;
   /** The keystore whose notes this session folds with its first change; null once folded (or when there are none to fold). */
   private notesOf: string | null = null;
-  /** Set while a transaction that folded the notes has not committed yet. */
-  private foldedNotesOf: string | null = null;
+  /** The notes a transaction folded, set aside until it commits (discarded) or rolls back (returned). */
+  private claim: ClaimedNotes | null = null;
   private keystorePath: string | null = null;
 
   constructor(
@@ -62,9 +62,9 @@ export class AuditSession {
   /** Writes the unlock notes and the deferred entries now; call inside a write transaction. */
   flush(): void {
     if (this.notesOf) {
-      this.foldNotes(this.notesOf);
-      this.foldedNotesOf = this.notesOf;
+      this.claim = claimUnlockNotes(this.notesOf);
       this.notesOf = null;
+      this.foldNotes(this.claim);
     }
     for (const waiting of this.pending.splice(0)) this.log.append(waiting, this.actor);
   }
@@ -73,7 +73,7 @@ export class AuditSession {
    * One immediate transaction for a change and the entry `entry` makes of its
    * result (null: nothing changed, nothing to record). If anything throws,
    * including the append, all of it rolls back and deferred entries and notes
-   * stay where they were. Folded notes leave their file once committed.
+   * stay where they were. Folded notes are removed once committed.
    */
   transaction<T>(db: Db, fn: () => T, entry?: (result: T) => AuditDraft | null): T {
     const saved = { pending: [...this.pending], notesOf: this.notesOf };
@@ -90,11 +90,12 @@ export class AuditSession {
     } catch (error) {
       this.pending = saved.pending;
       this.notesOf = saved.notesOf;
-      this.foldedNotesOf = null;
+      if (this.claim) returnClaim(this.claim);
+      this.claim = null;
       throw error;
     }
-    if (this.foldedNotesOf) removeUnlockNotes(this.foldedNotesOf);
-    this.foldedNotesOf = null;
+    if (this.claim) discardClaim(this.claim);
+    this.claim = null;
     return result;
   }
 
@@ -115,9 +116,7 @@ export class AuditSession {
   }
 
   /** Appends each note not already in the chain (a fold that crashed before removing the file is not recorded twice). */
-  private foldNotes(keystorePath: string): void {
-    const found = readUnlockNotes(keystorePath);
-    if (!found) return;
+  private foldNotes(found: ClaimedNotes): void {
     const seen = this.log.db.prepare("SELECT 1 FROM audit_log WHERE operation IN ('unlock-failed', 'unlock') AND json_extract(subject, '$.id') = ?");
     for (const n of found.notes) {
       if (seen.get(n.id)) continue;

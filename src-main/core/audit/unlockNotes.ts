@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Unlocks that have not reached the chain yet, noted in a sidecar file beside
@@ -45,11 +46,11 @@ export function unlockNotesPath(keystorePath: string): string {
   return `${keystorePath}.unlocks`;
 }
 
-function append(keystorePath: string, line: UnlockNote): string | null {
+function append(keystorePath: string, line: UnlockNote | string): string | null {
   try {
     const fd = openSync(unlockNotesPath(keystorePath), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(line)}\n`);
+      writeSync(fd, typeof line === 'string' ? line : `${JSON.stringify(line)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -84,21 +85,84 @@ function parse(line: string): UnlockNote | null {
   }
 }
 
-/** The notes, oldest first, and how many lines could not be read; null when there is no sidecar. */
-export function readUnlockNotes(keystorePath: string): { notes: UnlockNote[]; unreadable: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(unlockNotesPath(keystorePath), 'utf8');
-  } catch {
-    return null;
-  }
+function parseText(text: string): { notes: UnlockNote[]; unreadable: number } {
   const lines = text.split('\n').filter((l) => l.trim().length > 0);
   const notes = lines.map(parse).filter((a): a is UnlockNote => a !== null);
   return { notes, unreadable: lines.length - notes.length };
 }
 
-export function removeUnlockNotes(keystorePath: string): void {
-  rmSync(unlockNotesPath(keystorePath), { force: true });
+/** The notes, oldest first, and how many lines could not be read; null when there is no sidecar. */
+export function readUnlockNotes(keystorePath: string): { notes: UnlockNote[]; unreadable: number } | null {
+  try {
+    return parseText(readFileSync(unlockNotesPath(keystorePath), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Notes taken out of the sidecar by a fold: in files of their own until the fold commits or rolls back. */
+export interface ClaimedNotes {
+  keystorePath: string;
+  files: string[];
+  notes: UnlockNote[];
+  unreadable: number;
+}
+
+const CLAIM_SUFFIX = '.folding';
+
+/**
+ * Moves the sidecar aside (an atomic rename) so that unlocks noted while the
+ * fold's transaction runs go to a fresh sidecar instead of being removed with
+ * the folded ones. Claims left by a fold that crashed are taken too; the ids
+ * in the chain keep them from being recorded twice.
+ */
+export function claimUnlockNotes(keystorePath: string): ClaimedNotes {
+  const notesFile = unlockNotesPath(keystorePath);
+  const prefix = `${basename(notesFile)}.`;
+  const claimed = join(dirname(notesFile), `${prefix}${randomBytes(6).toString('hex')}${CLAIM_SUFFIX}`);
+  try {
+    renameSync(notesFile, claimed);
+  } catch {
+    // no sidecar: nothing noted since the last fold
+  }
+  let files: string[] = [];
+  try {
+    files = readdirSync(dirname(notesFile))
+      .filter((f) => f.startsWith(prefix) && f.endsWith(CLAIM_SUFFIX))
+      .map((f) => join(dirname(notesFile), f))
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  } catch {
+    files = [];
+  }
+  const claim: ClaimedNotes = { keystorePath, files, notes: [], unreadable: 0 };
+  for (const file of files) {
+    const found = parseText(readFileSync(file, 'utf8'));
+    claim.notes.push(...found.notes);
+    claim.unreadable += found.unreadable;
+  }
+  return claim;
+}
+
+/** The fold committed: its notes are in the chain. */
+export function discardClaim(claim: ClaimedNotes): void {
+  for (const file of claim.files) rmSync(file, { force: true });
+}
+
+/**
+ * The fold rolled back: its notes go back into the sidecar (appended, after any
+ * noted meanwhile). A claim that cannot be returned stays where it is, and the
+ * next fold takes it: nothing is lost, and this never masks the rollback's cause.
+ */
+export function returnClaim(claim: ClaimedNotes): void {
+  for (const file of claim.files) {
+    try {
+      const text = readFileSync(file, 'utf8');
+      if (text.length > 0 && append(claim.keystorePath, text) !== null) continue;
+      rmSync(file, { force: true });
+    } catch {
+      // left in place for the next fold
+    }
+  }
 }
 
 /** How many unlocks wait beside the keystore to be folded into the chain (for `audit list`). */

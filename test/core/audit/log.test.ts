@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/core/keystore/migrations/index.js';
 import { APPLICATION_ID } from '../../../src-main/core/keystore/sqlite.js';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unlockNotesPath } from '../../../src-main/core/audit/unlockNotes.js';
+import { noteFailedUnlock, unlockNotesPath } from '../../../src-main/core/audit/unlockNotes.js';
 import { auditHead } from '../../../src-main/core/audit/report.js';
 import { exportBundle } from '../../../src-main/core/bundle/export.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
@@ -210,6 +210,33 @@ describe('unlocks noted beside the keystore', () => {
       ['key-rotate', 'ok'],
     ]);
     expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
+  });
+});
+
+describe('unlock notes while a fold runs', () => {
+  it('a note made by another process while the fold is in its transaction is kept for the next fold, not removed with the folded ones', async () => {
+    const vault = await makeVault();
+    await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+    const ks = await open(vault.path, vault.masterKey, 'Ana');
+    ks.internal('write', (ctx) => {
+      ctx.audit.append({ operation: 'audit-export', subject: { note: 'the fold happens here' } });
+      // As if another process failed to unlock just now: after the fold read the notes, before it commits.
+      expect(noteFailedUnlock(vault.path, { method: 'passphrase', code: 'WRONG_PASSPHRASE', actor: 'Mallory' })).toBeNull();
+    });
+    ks.close();
+    expect(readFileSync(unlockNotesPath(vault.path), 'utf8')).toContain('"actor":"Mallory"');
+    await withOpen(vault, (k) => k.generate([{ scope: 'global' }]));
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.operation, e.outcome])).toEqual([
+      ['init', 'ok'],
+      ['unlock-failed', 'WRONG_MASTER_KEY'],
+      ['unlock', 'ok'],
+      ['audit-export', 'ok'],
+      ['unlock-failed', 'WRONG_PASSPHRASE'],
+      ['unlock', 'ok'],
+      ['key-generate', 'ok'],
+    ]);
+    expect(readdirSync(join(vault.path, '..')).filter((f) => f.includes('.unlocks'))).toEqual([]);
   });
 });
 
