@@ -12,21 +12,13 @@ import Database from 'better-sqlite3';
 import { createKeystore } from '../../src-main/core/keystore/create.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { openRecord, sealRecord } from '../../src-main/core/keystore/records.js';
+import type { SealedRow } from '../../src-main/core/keystore/rotation/reseal.js';
 import { rotateMasterKey } from '../../src-main/core/keystore/rotation/rotate.js';
 import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { recordWrapKey } from '../../src-main/core/masterkey/subkeys.js';
-import type { KeyAlgorithm, KeyPurpose } from '../../shared/keys.js';
 import { fmt, peakRssMiB, row, timed } from './measure.js';
 
-interface Sealed {
-  key_id: number;
-  version: number;
-  name: string;
-  purpose: KeyPurpose;
-  algorithm: KeyAlgorithm;
-  public_key: Uint8Array | null;
-  sealed: Uint8Array;
-}
+type Sealed = Omit<SealedRow, 'public_only'>;
 
 function baseline(path: string, oldKey: Uint8Array, newKey: Uint8Array): number {
   const db = new Database(path);
