@@ -136,7 +136,9 @@ describe('custos paper restore', () => {
     expect(verified.stderr).toContain(masterKeyCheck(v.keyBytes));
 
     const other = await initVault();
-    expectLastError(await other.run(['paper', 'restore', ...quorum, '--verify']), 'WRONG_MASTER_KEY');
+    const refused = expectLastError(await other.run(['paper', 'restore', ...quorum, '--verify']), 'WRONG_MASTER_KEY');
+    expect(refused).toContain(`the recovered key (check ${masterKeyCheck(v.keyBytes)}) does not unlock ${other.path}: shares from before a master-key rotation`);
+    expect(refused).toContain("'custos paper check' on one share");
 
     const fresh = join(tempDir(), 'restored.db');
     expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh]), 'INVALID_ARGUMENT', 2);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CustosError } from '../../../../shared/errors.js';
+import { CustosError, isCustosError } from '../../../../shared/errors.js';
 import { encodeBase64, wipe } from '../../../core/crypto/bytes.js';
 import { createKeystore } from '../../../core/keystore/create.js';
 import { openKeystore } from '../../../core/keystore/open.js';
@@ -90,7 +90,15 @@ Examples:
         const path = keystorePath(options, io);
         const restored = (mode: string) => ({ operation: 'paper-restore' as const, subject: { mode, identifier: result.identifier, sharesUsed: result.used.length, sources: result.used } });
         if (options.verify) {
-          const keystore = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor });
+          const keystore = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor }).catch((error: unknown) => {
+            if (!isCustosError(error) || error.code !== 'WRONG_MASTER_KEY') throw error;
+            // Without the current key the keystore cannot say which it is; 'paper check' can.
+            throw new CustosError(
+              'WRONG_MASTER_KEY',
+              `the recovered key (check ${check}) does not unlock ${path}: shares from before a master-key rotation, shares of another vault, or a wrong SLIP-0039 passphrase. 'custos paper check' on one share, with this vault unlocked, says whether it is genuine but superseded; nothing was changed`,
+              { cause: error },
+            );
+          });
           let vault: string;
           try {
             vault = keystore.vaultFingerprint();
