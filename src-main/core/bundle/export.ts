@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
@@ -7,7 +6,7 @@ import type { Keystore } from '../keystore/keystore.js';
 import type { ExportRow, KeySelection, SelectionView } from '../keystore/selection.js';
 import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
 import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
-import { OutputFile } from '../files/outputFile.js';
+import { OutputFile, publishAll } from '../files/outputFile.js';
 import { KeyRefCollector } from '../audit/subjects.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
@@ -108,7 +107,6 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
   const secrets = options.secrets ?? newExportSecrets();
   const force = Boolean(options.force);
   const files: OutputFile[] = [];
-  let published: string | null = null;
   try {
     const bundleOut = new OutputFile(bundlePath, force, FORCE_HINT);
     files.push(bundleOut);
@@ -138,10 +136,9 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     keysOut.seal();
     const pairFingerprint = accessKeysFingerprint(accessKeysOf(secrets));
     keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys }) });
-    bundleOut.publish();
-    published = bundlePath;
-    keysOut.publish();
-    published = null;
+    // A bundle without its access keys is useless: both are put in place, or neither (and with
+    // --force, the pair they replaced is put back).
+    publishAll([bundleOut, keysOut]);
     return {
       bundle: bundlePath,
       accessKeys: accessKeysPath,
@@ -153,8 +150,6 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
       sourceKeystore: formatFingerprint(sourceKeystore),
     };
   } finally {
-    // A bundle without its access keys is useless: take it back if the second file failed.
-    if (published) rmSync(published, { force: true });
     for (const file of files) file.discard();
     if (!options.secrets) wipe(secrets.encryptionKey);
   }

@@ -28,13 +28,16 @@ export function refuseExisting(paths: readonly string[], force: boolean, hint = 
  * fsynced, and only then put in place: hard-linked when it must not replace
  * anything (link fails if the name exists), renamed over the old file with
  * `force`. A crash leaves at most a `.partial-*` file, never a short file
- * under the final name.
+ * under the final name. A file replaced with `force` is kept (a hard link,
+ * `.replaced-*`) until `discard`, so `unpublish` can put it back when a later
+ * step of the same operation fails.
  */
 export class OutputFile {
   readonly path: string;
   private readonly temp: string;
   private fd: number | null;
   private published = false;
+  private replaced: string | null = null;
 
   /** `hint` ends the refusal message, e.g. " (pass --force to replace it)". */
   constructor(
@@ -77,7 +80,7 @@ export class OutputFile {
   publish(): void {
     this.seal();
     try {
-      if (this.force) renameSync(this.temp, this.path);
+      if (this.force) this.replaceInPlace();
       else this.linkIntoPlace();
       this.published = true;
       const dir = openSync(dirname(this.path), 'r');
@@ -109,17 +112,37 @@ export class OutputFile {
     }
   }
 
-  /** Takes back a file this object published (when a later step of the same operation failed). */
+  /** Keeps what is at the name (a hard link; a rename where links are not supported), then renames the new file over it. */
+  private replaceInPlace(): void {
+    if (pathExists(this.path)) {
+      const keep = join(dirname(this.path), `.${basename(this.path)}.replaced-${randomBytes(6).toString('hex')}`);
+      try {
+        linkSync(this.path, keep);
+      } catch {
+        renameSync(this.path, keep);
+      }
+      this.replaced = keep;
+    }
+    renameSync(this.temp, this.path);
+  }
+
+  /** Takes back a file this object published (when a later step of the same operation failed), putting back what it replaced. */
   unpublish(): void {
-    if (this.published) rmSync(this.path, { force: true });
+    if (this.published) {
+      if (this.replaced) renameSync(this.replaced, this.path);
+      else rmSync(this.path, { force: true });
+    }
+    this.replaced = null;
     this.published = false;
   }
 
-  /** Removes the temporary file; safe to call at any point, and again. */
+  /** Removes the temporary file, and the kept copy of a replaced one; safe to call at any point, and again. */
   discard(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     rmSync(this.temp, { force: true });
+    if (this.replaced) rmSync(this.replaced, { force: true });
+    this.replaced = null;
   }
 }
 
