@@ -1,5 +1,5 @@
-import type { MethodCredentialsInput } from '../shared/ipc';
-import type { UnlockMethodKind } from '../shared/keys';
+import type { MethodCredentialsInput } from '../shared/ipc.js';
+import type { UnlockMethodKind } from '../shared/keys.js';
 
 /**
  * What a person types for one unlock method, before it goes to main. It lives
