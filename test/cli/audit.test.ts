@@ -51,7 +51,7 @@ describe('custos audit', () => {
     expectTextError(await v.run(['info'], { CUSTOS_MASTER_KEY: newKey().key }), 'WRONG_MASTER_KEY');
     expectOk(await v.run(['keys', 'list']));
     const text = expectOk(await v.run(['audit', 'list'])).stdout;
-    expect(text).toContain('2 unlock(s) noted beside the keystore are not in the chain yet (1 failed, 1 that changed nothing); the next change folds them in.');
+    expect(text).toContain('2 other unlock(s) noted beside the keystore are not in the chain yet (1 failed, 1 successful); the next change folds them in, with this one.');
     expectOk(await v.run(['keys', 'generate', '--global', '--all', '--actor', 'Ana']));
     const after = expectOk(await v.run(['audit', 'list'])).stdout;
     expect(after).not.toContain('noted beside the keystore');

@@ -12,6 +12,7 @@ export const AUDIT_OPERATIONS = [
   'audit-start',
   'unlock',
   'unlock-failed',
+  'unlock-unverified',
   'key-generate',
   'key-rotate',
   'key-disable',

@@ -11,6 +11,7 @@ export const LABELS = {
   entry: 'custos/audit/entry/',
   head: 'custos/audit/head',
   signing: 'custos/audit/transcript-signing/v1',
+  note: 'custos/audit/unlock-note/v1',
 } as const;
 
 const ONE = Uint8Array.of(1);
@@ -67,6 +68,18 @@ export class AuditKeys {
   headMacOk(head: AuditHeadRow): boolean {
     if (!Number.isInteger(head.seq) || head.seq < 0 || head.seq > 0xffffffff || !(head.hash instanceof Uint8Array) || head.hash.length !== HASH_BYTES) return false;
     return head.mac instanceof Uint8Array && head.mac.length === HASH_BYTES && equalBytes(this.headMac(head.seq, head.hash), head.mac);
+  }
+
+  /** Authenticates an unlock note written beside the keystore by a session that holds this root. */
+  noteMac(fields: ReadonlyArray<string | number>): Uint8Array {
+    const key = expand32(this.prk, LABELS.note);
+    const mac = hmacSha256(key, encodeFields([LABELS.note, ...fields]));
+    wipe(key);
+    return mac;
+  }
+
+  noteMacOk(fields: ReadonlyArray<string | number>, mac: Uint8Array): boolean {
+    return mac.length === HASH_BYTES && equalBytes(this.noteMac(fields), mac);
   }
 
   /** The transcript signing key: Ed25519 from a seed derived like the MAC keys, so it needs no storage. */

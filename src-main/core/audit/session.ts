@@ -1,7 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Db } from '../keystore/sqlite.js';
 import type { AuditDraft, AuditRow } from './entry.js';
-import { claimUnlockNotes, discardClaim, noteQuietUnlock, returnClaim, type ClaimedNotes } from './unlockNotes.js';
+import { claimUnlockNotes, discardClaim, noteMacFields, noteUnlock, returnClaim, unreadableId, type ClaimedNotes } from './unlockNotes.js';
 import type { AuditLog } from './log.js';
 
 const MAX_ACTOR = 100;
@@ -18,39 +18,34 @@ export function validateActor(text: string | null | undefined): string | null {
 }
 
 /**
- * One unlocked session's view of the audit log: who is acting, and the
- * unlock entry, which waits for the session's first change and is written in
- * that change's transaction, after the unlock notes found beside the
- * keystore (failed unlocks, and earlier sessions that changed nothing). A
- * session that only reads leaves the keystore file as it was (so `check` and
- * `audit verify` never alter what they inspect) and notes its unlock beside
- * it when it closes.
+ * One unlocked session's view of the audit log: who is acting, and its
+ * unlock. The unlock is noted beside the keystore the moment the key is
+ * verified (a session that is never closed still leaves it); the session's
+ * first change folds that note, and any others, into the chain in its own
+ * transaction, before its own entries. A session that only reads leaves the
+ * keystore file as it was (so `check` and `audit verify` never alter what
+ * they inspect). Where the note cannot be written (a read-only folder), the
+ * unlock entry waits in memory for the first change instead.
  */
 export class AuditSession {
   private pending: AuditDraft[] = [];
-  private unlock: { draft: AuditDraft; method: string; at: Date } | null = null;
   /** The keystore whose notes this session folds with its first change; null once folded (or when there are none to fold). */
   private notesOf: string | null = null;
   /** The notes a transaction folded, set aside until it commits (discarded) or rolls back (returned). */
   private claim: ClaimedNotes | null = null;
-  private keystorePath: string | null = null;
+  /** The id of this session's own unlock note, if it was written. */
+  noteId: string | null = null;
 
   constructor(
     readonly log: AuditLog,
     readonly actor: string | null,
   ) {}
 
-  /** Unlock notes beside this keystore are folded into the chain by the session's first change. */
-  attachNotes(keystorePath: string): void {
-    this.keystorePath = keystorePath;
+  /** Notes this verified unlock beside the keystore, MACed under the audit root; its first change folds the notes. */
+  recordUnlock(keystorePath: string, method: string, at = new Date()): void {
     this.notesOf = keystorePath;
-  }
-
-  /** This session's unlock: written with its first change, or noted beside the keystore at `close` if there is none. */
-  deferUnlock(method: string, at = new Date()): void {
-    const draft: AuditDraft = { operation: 'unlock', subject: { method } };
-    this.unlock = { draft, method, at };
-    this.pending.push(draft);
+    this.noteId = noteUnlock(keystorePath, { method, actor: this.actor, at }, (fields) => this.log.keys.noteMac(fields));
+    if (this.noteId === null) this.pending.push({ operation: 'unlock', subject: { method } });
   }
 
   /** Call inside a write transaction (see `transaction`). */
@@ -99,30 +94,37 @@ export class AuditSession {
     return result;
   }
 
-  /** Ends the session: an unlock that never reached the chain (nothing changed) is noted beside the keystore. */
   close(): void {
-    const unlock = this.unlock;
-    if (unlock && this.keystorePath && this.pending.includes(unlock.draft)) {
-      // Closing cannot fail: a sidecar that cannot be written (a read-only medium) loses only this note.
-      noteQuietUnlock(this.keystorePath, { method: unlock.method, actor: this.actor, at: unlock.at });
-    }
     this.dispose();
   }
 
   dispose(): void {
     this.pending = [];
-    this.unlock = null;
     this.log.keys.dispose();
   }
 
-  /** Appends each note not already in the chain (a fold that crashed before removing the file is not recorded twice). */
+  /**
+   * Appends each note not already in the chain (a fold whose file removal did
+   * not happen is not recorded twice). A successful unlock's note must carry
+   * a MAC under this root: anyone can write the sidecar, and an `unlock` entry
+   * names who unlocked, so a note without one is recorded as `unlock-unverified`.
+   */
   private foldNotes(found: ClaimedNotes): void {
-    const seen = this.log.db.prepare("SELECT 1 FROM audit_log WHERE operation IN ('unlock-failed', 'unlock') AND json_extract(subject, '$.id') = ?");
+    const seen = this.log.db.prepare("SELECT 1 FROM audit_log WHERE operation IN ('unlock-failed', 'unlock', 'unlock-unverified') AND json_extract(subject, '$.id') = ?");
     for (const n of found.notes) {
       if (seen.get(n.id)) continue;
-      if (n.op === 'unlock') this.log.append({ operation: 'unlock', actor: n.actor, outcome: 'ok', subject: { id: n.id, unlockedAt: n.at, method: n.method, changed: false } }, this.actor);
-      else this.log.append({ operation: 'unlock-failed', actor: n.actor, outcome: n.code, subject: { id: n.id, attemptedAt: n.at, method: n.method } }, this.actor);
+      if (n.op !== 'unlock') {
+        this.log.append({ operation: 'unlock-failed', actor: n.actor, outcome: n.code, subject: { id: n.id, attemptedAt: n.at, method: n.method } }, this.actor);
+        continue;
+      }
+      const verified = n.mac !== undefined && this.log.keys.noteMacOk(noteMacFields(n), Buffer.from(n.mac, 'hex'));
+      const subject = { id: n.id, unlockedAt: n.at, method: n.method };
+      if (verified) this.log.append({ operation: 'unlock', actor: n.actor, outcome: 'ok', subject }, this.actor);
+      else this.log.append({ operation: 'unlock-unverified', actor: n.actor, outcome: 'NOTE_MAC_INVALID', subject }, this.actor);
     }
-    if (found.unreadable > 0) this.log.append({ operation: 'unlock-failed', actor: null, outcome: 'UNREADABLE', subject: { unreadableLines: found.unreadable } }, this.actor);
+    if (found.unreadable.length > 0) {
+      const id = unreadableId(found.unreadable);
+      if (!seen.get(id)) this.log.append({ operation: 'unlock-failed', actor: null, outcome: 'UNREADABLE', subject: { id, unreadableLines: found.unreadable.length } }, this.actor);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { keyCheckValue, recordWrapKey } from '../masterkey/subkeys.js';
 import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession } from '../audit/session.js';
+import { pendingUnlockNotes } from '../audit/unlockNotes.js';
 import { KeyImporter } from './importer.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { materialFingerprint, RecordOpener } from './recordOpener.js';
@@ -236,6 +237,11 @@ export class Keystore {
     } finally {
       wipe(masterKey);
     }
+  }
+
+  /** Unlocks noted beside the keystore that the chain does not hold yet, apart from this session's own. */
+  unlockNotesWaiting(): { failed: number; unlocked: number; unreadable: number } {
+    return pendingUnlockNotes(this.path, this.audit.noteId);
   }
 
   /** Names this vault and its master-key epoch for people: it changes when the master key does. */

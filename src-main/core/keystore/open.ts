@@ -25,10 +25,9 @@ const AUDIT_LOG_SCHEMA = 4;
  * stored check value nothing is written to it: the header is read first, a
  * file that is not ours or is newer than this build is refused, and only a
  * verified unlock runs pending migrations. A wrong key or passphrase is
- * noted in the unlock-notes file beside the keystore instead. The unlock's
- * own entry waits for the session's first change, which also folds those
- * notes into the audit log; a session that changes nothing notes its unlock
- * there too when it closes (see audit/unlockNotes.ts).
+ * noted in the unlock-notes file beside the keystore instead, and so is
+ * every verified unlock; the session's first change folds those notes into
+ * the audit log (see audit/unlockNotes.ts), so reading writes nothing.
  */
 export async function openKeystore(path: string, unlock: Unlock, options: OpenOptions = {}): Promise<Keystore> {
   const target = resolve(path);
@@ -48,10 +47,9 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
-    session.deferUnlock(unlockLabel(unlock));
     const startLog = () => void session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
     guardSqlite(target, () => migrate(db, userVersion, userVersion < AUDIT_LOG_SCHEMA ? startLog : undefined));
-    session.attachNotes(target);
+    session.recordUnlock(target, unlockLabel(unlock));
     const keystore = new Keystore(db, target, identity, masterKey, session);
     masterKey = null;
     return keystore;

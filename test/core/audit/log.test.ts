@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/core/keystore/migrations/index.js';
 import { APPLICATION_ID } from '../../../src-main/core/keystore/sqlite.js';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { noteFailedUnlock, unlockNotesPath } from '../../../src-main/core/audit/unlockNotes.js';
+import { appendNoteText, claimUnlockNotes, discardClaim, noteFailedUnlock, unlockNotesPath, type ClaimedNotes } from '../../../src-main/core/audit/unlockNotes.js';
 import { auditHead } from '../../../src-main/core/audit/report.js';
 import { exportBundle } from '../../../src-main/core/bundle/export.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
@@ -40,7 +40,7 @@ describe('what the audit log records', () => {
       [3, 'unlock', 'Ana Ruiz'],
       [4, 'key-generate', 'Ana Ruiz'],
     ]);
-    expect(entries[2]?.subject).toEqual({ method: 'passphrase' });
+    expect(entries[2]?.subject).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), unlockedAt: expect.any(String), method: 'passphrase' });
     expect(entries[3]?.subject).toEqual({ count: 6, keys: created.map((k) => ({ name: k.name, version: 1, fingerprint: k.fingerprint })) });
   });
 
@@ -141,9 +141,9 @@ describe('no entry, no change', () => {
 });
 
 describe('unlocks noted beside the keystore', () => {
-  const notesOf = (path: string) => readFileSync(unlockNotesPath(path), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const notesOf = (path: string) => readFileSync(unlockNotesPath(path), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-  it('failed unlocks and sessions that changed nothing are noted, then folded into the chain by the next change (before it)', async () => {
+  it('failed and successful unlocks are noted at once, then folded into the chain by the next change (before it)', async () => {
     const vault = await makeVault({ passphrase: 'right' });
     const hash = sha256File(vault.path);
     await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() }, { actor: 'Mallory' })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
@@ -156,13 +156,16 @@ describe('unlocks noted beside the keystore', () => {
     expect(notes).toEqual([
       expect.objectContaining({ v: 1, method: 'master-key', code: 'WRONG_MASTER_KEY', actor: 'Mallory' }),
       expect.objectContaining({ v: 1, method: 'passphrase', code: 'WRONG_PASSPHRASE', actor: null }),
-      expect.objectContaining({ v: 1, op: 'unlock', method: 'master-key', code: 'OK', actor: 'Reader' }),
+      expect.objectContaining({ v: 1, op: 'unlock', method: 'master-key', code: 'OK', actor: 'Reader', mac: expect.stringMatching(/^[0-9a-f]{64}$/) }),
     ]);
     expect(notes[0]).not.toHaveProperty('op');
+    expect(notes[0]).not.toHaveProperty('mac');
 
     const ks = await open(vault.path, vault.masterKey, 'Ana');
     ks.list();
     expect(sha256File(vault.path)).toBe(hash);
+    expect(notesOf(vault.path).at(-1)).toMatchObject({ op: 'unlock', actor: 'Ana' });
+    expect(ks.unlockNotesWaiting()).toEqual({ failed: 2, unlocked: 1, unreadable: 0 });
     ks.generate([{ scope: 'client', clientId: 'orders', purposes: ['storage'] }]);
     expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
     ks.close();
@@ -177,26 +180,60 @@ describe('unlocks noted beside the keystore', () => {
       ['key-generate', 'Ana', 'ok'],
     ]);
     expect(entries[1]?.subject).toEqual({ id: notes[0]?.['id'], attemptedAt: notes[0]?.['at'], method: 'master-key' });
-    expect(entries[3]?.subject).toEqual({ id: notes[2]?.['id'], unlockedAt: notes[2]?.['at'], method: 'master-key', changed: false });
-    expect(entries[4]?.subject).toEqual({ method: 'master-key' });
+    expect(entries[3]?.subject).toEqual({ id: notes[2]?.['id'], unlockedAt: notes[2]?.['at'], method: 'master-key' });
     expect((await verifyOf(vault.path, vault.masterKey)).ok).toBe(true);
   });
 
-  it('a change that fails keeps the notes where they are; a fold that crashed before removing them is not recorded twice; unreadable lines are recorded as such', async () => {
+  it('a session that is never closed (an app quit, a killed process) has its unlock noted all the same', async () => {
+    const vault = await makeVault();
+    const abandoned = await open(vault.path, vault.masterKey, 'Quitter');
+    abandoned.list();
+    // No close(): as when the worker is terminated.
+    expect(notesOf(vault.path)).toEqual([expect.objectContaining({ op: 'unlock', actor: 'Quitter' })]);
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    expect((await entriesOf(vault.path, vault.masterKey)).map((e) => [e.operation, e.actor])).toEqual([
+      ['init', null],
+      ['unlock', 'Quitter'],
+      ['unlock', null],
+      ['key-generate', null],
+    ]);
+  });
+
+  it('an unlock note that is not MACed under the audit root is recorded as unverified, never as that person unlocking', async () => {
+    const vault = await makeVault();
+    const forged = { v: 1, id: 'f0f0f0f0f0f0f0f0', at: '2026-01-01T00:00:00.000Z', op: 'unlock', method: 'passphrase', code: 'OK', actor: 'Ana' };
+    writeFileSync(unlockNotesPath(vault.path), `${JSON.stringify(forged)}\n${JSON.stringify({ ...forged, id: 'e1e1e1e1e1e1e1e1', mac: 'ab'.repeat(32) })}\n`, { mode: 0o600 });
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    const entries = await entriesOf(vault.path, vault.masterKey);
+    expect(entries.map((e) => [e.operation, e.actor, e.outcome])).toEqual([
+      ['init', null, 'ok'],
+      ['unlock-unverified', 'Ana', 'NOTE_MAC_INVALID'],
+      ['unlock-unverified', 'Ana', 'NOTE_MAC_INVALID'],
+      ['unlock', null, 'ok'],
+      ['key-generate', null, 'ok'],
+    ]);
+  });
+
+  it('a change that fails keeps the notes where they are; a fold that crashed before removing them is not recorded twice; unreadable lines are recorded once', async () => {
     const vault = await makeVault();
     await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
     const note = readFileSync(unlockNotesPath(vault.path), 'utf8');
     const failing = await vault.open();
+    const before = notesOf(vault.path);
     sql(vault.path, REFUSE_AUDIT_INSERTS);
     await expectCode(() => failing.generate([{ scope: 'global' }]), 'AUDIT_WRITE_FAILED');
-    expect(readFileSync(unlockNotesPath(vault.path), 'utf8')).toBe(note);
+    expect(notesOf(vault.path)).toEqual(before);
+    expect(readdirSync(join(vault.path, '..')).filter((f) => f.endsWith('.folding'))).toEqual([]);
     failing.close();
     sql(vault.path, ALLOW_AUDIT_INSERTS);
     expect(notesOf(vault.path).map((n) => n['code'])).toEqual(['WRONG_MASTER_KEY', 'OK']);
 
     await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
-    // As if that fold had crashed after its commit, before removing the file: the same lines again, and one unreadable.
+    // As if that fold had crashed after its commit, before removing the file: the same line again, and garbage.
     writeFileSync(unlockNotesPath(vault.path), `${note}not json\n`, { mode: 0o600 });
+    await withOpen(vault, (ks) => ks.rotate('poison_key'));
+    // And the same garbage once more (a second crash): it is not recorded twice.
+    writeFileSync(unlockNotesPath(vault.path), 'not json\n', { mode: 0o600 });
     await withOpen(vault, (ks) => ks.rotate('poison_key'));
     const entries = await entriesOf(vault.path, vault.masterKey);
     expect(entries.map((e) => [e.operation, e.outcome])).toEqual([
@@ -205,11 +242,22 @@ describe('unlocks noted beside the keystore', () => {
       ['unlock', 'ok'],
       ['unlock', 'ok'],
       ['key-generate', 'ok'],
+      ['unlock', 'ok'],
       ['unlock-failed', 'UNREADABLE'],
+      ['key-rotate', 'ok'],
       ['unlock', 'ok'],
       ['key-rotate', 'ok'],
     ]);
     expect(existsSync(unlockNotesPath(vault.path))).toBe(false);
+  });
+
+  it('a line cut short by a crash spoils only itself: the next note starts on a line of its own', async () => {
+    const vault = await makeVault();
+    writeFileSync(unlockNotesPath(vault.path), '{"v":1,"id":"cut', { mode: 0o600 });
+    await expect(openKeystore(vault.path, { kind: 'master-key', masterKey: generateMasterKey() })).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+    await withOpen(vault, (ks) => ks.generate([{ scope: 'global' }]));
+    const ops = (await entriesOf(vault.path, vault.masterKey)).map((e) => [e.operation, e.outcome]);
+    expect(ops).toEqual([['init', 'ok'], ['unlock-failed', 'WRONG_MASTER_KEY'], ['unlock', 'ok'], ['unlock-failed', 'UNREADABLE'], ['key-generate', 'ok']]);
   });
 });
 
@@ -237,6 +285,30 @@ describe('unlock notes while a fold runs', () => {
       ['key-generate', 'ok'],
     ]);
     expect(readdirSync(join(vault.path, '..')).filter((f) => f.includes('.unlocks'))).toEqual([]);
+  });
+});
+
+describe('unlock notes: the sidecar files themselves', () => {
+  it('a note whose writer opened the sidecar just before a fold set it aside is written again to the fresh sidecar', () => {
+    const keystore = join(tempDir(), 'k.db');
+    let claim: ClaimedNotes | null = null;
+    expect(appendNoteText(keystore, '{"late":1}\n', () => (claim = claimUnlockNotes(keystore)))).toBeNull();
+    expect(claim).not.toBeNull();
+    discardClaim(claim as unknown as ClaimedNotes); // the fold commits and removes what it set aside
+    expect(readFileSync(unlockNotesPath(keystore), 'utf8')).toContain('{"late":1}');
+  });
+
+  it("a fold takes only this keystore's claim files, and never follows a symlink", () => {
+    const dir = tempDir();
+    const keystore = join(dir, 'vault.db');
+    const sibling = join(dir, 'vault.db.unlocks.abc');
+    const siblingClaim = `${sibling}.unlocks.0123456789ab.folding`;
+    writeFileSync(siblingClaim, '{"v":1,"id":"0000000000000000","at":"x","method":"passphrase","code":"WRONG_PASSPHRASE","actor":null}\n');
+    symlinkSync('/etc/hostname', `${keystore}.unlocks.aaaaaaaaaaaa.folding`);
+    const claim = claimUnlockNotes(keystore);
+    expect(claim.files).toEqual([]);
+    expect(claim.notes).toEqual([]);
+    expect(existsSync(siblingClaim)).toBe(true);
   });
 });
 

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { auditEntries, auditHead, parseHead, verifyAudit } from '../../../core/audit/report.js';
 import { summarizeSubject } from '../../../core/audit/summary.js';
-import { pendingUnlockNotes } from '../../../core/audit/unlockNotes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit, EXIT, table } from '../../output.js';
@@ -28,16 +27,16 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .addHelpText(
       'after',
       `
-Unlocks noted beside the keystore (failed ones, and sessions that changed nothing) are not
-entries yet: the text output counts them after the table; the next change folds them in.
+Unlocks noted beside the keystore (failed ones, and sessions that have changed nothing yet)
+are not entries yet: the text output counts them after the table; the next change folds them in.
 
 Example: custos audit list --since 40 --json`,
     )
     .action(async (options: CommonOptions & { since?: string }) => {
       const after = since(options.since);
-      const { entries, pending } = await withKeystore(options, io, (ks) => ({ entries: auditEntries(ks, after), pending: pendingUnlockNotes(ks.path) }));
-      const waiting = pending.failed + pending.quiet + pending.unreadable;
-      const note = waiting === 0 ? '' : `\n${waiting} unlock(s) noted beside the keystore are not in the chain yet (${pending.failed} failed, ${pending.quiet} that changed nothing${pending.unreadable ? `, ${pending.unreadable} unreadable` : ''}); the next change folds them in.`;
+      const { entries, pending } = await withKeystore(options, io, (ks) => ({ entries: auditEntries(ks, after), pending: ks.unlockNotesWaiting() }));
+      const waiting = pending.failed + pending.unlocked + pending.unreadable;
+      const note = waiting === 0 ? '' : `\n${waiting} other unlock(s) noted beside the keystore are not in the chain yet (${pending.failed} failed, ${pending.unlocked} successful${pending.unreadable ? `, ${pending.unreadable} unreadable line(s)` : ''}); the next change folds them in, with this one.`;
       emit(io, options, entries, () =>
         (entries.length === 0
           ? 'no entries'
