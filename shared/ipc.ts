@@ -89,6 +89,9 @@ const offeredMethod = z.strictObject({ id: methodId, kind: z.enum(UNLOCK_METHOD_
 /** What rotating needs of each method: its credential, or nothing but dropping it (Vault KV, paper). */
 export const ROTATION_NEEDS = ['passphrase', 'pin', 'vault', 'drop'] as const;
 
+/** Only these kinds can be re-wrapped: a Vault KV secret or paper shares hold the old master key itself, so they are never asked for. */
+const rewrapCredentials = z.discriminatedUnion('kind', [methodCredentialsSchema.options[0], methodCredentialsSchema.options[1], methodCredentialsSchema.options[2]]);
+
 export const rotateRequestSchema = z.strictObject({
   /** Must be the word `rotate`: the typed confirmation is checked in main too. */
   confirmation: text(20),
@@ -96,10 +99,11 @@ export const rotateRequestSchema = z.strictObject({
     .array(
       z.discriminatedUnion('action', [
         z.strictObject({ action: z.literal('drop'), methodId }),
-        z.strictObject({ action: z.literal('rewrap'), methodId, credentials: methodCredentialsSchema }),
+        z.strictObject({ action: z.literal('rewrap'), methodId, credentials: rewrapCredentials }),
       ]),
     )
-    .max(64),
+    .max(256)
+    .refine((methods) => new Set(methods.map((m) => m.methodId)).size === methods.length, 'each method once: re-wrapped or dropped'),
 });
 
 export const CONTRACT = {
@@ -204,6 +208,7 @@ export type Settings = IpcResponse<'settings:get'>;
 export type NetworkStatus = IpcResponse<'network:status'>;
 export type GenerateKeysRequest = IpcRequest<'keys:generate'>;
 export type MethodCredentialsInput = z.input<typeof methodCredentialsSchema>;
+export type RewrapCredentialsInput = z.input<typeof rewrapCredentials>;
 export type OfferedMethod = IpcResponse<'vault:unlockMethods'>['methods'][number];
 export type RotationPlan = IpcResponse<'masterKey:rotationPlan'>;
 export type RotationNeed = (typeof ROTATION_NEEDS)[number];

@@ -1,4 +1,4 @@
-import type { MethodCredentialsInput } from '../shared/ipc.js';
+import type { MethodCredentialsInput, RewrapCredentialsInput } from '../shared/ipc.js';
 import type { UnlockMethodKind } from '../shared/keys.js';
 
 /**
@@ -54,6 +54,11 @@ export function toCredentials(kind: UnlockMethodKind, d: CredentialDraft): Metho
       return d.sharePassphrase === '' ? { kind, shares } : { kind, shares, passphrase: d.sharePassphrase };
     }
   }
+}
+
+/** Whether a master-key rotation can re-wrap a method with these (Vault KV and paper hold the old key itself: they are dropped). */
+export function isRewrappable(credentials: MethodCredentialsInput): credentials is RewrapCredentialsInput {
+  return credentials.kind === 'passphrase' || credentials.kind === 'pkcs11' || credentials.kind === 'vault-transit';
 }
 
 /** How each kind is named on screen. */

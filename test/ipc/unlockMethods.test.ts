@@ -103,6 +103,9 @@ describe.skipIf(hsmUnavailable !== null)('the unlock screen with an HSM method (
     expect(await h.call('masterKey:rotate', { confirmation: 'rotate', methods: [rewrapAll[0]!] })).toMatchObject({ ok: false, code: 'ROTATION_METHOD_UNAVAILABLE' });
     expect(await h.call('masterKey:rotate', { confirmation: 'rotate', methods: [rewrapAll[0]!, { ...rewrapAll[1]!, credentials: { kind: 'pkcs11', pin: '0000' } }] })).toMatchObject({ ok: false, code: 'HSM_PIN_INCORRECT' });
     expect(await h.call('masterKey:rotate', { confirmation: 'rotate', methods: [{ action: 'drop', methodId: 1 }, { action: 'drop', methodId: 2 }] })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    // The HSM method's entry carrying a passphrase: refused in the worker, never tried.
+    expect(await h.call('masterKey:rotate', { confirmation: 'rotate', methods: [rewrapAll[0]!, { action: 'rewrap', methodId: 2, credentials: { kind: 'passphrase', passphrase: PASS } }] })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('unlock method 2 is pkcs11, not passphrase') });
+    expect(await h.call('masterKey:rotate', { confirmation: 'rotate', methods: [...rewrapAll, { action: 'drop', methodId: 9 }] })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     expect(sha256File(v.path)).toBe(before);
 
     const done = await h.ok('masterKey:rotate', { confirmation: 'rotate', methods: rewrapAll });

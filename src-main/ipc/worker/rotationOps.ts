@@ -29,6 +29,8 @@ export function rotationOps(unlocked: () => Keystore, report: Report): RotationI
       if (!methods.some((m) => !drop.includes(m.id))) {
         throw new CustosError('INVALID_ARGUMENT', "no unlock method would remain, and the app never shows the new master key: keep one, or rotate with 'custos master-key rotate --new-master-key-out FILE'");
       }
+      const ids = [...rewrap.map((r) => r.methodId), ...drop];
+      if (new Set(ids).size !== ids.length) throw new CustosError('INVALID_ARGUMENT', 'each unlock method is named once: re-wrapped or dropped');
       const rewrappers = new Map<number, Rewrapper>();
       for (const { methodId, credentials } of rewrap) {
         const method = methods.find((m) => m.id === methodId);
