@@ -23,11 +23,12 @@ export function emptyDraft(): CredentialDraft {
   return { passphrase: '', pin: '', vaultAuth: 'token', token: '', roleId: '', secretId: '', privateCa: false, allowPlainHttp: false, shares: ['', ''], sharePassphrase: '' };
 }
 
-/** Empties every secret field in place (the form's inputs are bound to these). */
+/** Empties every field a person typed, in place (the form's inputs are bound to these). */
 export function clearDraft(draft: CredentialDraft): void {
   draft.passphrase = '';
   draft.pin = '';
   draft.token = '';
+  draft.roleId = '';
   draft.secretId = '';
   draft.shares = draft.shares.map(() => '');
   draft.sharePassphrase = '';

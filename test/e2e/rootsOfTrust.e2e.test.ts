@@ -68,6 +68,14 @@ describe.skipIf(why !== null)('unlock methods and master-key rotation in the app
     await page.keyboard.press('ArrowDown');
     expect(await page.getByRole('radio', { name: /method 2/ }).isChecked()).toBe(true);
     const pin = page.getByLabel('HSM user PIN');
+    // Enter with the PIN empty says what is missing instead of doing nothing.
+    await pin.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Fill in the fields above to unlock.' }).waitFor();
+    // A PIN typed and then left for another method does not stay behind.
+    await pin.fill('9999');
+    await page.getByRole('radio', { name: /method 1/ }).check();
+    await page.getByRole('radio', { name: /method 2/ }).check();
+    expect(await pin.inputValue()).toBe('');
     await pin.fill('9999');
     await pin.press('Enter');
     const alert = page.getByRole('alert').filter({ hasText: 'HSM_PIN_INCORRECT' });
@@ -101,16 +109,27 @@ describe.skipIf(why !== null)('unlock methods and master-key rotation in the app
     expect(await warning.innerText()).toContain('Old paper shares stop working. The 1 paper ceremony of this vault restores the old master key.');
     expect(await page.getByText('This method cannot be re-wrapped: the paper shares hold the old master key itself.').count()).toBe(1);
     const button = page.getByRole('button', { name: 'Rotate master key' });
-    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('aria-disabled')).toBe('true');
+    // Submitted too early (Enter in the form), it says why, and rotates nothing.
+    await page.getByLabel('Type rotate to confirm').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Fill in the credential of method 1 (passphrase), or remove it.' }).waitFor();
+    // A credential typed for a method that is then removed is emptied.
+    await page.getByLabel('HSM user PIN').fill(USER_PIN);
+    await page.getByRole('group', { name: /ceremony HSM/ }).getByLabel('Remove this method instead of re-wrapping it').check();
+    await page.getByRole('group', { name: /ceremony HSM/ }).getByLabel('Remove this method instead of re-wrapping it').uncheck();
+    expect(await page.getByLabel('HSM user PIN').inputValue()).toBe('');
     await page.getByLabel('Passphrase', { exact: true }).fill(PASS);
     await page.getByLabel('HSM user PIN').fill(USER_PIN);
-    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('aria-disabled')).toBe('true');
     await page.getByLabel('Type rotate to confirm').fill('rotate');
+    expect(await button.getAttribute('aria-disabled')).toBe('false');
     await accessible(page, '22-master-key-rotation');
     const before = (await app.h.ok('masterKey:rotationPlan', {})).vaultFingerprint;
     await button.click();
     const status = page.getByRole('status').filter({ hasText: 'Rotated the master key' });
     await status.waitFor();
+    // The outcome has focus: the keyboard lands on what happened.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '')).toContain('Rotated the master key');
     const text = await status.innerText();
     expect(text).toContain(`vault ${before} is now`);
     expect(text).toContain('1 paper ceremonies superseded');
