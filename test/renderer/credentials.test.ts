@@ -39,10 +39,10 @@ describe('credential drafts', () => {
     expect(toCredentials('paper', d)).toEqual({ kind: 'paper', shares: ['academic acid acne', 'zero zone'], passphrase: 'TREZOR' });
   });
 
-  it('clearDraft empties every secret field and keeps the number of share fields', () => {
+  it('clearDraft empties every typed field and keeps the number of share fields', () => {
     const d = { ...emptyDraft(), passphrase: 'p', pin: '1', token: 't', roleId: 'role', secretId: 's', sharePassphrase: 'x', shares: ['a b', 'c d', 'e f'] };
     clearDraft(d);
-    expect([d.passphrase, d.pin, d.token, d.secretId, d.sharePassphrase]).toEqual(['', '', '', '', '']);
+    expect([d.passphrase, d.pin, d.token, d.roleId, d.secretId, d.sharePassphrase]).toEqual(['', '', '', '', '', '']);
     expect(d.shares).toEqual(['', '', '']);
     for (const kind of ['passphrase', 'pkcs11', 'vault-transit', 'paper'] as const) expect(toCredentials(kind, d)).toBeNull();
   });

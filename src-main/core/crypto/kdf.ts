@@ -74,12 +74,14 @@ const clampPasses = (passes: number): number => Math.min(Math.max(Math.floor(pas
  * as LUKS2 does at format time. A busy machine makes any single timing noisy,
  * so the estimate never rests on a difference of two timings (one noisy pair
  * once chose 64 passes, twenty seconds of argon2id): it divides the target by
- * the cost of one pass (which includes filling memory, so it errs low), then
- * times the chosen count once and scales down if that overshot by half.
+ * the median cost of one pass (which includes filling memory, so it errs
+ * low), then times the chosen count once and scales down if that overshot by half.
  */
 export async function choosePasses(targetMs: number, time: PassTimer): Promise<number> {
   await time(1); // warm-up: the first run compiles the WebAssembly and grows its memory
-  const onePass = Math.max(await time(1), 1);
+  // The median of three: one timing made fast or slow by the machine's other work does not decide.
+  const timings = [await time(1), await time(1), await time(1)].sort((a, b) => a - b);
+  const onePass = Math.max(timings[1] ?? 1, 1);
   const passes = clampPasses(targetMs / onePass);
   const measured = await time(passes);
   return measured > targetMs * 1.5 ? clampPasses((passes * targetMs) / measured) : passes;

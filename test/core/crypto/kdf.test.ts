@@ -56,16 +56,22 @@ describe('argon2id', () => {
     const passes = await choosePasses(1000, m.time);
     expect(passes).toBe(6); // 1000 / (50 + 100): the fill cost makes it err low, never high
     expect(m.cost(passes)).toBeLessThanOrEqual(1000);
-    expect(m.asked).toEqual([1, 1, 6]);
+    expect(m.asked).toEqual([1, 1, 1, 1, 6]);
   });
 
   it('choosePasses scales down when a fast first timing would have overshot (a busy machine)', async () => {
-    // Both one-pass timings came in fast; the real cost is 300 ms a pass. The check run catches it.
-    const m = machine(0, 300, [10, 10]);
+    // Most one-pass timings came in fast; the real cost is 300 ms a pass. The check run catches it.
+    const m = machine(0, 300, [10, 10, 10, 300]);
     const passes = await choosePasses(1000, m.time);
-    expect(m.asked).toEqual([1, 1, 64]);
+    expect(m.asked).toEqual([1, 1, 1, 1, 64]);
     expect(passes).toBe(3);
     expect(m.cost(passes)).toBeLessThanOrEqual(1500);
+  });
+
+  it('choosePasses is not fooled by one fast timing among three', async () => {
+    const m = machine(0, 300, [10, 10]);
+    expect(await choosePasses(1000, m.time)).toBe(3);
+    expect(m.asked).toEqual([1, 1, 1, 1, 3]);
   });
 
   it('choosePasses never goes below two passes, nor above the ceiling, whatever the timings', async () => {

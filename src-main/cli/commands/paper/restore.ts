@@ -93,9 +93,10 @@ Examples:
           const keystore = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) }, { actor }).catch((error: unknown) => {
             if (!isCustosError(error) || error.code !== 'WRONG_MASTER_KEY') throw error;
             // Without the current key the keystore cannot say which it is; 'paper check' can.
+            const unrecorded = /\(the failed attempt could not be recorded[^)]*\)/.exec(error.message)?.[0];
             throw new CustosError(
               'WRONG_MASTER_KEY',
-              `the recovered key (check ${check}) does not unlock ${path}: shares from before a master-key rotation, shares of another vault, or a wrong SLIP-0039 passphrase. 'custos paper check' on one share, with this vault unlocked, says whether it is genuine but superseded; nothing was changed`,
+              `the recovered key (check ${check}) does not unlock ${path}: shares from before a master-key rotation, shares of another vault, or a wrong SLIP-0039 passphrase. 'custos paper check' on one share, with this vault unlocked, says whether it is genuine but superseded; nothing was changed${unrecorded ? ` ${unrecorded}` : ''}`,
               { cause: error },
             );
           });
