@@ -128,8 +128,8 @@ describe.skipIf(why !== null)('unlock methods and master-key rotation in the app
     await button.click();
     const status = page.getByRole('status').filter({ hasText: 'Rotated the master key' });
     await status.waitFor();
-    // The outcome has focus: the keyboard lands on what happened.
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '')).toContain('Rotated the master key');
+    // The outcome takes focus (once the plan has been read again): the keyboard lands on what happened.
+    await page.waitForFunction(() => ((globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '').includes('Rotated the master key'));
     const text = await status.innerText();
     expect(text).toContain(`vault ${before} is now`);
     expect(text).toContain('1 paper ceremonies superseded');
