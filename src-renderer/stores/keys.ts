@@ -2,8 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
 import type { GenerateKeysRequest } from '../../shared/ipc';
-import { custos, toShown, unwrap, type ShownError } from '../api';
-import { useProgressStore } from './progress';
+import { custos, unwrap, type ShownError } from '../api';
+import { tracked } from './tracked';
 
 export interface KeyFilters {
   search: string;
@@ -38,19 +38,10 @@ export const useKeysStore = defineStore('keys', () => {
   });
 
   async function run(fn: () => Promise<string>): Promise<boolean> {
-    error.value = null;
     status.value = '';
-    busy.value = true;
-    try {
-      status.value = await fn();
-      return true;
-    } catch (e) {
-      error.value = toShown(e);
-      return false;
-    } finally {
-      busy.value = false;
-      useProgressStore().finish();
-    }
+    const done = await tracked({ error, busy }, fn);
+    if (done !== null) status.value = done;
+    return done !== null;
   }
   async function refresh(): Promise<void> {
     keys.value = (await unwrap(custos().keys.list({}))).keys;

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { RotateRequest, RotationOutcome, RotationPlan } from '../../shared/ipc';
 import { custos, toShown, unwrap, type ShownError } from '../api';
-import { useProgressStore } from './progress';
+import { tracked } from './tracked';
 
 /**
  * Master-key rotation: what it would touch (for the warning), and its
@@ -24,20 +24,13 @@ export const useMasterKeyStore = defineStore('masterKey', () => {
     }
   }
   async function rotate(request: RotateRequest): Promise<boolean> {
-    error.value = null;
     outcome.value = null;
-    busy.value = true;
-    try {
+    const done = await tracked({ error, busy }, async () => {
       outcome.value = await unwrap(custos().masterKey.rotate(request));
       plan.value = await unwrap(custos().masterKey.rotationPlan({}));
       return true;
-    } catch (e) {
-      error.value = toShown(e);
-      return false;
-    } finally {
-      busy.value = false;
-      useProgressStore().finish();
-    }
+    });
+    return done === true;
   }
   function $reset(): void {
     plan.value = null;

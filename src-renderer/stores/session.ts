@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { LockReason, MethodCredentialsInput, OfferedMethod, VaultEntry, VaultRef } from '../../shared/ipc';
-import { custos, toShown, unwrap, type ShownError } from '../api';
-import { useProgressStore } from './progress';
+import { custos, unwrap, type ShownError } from '../api';
+import { tracked } from './tracked';
 
 /**
  * Which vault is open, and the calls that open and lock it. Passphrases pass
@@ -17,19 +17,7 @@ export const useSessionStore = defineStore('session', () => {
   /** The unlock methods of the vault on the unlock screen: ids, kinds and labels only. */
   const methods = ref<OfferedMethod[]>([]);
 
-  async function run<T>(fn: () => Promise<T>): Promise<T | null> {
-    error.value = null;
-    busy.value = true;
-    try {
-      return await fn();
-    } catch (e) {
-      error.value = toShown(e);
-      return null;
-    } finally {
-      busy.value = false;
-      useProgressStore().finish();
-    }
-  }
+  const run = <T>(fn: () => Promise<T>): Promise<T | null> => tracked({ error, busy }, fn);
 
   async function hydrate(): Promise<void> {
     await run(async () => {
