@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, UNLOCK_METHOD_KINDS } from './keys.js';
+import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, ROTATION_NEEDS, UNLOCK_METHOD_KINDS } from './keys.js';
 import type { EventChannel, InvokeChannel } from './ipcChannels.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
@@ -71,11 +71,15 @@ const vaultCredentials = z.strictObject({
   allowPlainHttp: z.boolean(),
 });
 
+const passphraseCredentials = z.strictObject({ kind: z.literal('passphrase'), passphrase: secret(1024) });
+const pkcs11Credentials = z.strictObject({ kind: z.literal('pkcs11'), pin: secret(256) });
+const transitCredentials = z.strictObject({ kind: z.literal('vault-transit'), vault: vaultCredentials });
+
 /** What a person types to use one stored method. Sent to main, never returned. */
 export const methodCredentialsSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('passphrase'), passphrase: secret(1024) }),
-  z.strictObject({ kind: z.literal('pkcs11'), pin: secret(256) }),
-  z.strictObject({ kind: z.literal('vault-transit'), vault: vaultCredentials }),
+  passphraseCredentials,
+  pkcs11Credentials,
+  transitCredentials,
   z.strictObject({ kind: z.literal('vault-kv'), vault: vaultCredentials }),
   z.strictObject({
     kind: z.literal('paper'),
@@ -86,11 +90,8 @@ export const methodCredentialsSchema = z.discriminatedUnion('kind', [
 
 const offeredMethod = z.strictObject({ id: methodId, kind: z.enum(UNLOCK_METHOD_KINDS), label: text(200), createdAt: text(40) });
 
-/** What rotating needs of each method: its credential, or nothing but dropping it (Vault KV, paper). */
-export const ROTATION_NEEDS = ['passphrase', 'pin', 'vault', 'drop'] as const;
-
 /** Only these kinds can be re-wrapped: a Vault KV secret or paper shares hold the old master key itself, so they are never asked for. */
-const rewrapCredentials = z.discriminatedUnion('kind', [methodCredentialsSchema.options[0], methodCredentialsSchema.options[1], methodCredentialsSchema.options[2]]);
+const rewrapCredentials = z.discriminatedUnion('kind', [passphraseCredentials, pkcs11Credentials, transitCredentials]);
 
 export const rotateRequestSchema = z.strictObject({
   /** Must be the word `rotate`: the typed confirmation is checked in main too. */
@@ -211,7 +212,6 @@ export type MethodCredentialsInput = z.input<typeof methodCredentialsSchema>;
 export type RewrapCredentialsInput = z.input<typeof rewrapCredentials>;
 export type OfferedMethod = IpcResponse<'vault:unlockMethods'>['methods'][number];
 export type RotationPlan = IpcResponse<'masterKey:rotationPlan'>;
-export type RotationNeed = (typeof ROTATION_NEEDS)[number];
 export type RotateRequest = IpcRequest<'masterKey:rotate'>;
 export type RotationOutcome = IpcResponse<'masterKey:rotate'>;
 

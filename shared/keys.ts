@@ -13,6 +13,10 @@ export type KeyScope = (typeof KEY_SCOPES)[number];
 export const UNLOCK_METHOD_KINDS = ['passphrase', 'pkcs11', 'vault-transit', 'vault-kv', 'paper'] as const;
 export type UnlockMethodKind = (typeof UNLOCK_METHOD_KINDS)[number];
 
+/** What a master-key rotation needs of a method: its credential, or (Vault KV, paper: the secret is the old key itself) only dropping it. */
+export const ROTATION_NEEDS = ['passphrase', 'pin', 'vault', 'drop'] as const;
+export type RotationNeed = (typeof ROTATION_NEEDS)[number];
+
 export const KEY_PURPOSES = [
   'transport-connector',
   'transport-server',

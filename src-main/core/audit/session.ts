@@ -94,10 +94,6 @@ export class AuditSession {
     return result;
   }
 
-  close(): void {
-    this.dispose();
-  }
-
   dispose(): void {
     this.pending = [];
     this.log.keys.dispose();

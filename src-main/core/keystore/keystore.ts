@@ -273,7 +273,7 @@ export class Keystore {
     wipe(this.wrapKey, this.masterKey);
     this.wrapKey = null;
     this.masterKey = null;
-    this.audit.close();
+    this.audit.dispose();
     if (this.db.open) this.db.close();
   }
 

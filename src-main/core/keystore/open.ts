@@ -7,9 +7,9 @@ import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession, validateActor } from '../audit/session.js';
 import { Keystore } from './keystore.js';
-import { assertExpectedSchema } from './schemaCheck.js';
-import { assertSupportedVersion, migrate, SCHEMA_VERSION } from './migrations/index.js';
-import { APPLICATION_ID, applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, readHeader, type Db } from './sqlite.js';
+import { checkKeystoreFile } from './schemaCheck.js';
+import { migrate, SCHEMA_VERSION } from './migrations/index.js';
+import { applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, type Db } from './sqlite.js';
 import { readIdentity, resolveMasterKey, unlockLabel, type KeystoreIdentity, type Unlock } from './unlock.js';
 
 export interface OpenOptions {
@@ -37,10 +37,7 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
   let masterKey: Uint8Array | null = null;
   let audit: AuditSession | null = null;
   try {
-    const { applicationId, userVersion } = readHeader(db, target);
-    if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${target} is not a Custos keystore`);
-    assertSupportedVersion(userVersion, target);
-    guardSqlite(target, () => assertExpectedSchema(db, userVersion, target));
+    const userVersion = checkKeystoreFile(db, target);
     applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
     masterKey = await verifiedMasterKey(target, db, identity, unlock, actor);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { CustosError } from '../../../shared/errors.js';
-import { MIGRATIONS } from './migrations/index.js';
-import type { Db } from './sqlite.js';
+import { assertSupportedVersion, MIGRATIONS } from './migrations/index.js';
+import { APPLICATION_ID, guardSqlite, readHeader, type Db } from './sqlite.js';
 
 interface SchemaObject {
   type: string;
@@ -45,4 +45,17 @@ export function assertExpectedSchema(db: Db, version: number, path: string): voi
   if (problems.length > 0) {
     throw new CustosError('KEYSTORE_CORRUPT', `${path} does not have the schema Custos made (${problems.slice(0, 5).join('; ')}); refusing to use it`);
   }
+}
+
+/**
+ * The checks every reader of a keystore file makes before anything else,
+ * writing nothing: ours (application id), not newer than this build, and
+ * with exactly the schema its migrations make. Returns its schema version.
+ */
+export function checkKeystoreFile(db: Db, path: string): number {
+  const { applicationId, userVersion } = readHeader(db, path);
+  if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${path} is not a Custos keystore`);
+  assertSupportedVersion(userVersion, path);
+  guardSqlite(path, () => assertExpectedSchema(db, userVersion, path));
+  return userVersion;
 }

@@ -8,6 +8,7 @@ import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../../shared/k
 import type { GenerateRequest } from '../../core/catalog/plan.js';
 import type { MethodCredentials } from '../../core/keystore/methods/kinds.js';
 import type { OfferedMethod } from '../../core/keystore/methods/offered.js';
+import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 
 export interface OpenedVault {
@@ -28,12 +29,6 @@ export interface ListArgs {
   allVersions?: boolean | undefined;
 }
 
-export interface RotationPlanResult {
-  vaultFingerprint: string;
-  activeCeremonies: number;
-  methods: Array<OfferedMethod & { needs: 'passphrase' | 'pin' | 'vault' | 'drop' }>;
-}
-
 /** Every operation the worker runs, with its argument and result. */
 export interface CoreOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
@@ -44,7 +39,7 @@ export interface CoreOps {
   /** Read before unlocking: which methods the vault offers (never their parameters or wraps). */
   unlockMethods: { args: { path: string }; result: OfferedMethod[] };
   unlockWithMethod: { args: { path: string; methodId: number; credentials: MethodCredentials }; result: OpenedVault };
-  rotationPlan: { args: Record<string, never>; result: RotationPlanResult };
+  rotationPlan: { args: Record<string, never>; result: RotationPreview };
   rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[] }; result: RotationResult };
   lock: { args: Record<string, never>; result: null };
   list: { args: ListArgs; result: KeyInfo[] };

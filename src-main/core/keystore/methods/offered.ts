@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../../shared/errors.js';
-import { assertSupportedVersion } from '../migrations/index.js';
-import { assertExpectedSchema } from '../schemaCheck.js';
-import { APPLICATION_ID, guardSqlite, openSqlite, readHeader } from '../sqlite.js';
+import { checkKeystoreFile } from '../schemaCheck.js';
+import { guardSqlite, openSqlite } from '../sqlite.js';
 import { isMethodKind, type MethodKind } from './kinds.js';
 
 /** An unlock method as a locked vault's unlock screen offers it: which, never how (no parameters, no wrap). */
@@ -26,10 +25,7 @@ export function offeredUnlockMethods(path: string): OfferedMethod[] {
   if (!existsSync(target)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${target}`);
   const db = openSqlite(target);
   try {
-    const { applicationId, userVersion } = readHeader(db, target);
-    if (applicationId !== APPLICATION_ID) throw new CustosError('NOT_A_KEYSTORE', `${target} is not a Custos keystore`);
-    assertSupportedVersion(userVersion, target);
-    guardSqlite(target, () => assertExpectedSchema(db, userVersion, target));
+    checkKeystoreFile(db, target);
     const rows = guardSqlite(target, () => db.prepare('SELECT id, kind, label, created_at FROM unlock_methods ORDER BY id').all()) as Array<{ id: number; kind: string; label: string; created_at: string }>;
     return rows.map((row) => {
       if (!isMethodKind(row.kind)) throw new CustosError('UNLOCK_METHOD_TAMPERED', `unlock method ${row.id} has an unknown kind`);

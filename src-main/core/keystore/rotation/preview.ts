@@ -1,9 +1,7 @@
+import type { RotationNeed } from '../../../../shared/keys.js';
 import type { Keystore } from '../keystore.js';
 import { isMethodKind, type MethodKind } from '../methods/kinds.js';
 import { readUnlockMethods } from '../unlock.js';
-
-/** What re-wrapping a method needs: its credential, or (Vault KV, paper: the secret itself is the old key) only dropping it. */
-export type RotationNeed = 'passphrase' | 'pin' | 'vault' | 'drop';
 
 const NEEDS: Record<MethodKind, RotationNeed> = { 'passphrase': 'passphrase', 'pkcs11': 'pin', 'vault-transit': 'vault', 'vault-kv': 'drop', 'paper': 'drop' };
 
