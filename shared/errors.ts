@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   FILE_IO: 'An output file could not be written.',
   CHROMIUM_NOT_FOUND: 'No Chromium was found to print paper sheets.',
   PDF_RENDER_FAILED: 'Chromium failed to print a paper sheet.',
+  PRINT_FAILED: 'The printing system (CUPS lp) is missing or refused to print a paper sheet.',
   ZBAR_NOT_FOUND: 'zbarimg (zbar-tools) is needed to read QR images and is not installed.',
   QR_NOT_FOUND: 'No QR code could be read from the image.',
   FORBIDDEN_SENDER: 'An IPC call came from a frame that is not the app\'s own page; it was refused.',
