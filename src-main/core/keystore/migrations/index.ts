@@ -6,6 +6,8 @@ import { migration003 } from './003_paper_ceremonies.js';
 import { migration004 } from './004_audit_log.js';
 import { migration005 } from './005_master_key_rotation.js';
 import { migration006 } from './006_keks.js';
+import { migration007 } from './007_vault_identity.js';
+import { migration008 } from './008_imported_history.js';
 
 export interface Migration {
   version: number;
@@ -14,8 +16,8 @@ export interface Migration {
 }
 
 /** Forward-only, numbered; one file per migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 export function assertSupportedVersion(userVersion: number, path: string): void {
   if (userVersion > SCHEMA_VERSION) {
