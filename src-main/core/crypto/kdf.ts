@@ -1,4 +1,3 @@
-import { argon2id } from 'hash-wasm';
 import { randomBytes } from 'node:crypto';
 import { CustosError } from '../../../shared/errors.js';
 
@@ -52,6 +51,8 @@ export function parseArgon2idParams(json: string): Argon2idParams | null {
 
 export async function deriveFromPassphrase(passphrase: Uint8Array, params: Argon2idParams): Promise<Uint8Array> {
   validateArgon2idParams(params);
+  // hash-wasm is imported on first use so that commands with no passphrase never load it.
+  const { argon2id } = await import('hash-wasm');
   const out = await argon2id({
     password: passphrase,
     salt: new Uint8Array(Buffer.from(params.salt, 'base64')),

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { CustosError } from '../../../shared/errors.js';
 import { assertSupportedVersion, MIGRATIONS } from './migrations/index.js';
-import { APPLICATION_ID, guardSqlite, readHeader, type Db } from './sqlite.js';
+import { APPLICATION_ID, guardSqlite, readHeader, sqliteDatabase, type Db } from './sqlite.js';
 
 interface SchemaObject {
   type: string;
@@ -16,7 +15,7 @@ const expected = new Map<number, Map<string, string | null>>();
 function expectedSchema(version: number): Map<string, string | null> {
   const cached = expected.get(version);
   if (cached) return cached;
-  const db = new Database(':memory:');
+  const db = new (sqliteDatabase())(':memory:');
   try {
     for (const migration of MIGRATIONS.filter((m) => m.version <= version)) db.exec(migration.up);
     const objects = new Map((db.prepare(SCHEMA_QUERY).all() as SchemaObject[]).map((o) => [`${o.type} ${o.name}`, o.sql]));

@@ -1,7 +1,19 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { CustosError } from '../../../shared/errors.js';
 
 export type Db = Database.Database;
+
+let loaded: typeof Database | undefined;
+
+/**
+ * better-sqlite3 (a native addon) is required on first use, not imported, so
+ * that commands which never open a keystore (`--help`, `--version`) start fast.
+ */
+export function sqliteDatabase(): typeof Database {
+  loaded ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return loaded;
+}
 
 /** 'CSTS' — marks a SQLite file as a Custos keystore. */
 export const APPLICATION_ID = 0x43535453;
@@ -33,7 +45,7 @@ export function guardSqlite<T>(path: string, fn: () => T): T {
  * `applyPragmas`, so a file that is not ours is never touched.
  */
 export function openSqlite(path: string): Db {
-  return guardSqlite(path, () => new Database(path, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) }));
+  return guardSqlite(path, () => new (sqliteDatabase())(path, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) }));
 }
 
 let nativeBinding: string | undefined;

@@ -1,4 +1,5 @@
-import nodeVault from 'node-vault';
+import { createRequire } from 'node:module';
+import type nodeVault from 'node-vault';
 
 /** The few HTTP calls Custos makes, so the rest of the client never touches node-vault's `any` types. */
 export interface VaultHttp {
@@ -33,7 +34,9 @@ function noDebug(): void {
 export function createVaultHttp(options: VaultHttpOptions): VaultHttp {
   const requestOptions: Record<string, unknown> = { strictSSL: true, timeout: options.timeoutMs };
   if (options.caPem !== undefined) requestOptions.ca = options.caPem;
-  const client = nodeVault({
+  // Required here, not imported: node-vault and its HTTP stack are loaded only when Vault is used.
+  const load = createRequire(import.meta.url)('node-vault') as typeof nodeVault;
+  const client = load({
     apiVersion: 'v1',
     endpoint: options.endpoint,
     debug: noDebug,

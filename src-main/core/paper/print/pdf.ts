@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { CustosError } from '../../../../shared/errors.js';
 
 /** Flags for a Chromium that must not reach any network while share words are in it. */
@@ -28,8 +28,10 @@ const ARGS = [
  */
 export async function renderPdfs(htmls: readonly string[], chromiumPath: string, onSheet?: (done: number) => void): Promise<Buffer[]> {
   const profile = mkdtempSync(join(tmpdir(), 'custos-print-'));
-  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | null = null;
+  let context: BrowserContext | null = null;
   try {
+    // Imported here: playwright-core alone takes most of a second to load.
+    const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: ARGS, offline: true });
     await context.route('**/*', (route) => route.abort());
     const page = context.pages()[0] ?? (await context.newPage());
