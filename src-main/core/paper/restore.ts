@@ -1,135 +1,156 @@
-import { CustosError, isCustosError } from '../../../shared/errors.js';
-import { equalBytes, wipe } from '../crypto/bytes.js';
-import { combineMnemonics, decodeMnemonic, type Share } from './slip39/index.js';
+import { CustosError, isCustosError, type ErrorCode } from '../../../shared/errors.js';
+import { wipe } from '../crypto/bytes.js';
+import { decryptMasterSecret, passphraseBytes } from './slip39/cipher.js';
+import type { Point } from './slip39/gf256.js';
+import { recoverConsistent } from './slip39/surplus.js';
+import { assembleSet, decodeInput, groupCounts, shortfall, wipeShares, type Decoded, type GroupCount, type ShareInput, type ShareSet } from './shareSet.js';
 
-/** One share as a person supplied it: a file, a scan, a line of standard input. */
-export interface ShareInput {
-  source: string;
-  text: string;
-}
+export type { GroupCount, ShareInput } from './shareSet.js';
 
 export interface RestoreResult {
   /** The recovered secret. The caller owns it and must wipe it. */
   secret: Uint8Array;
   identifier: number;
-  /** Sources of the shares that were combined. */
+  /** Sources of the shares that were combined: every share given, repeats once. */
   used: string[];
-  /** Things a person should know: duplicates dropped, shares of another ceremony ignored. */
+  /** Things a person should know: shares given twice and counted once. */
   notes: string[];
 }
 
-interface Decoded {
-  source: string;
-  text: string;
-  share: Share;
-}
+const sources = (items: readonly Decoded[]) => items.map((d) => d.source).join(', ');
 
-const setKey = (s: Share) => [s.identifier, s.extendable, s.iterationExponent, s.groupThreshold, s.groupCount].join('/');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function decodeAll(inputs: readonly ShareInput[]): Decoded[] {
-  return inputs.map(({ source, text }) => {
-    try {
-      return { source, text, share: decodeMnemonic(text) };
-    } catch (error) {
-      if (isCustosError(error)) throw new CustosError(error.code, `${source}: ${error.message}`, { cause: error });
-      throw error;
-    }
-  });
-}
-
-/** Drops exact repeats (with a note); two different shares claiming one position is an error. */
-function dropDuplicates(shares: Decoded[], notes: string[]): Decoded[] {
-  const seen = new Map<string, Decoded>();
-  for (const d of shares) {
-    const key = `${setKey(d.share)}#${d.share.groupIndex}#${d.share.memberIndex}`;
-    const earlier = seen.get(key);
-    if (!earlier) seen.set(key, d);
-    else if (equalBytes(earlier.share.value, d.share.value)) notes.push(`${d.source} is the same share as ${earlier.source}; it was counted once`);
-    else {
-      throw new CustosError(
-        'SHARE_DUPLICATE',
-        `${earlier.source} and ${d.source} both claim to be share ${d.share.memberIndex + 1} of group ${d.share.groupIndex + 1}, but differ: one of them is mistyped`,
-      );
-    }
+/** One complete group's value, with every member checked to lie on the group's polynomial. */
+function recoverGroup(index: number, members: readonly Decoded[]): Point {
+  const threshold = (members[0] as Decoded).share.memberThreshold;
+  const found = recoverConsistent(threshold, members.map((d) => ({ x: d.share.memberIndex, y: d.share.value })));
+  if (found === null) {
+    throw new CustosError(
+      'SHARE_DIGEST',
+      `the shares of group ${index + 1} (${sources(members)}) fail the digest check: no ${threshold} of them combine to a checked value, so one is forged or damaged, or they come from different splits`,
+    );
   }
-  return [...seen.values()];
-}
-
-interface SetStatus {
-  shares: Decoded[];
-  groups: Map<number, Decoded[]>;
-  complete: number[];
-  missing: string[];
-  qualifies: boolean;
-}
-
-function status(shares: Decoded[]): SetStatus {
-  const first = shares[0]?.share;
-  if (!first) throw new CustosError('SHARES_INSUFFICIENT', 'no shares were given');
-  const groups = new Map<number, Decoded[]>();
-  for (const d of shares) groups.set(d.share.groupIndex, [...(groups.get(d.share.groupIndex) ?? []), d]);
-  const complete = [...groups.entries()].filter(([, members]) => members.length >= (members[0]?.share.memberThreshold ?? 1)).map(([index]) => index).sort((a, b) => a - b);
-  const missing: string[] = [];
-  if (complete.length < first.groupThreshold) {
-    const needGroups = first.groupThreshold - complete.length;
-    if (first.groupCount > 1) missing.push(`${plural(needGroups, 'more group')} needed (${first.groupThreshold} of ${first.groupCount})`);
-    for (const [index, members] of [...groups.entries()].sort(([a], [b]) => a - b)) {
-      const threshold = members[0]?.share.memberThreshold ?? 1;
-      if (members.length < threshold) missing.push(`group ${index + 1} has ${members.length} of ${threshold} and needs ${plural(threshold - members.length, 'more share')}`);
+  if (found.outliers.length > 0) {
+    wipe(found.secret);
+    const off = members.filter((d) => found.outliers.includes(d.share.memberIndex));
+    if (threshold === 1) {
+      throw new CustosError('SHARE_DIGEST', `group ${index + 1} needs one share, but ${sources(members)} differ: all but one are forged or damaged; nothing was restored`);
     }
+    const named = off.map((d) => `${d.source}: share ${d.share.memberIndex + 1} of group ${index + 1} does not belong to the same split as the others: forged or damaged`);
+    throw new CustosError('SHARE_DIGEST', `${named.join('; ')}. Nothing was restored; leave that share out, or find out where it came from`);
   }
-  return { shares, groups, complete, missing, qualifies: missing.length === 0 };
+  return { x: index, y: found.secret };
 }
 
-function pick(set: SetStatus, groupThreshold: number, fromEnd: boolean): Decoded[] {
-  const groups = fromEnd ? [...set.complete].reverse() : set.complete;
-  return groups.slice(0, groupThreshold).flatMap((index) => {
-    const members = [...(set.groups.get(index) ?? [])].sort((a, b) => a.share.memberIndex - b.share.memberIndex);
-    if (fromEnd) members.reverse();
-    return members.slice(0, members[0]?.share.memberThreshold ?? 1);
-  });
+/** The encrypted master secret, from the complete groups, every extra group checked like an extra member. */
+function recoverEncrypted(set: ShareSet, groupPoints: Point[]): Uint8Array {
+  for (const [index, members] of [...set.groups].sort(([a], [b]) => a - b)) groupPoints.push(recoverGroup(index, members));
+  const { groupThreshold } = set.first;
+  const found = recoverConsistent(groupThreshold, groupPoints);
+  if (found === null) {
+    throw new CustosError('SHARE_DIGEST', `the groups fail the digest check: no ${groupThreshold} of them combine to a checked value, so a group's shares are forged or from a different split`);
+  }
+  if (found.outliers.length > 0) {
+    wipe(found.secret);
+    const named = found.outliers.map((x) => `group ${x + 1} (${sources(set.groups.get(x) ?? [])})`).join('; ');
+    throw new CustosError('SHARE_DIGEST', `${named} does not belong to the same split as the other groups: its shares are forged or damaged; nothing was restored`);
+  }
+  return found.secret;
 }
 
 /**
- * Recovers a SLIP-0039 secret from any number of shares: more than the
- * threshold is fine (when there are extras, a second subset is combined and
- * must agree), repeats are counted once, shares of another ceremony are named
- * rather than silently dropped, and too few shares says how many more each
- * group needs.
+ * Recovers a SLIP-0039 secret following the specification exactly, and uses
+ * every share given: the shares must share one identifier and every common
+ * parameter (else SHARES_MISMATCH, naming what differs and which shares);
+ * exact repeats count once, with a note; shares beyond a threshold must lie
+ * on the same polynomial as the rest (a forged extra share with a valid
+ * checksum is named, SHARE_DIGEST); too few shares says how many more each
+ * group needs. Nothing is ever restored from a subset chosen to make it work.
+ * A wrong passphrase gives a different secret, not an error (by design).
  */
 export function restoreSecret(inputs: readonly ShareInput[], passphrase = ''): RestoreResult {
-  const notes: string[] = [];
-  const shares = dropDuplicates(decodeAll(inputs), notes);
-  const sets = new Map<string, Decoded[]>();
-  for (const d of shares) sets.set(setKey(d.share), [...(sets.get(setKey(d.share)) ?? []), d]);
-  const statuses = [...sets.values()].map(status);
-  const ready = statuses.filter((s) => s.qualifies);
-  const describe = (s: SetStatus) => `ceremony ${s.shares[0]?.share.identifier} (${s.shares.map((d) => d.source).join(', ')})`;
+  const secretPassphrase = passphraseBytes(passphrase);
+  const decoded: Decoded[] = [];
+  const groupPoints: Point[] = [];
+  try {
+    for (const input of inputs) decoded.push(decodeInput(input));
+    const set = assembleSet(decoded);
+    const short = shortfall(set);
+    if (short) throw short;
+    const { identifier, extendable, iterationExponent } = set.first;
+    const encrypted = recoverEncrypted(set, groupPoints);
+    try {
+      const secret = decryptMasterSecret(encrypted, secretPassphrase, { identifier, extendable, iterationExponent });
+      return { secret, identifier, used: set.shares.map((d) => d.source), notes: set.notes };
+    } finally {
+      wipe(encrypted);
+    }
+  } finally {
+    wipe(secretPassphrase, ...groupPoints.map((p) => p.y));
+    wipeShares(decoded);
+  }
+}
 
-  if (ready.length !== 1) {
-    if (statuses.length === 1 && statuses[0]) throw new CustosError('SHARES_INSUFFICIENT', `not enough shares: ${statuses[0].missing.join('; ')}`);
-    const why = ready.length === 0 ? 'none of them has enough shares' : 'more than one is complete; restore each on its own';
-    throw new CustosError('SHARES_MISMATCH', `these shares come from ${statuses.length} different ceremonies and ${why}: ${statuses.map(describe).join('; ')}`);
-  }
-  const chosen = ready[0] as SetStatus;
-  for (const other of statuses.filter((s) => s !== chosen)) {
-    notes.push(`not used, from another ceremony: ${describe(other)}`);
-  }
-  const first = chosen.shares[0]?.share as Share;
-  const subset = pick(chosen, first.groupThreshold, false);
-  const secret = combineMnemonics(subset.map((d) => d.text), passphrase);
-  const alternative = pick(chosen, first.groupThreshold, true);
-  const extras = alternative.some((d) => !subset.includes(d));
-  if (extras) {
-    const again = combineMnemonics(alternative.map((d) => d.text), passphrase);
-    const agree = equalBytes(secret, again);
-    wipe(again);
-    if (!agree) {
-      wipe(secret);
-      throw new CustosError('SHARE_DIGEST', 'two different subsets of these shares give different secrets: one share is damaged or forged');
+export interface RestoreProgress {
+  /** The identifier of the ceremony, or null while there is none or more than one. */
+  ceremony: number | null;
+  groupThreshold: number | null;
+  groupCount: number | null;
+  /** The groups that have shares so far (index is 0-based; need is the group's threshold). */
+  groups: GroupCount[];
+  /** Groups still to be completed to reach the group threshold. */
+  groupsNeeded: number;
+  /** True when restoreSecret has all it needs (it may still find a forged share). */
+  complete: boolean;
+  /** What stands in the way, one entry per problem: unreadable shares, a mismatch, a conflict. */
+  problems: Array<{ code: ErrorCode; message: string }>;
+  notes: string[];
+}
+
+const problem = (error: unknown) => {
+  if (isCustosError(error)) return { code: error.code, message: error.message };
+  throw error;
+};
+
+/**
+ * How far a restore has come, for a person typing or scanning shares one by
+ * one: which ceremony, what each group has and needs, whether the quorum is
+ * reached. Computes no secret and never throws for bad shares: a share that
+ * does not decode is a problem and the others still count.
+ */
+export function restoreProgress(inputs: readonly ShareInput[]): RestoreProgress {
+  const problems: RestoreProgress['problems'] = [];
+  const decoded: Decoded[] = [];
+  for (const input of inputs) {
+    try {
+      decoded.push(decodeInput(input));
+    } catch (error) {
+      problems.push(problem(error));
     }
   }
-  for (const d of shares) wipe(d.share.value);
-  return { secret, identifier: first.identifier, used: subset.map((d) => d.source), notes };
+  const empty = { ceremony: null, groupThreshold: null, groupCount: null, groups: [], groupsNeeded: 0, complete: false, notes: [] };
+  try {
+    if (decoded.length === 0) return { ...empty, problems };
+    let set: ShareSet;
+    try {
+      set = assembleSet(decoded);
+    } catch (error) {
+      return { ...empty, problems: [...problems, problem(error)] };
+    }
+    const groups = groupCounts(set);
+    const completeGroups = groups.filter((g) => g.have >= g.need).length;
+    const short = shortfall(set);
+    if (short && short.code !== 'SHARES_INSUFFICIENT') problems.push(problem(short));
+    return {
+      ceremony: set.identifier,
+      groupThreshold: set.first.groupThreshold,
+      groupCount: set.first.groupCount,
+      groups,
+      groupsNeeded: Math.max(0, set.first.groupThreshold - completeGroups),
+      complete: short === null && problems.length === 0,
+      problems,
+      notes: set.notes,
+    };
+  } finally {
+    wipeShares(decoded);
+  }
 }

@@ -1,20 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CustosError } from '../../../shared/errors.js';
 import { restoreSecret, type ShareInput } from '../../../src-main/core/paper/restore.js';
 import { decodeMnemonic, splitSecret } from '../../../src-main/core/paper/slip39/index.js';
 
 const secret = new Uint8Array(randomBytes(32));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const inputs = (mnemonics: string[], prefix = 'share') => mnemonics.map((text, i): ShareInput => ({ source: `${prefix}-${i + 1}`, text }));
+function caught(fn: () => unknown): CustosError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CustosError) return error;
+    throw error;
+  }
+  throw new Error('expected a CustosError, nothing was thrown');
+}
 const split35 = () => splitSecret({ secret, groupThreshold: 1, groups: [{ threshold: 3, count: 5 }], iterationExponent: 0 })[0] ?? [];
 
 describe('restoreSecret', () => {
-  it('restores from exactly the threshold and from more than it (cross-checking a second subset)', () => {
+  it('restores from exactly the threshold and from more than it, using every share given', () => {
     const shares = split35();
     expect(hex(restoreSecret(inputs(shares.slice(0, 3))).secret)).toBe(hex(secret));
     const all = restoreSecret(inputs(shares));
     expect(hex(all.secret)).toBe(hex(secret));
-    expect(all.used).toHaveLength(3);
+    expect(all.used).toEqual(['share-1', 'share-2', 'share-3', 'share-4', 'share-5']);
     expect(all.notes).toEqual([]);
   });
 
@@ -42,17 +52,34 @@ describe('restoreSecret', () => {
     expect(result.notes).toEqual(['share-3 is the same share as share-1; it was counted once']);
   });
 
-  it('points out shares of another ceremony instead of silently dropping them', () => {
+  it('refuses shares of two ceremonies given together, naming each ceremony once with its shares', () => {
     const ours = split35();
     const theirs = splitSecret({ secret: new Uint8Array(32).fill(1), groupThreshold: 1, groups: [{ threshold: 2, count: 3 }], iterationExponent: 0 })[0] ?? [];
-    const result = restoreSecret([...inputs(ours.slice(0, 3), 'ours'), ...inputs(theirs.slice(0, 1), 'theirs')]);
-    expect(hex(result.secret)).toBe(hex(secret));
-    expect(result.notes).toHaveLength(1);
-    expect(result.notes[0]).toContain('another ceremony');
-    expect(result.notes[0]).toContain('theirs-1');
-    expect(() => restoreSecret([...inputs(ours.slice(0, 2), 'ours'), ...inputs(theirs.slice(0, 1), 'theirs')])).toThrow(
-      expect.objectContaining({ code: 'SHARES_MISMATCH', message: expect.stringContaining('2 different ceremonies') }),
-    );
+    const [idOurs, idTheirs] = [ours[0], theirs[0]].map((m) => decodeMnemonic(m ?? '').identifier);
+    // Even with a complete quorum of one ceremony, the other's share is not silently dropped.
+    for (const given of [ours.slice(0, 3), ours.slice(0, 2)]) {
+      const error = caught(() => restoreSecret([...inputs(given, 'ours'), ...inputs(theirs.slice(0, 1), 'theirs')]));
+      expect(error.code).toBe('SHARES_MISMATCH');
+      const expected = `2 different ceremonies: ceremony ${idOurs} (${given.map((_, i) => `ours-${i + 1}`).join(', ')}); ceremony ${idTheirs} (theirs-1)`;
+      expect(error.message).toContain(expected);
+    }
+  });
+
+  it('refuses a set whose shares share an identifier but disagree on a common parameter, naming it and the shares', () => {
+    const shares = split35();
+    const first = decodeMnemonic(shares[0] ?? '');
+    // A forged 1-of-1 sheet with the ceremony's identifier: on its own it restores the forger's secret.
+    const forged = splitSecret({ secret: new Uint8Array(32).fill(7), groupThreshold: 1, groups: [{ threshold: 1, count: 1 }], iterationExponent: 0, identifier: first.identifier, extendable: first.extendable });
+    const given = [...inputs(shares.slice(0, 3)), { source: 'forged.txt', text: forged[0]?.[0] ?? '' }];
+    const error = caught(() => restoreSecret(given));
+    expect(error.code).toBe('SHARES_MISMATCH');
+    // One group, member threshold 3 vs 1: the member threshold of group 1 is what differs.
+    expect(error.message).toContain('member threshold of group 1');
+    expect(error.message).toContain('share-1, share-2, share-3 say 3 shares needed; forged.txt says 1 share needed');
+    const exponent = splitSecret({ secret, groupThreshold: 1, groups: [{ threshold: 3, count: 5 }], iterationExponent: 1, identifier: first.identifier, extendable: first.extendable })[0] ?? [];
+    const other = caught(() => restoreSecret([...inputs(shares.slice(0, 3)), { source: 'e1.txt', text: exponent[3] ?? '' }]));
+    expect(other.code).toBe('SHARES_MISMATCH');
+    expect(other.message).toContain('iteration exponent (share-1, share-2, share-3 say 0; e1.txt says 1)');
   });
 
   it('names the file and the position of a misspelled word', () => {

@@ -55,12 +55,11 @@ export function splitShares(threshold: number, count: number, secret: Uint8Array
 }
 
 /**
- * RecoverSecret(T, shares): interpolates f(255) and checks it against the
- * digest at f(254). Callers give exactly T shares with distinct indices.
- * A failed digest means a forged share or shares from different splits
- * that happen to pass every other check.
+ * RecoverSecret(T, shares) without the throw: the value at f(255), or null
+ * when it fails its digest at f(254). Callers give exactly T shares with
+ * distinct indices.
  */
-export function recoverShares(threshold: number, shares: readonly Point[]): Uint8Array {
+export function recoverIfDigestHolds(threshold: number, shares: readonly Point[]): Uint8Array | null {
   const first = shares[0];
   if (first === undefined) throw new CustosError('INTERNAL', 'recoverShares: no shares');
   if (threshold === 1) return first.y.slice();
@@ -70,8 +69,20 @@ export function recoverShares(threshold: number, shares: readonly Point[]): Uint
   const expected = digest(digestShare.subarray(DIGEST_LENGTH), secret);
   const ok = equalBytes(expected, digestShare.subarray(0, DIGEST_LENGTH));
   wipe(expected, digestShare);
-  if (!ok) {
-    wipe(secret);
+  if (ok) return secret;
+  wipe(secret);
+  return null;
+}
+
+/**
+ * RecoverSecret(T, shares): interpolates f(255) and checks it against the
+ * digest at f(254). Callers give exactly T shares with distinct indices.
+ * A failed digest means a forged share or shares from different splits
+ * that happen to pass every other check.
+ */
+export function recoverShares(threshold: number, shares: readonly Point[]): Uint8Array {
+  const secret = recoverIfDigestHolds(threshold, shares);
+  if (secret === null) {
     throw new CustosError('SHARE_DIGEST', 'The shares combine to a value that fails its digest check: one share is forged or altered, or the shares come from different splits that share an identifier.');
   }
   return secret;
