@@ -32,6 +32,7 @@ export const AUDIT_OPERATIONS = [
   'kek-enable',
   'kek-destroy',
   'key-import',
+  'audit-history-import',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
 

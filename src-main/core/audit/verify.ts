@@ -2,7 +2,7 @@ import { equalBytes, toHex } from '../crypto/bytes.js';
 import { entryHash, HASH_BYTES, type AuditHeadRow, type AuditRow } from './entry.js';
 import type { AuditKeys } from './keys.js';
 
-export const PROBLEM_KINDS = ['edited', 'removed', 'inserted', 'reordered', 'truncated', 'forked', 'head-missing', 'head-forged', 'signature'] as const;
+export const PROBLEM_KINDS = ['edited', 'removed', 'inserted', 'reordered', 'truncated', 'forked', 'head-missing', 'head-forged', 'signature', 'head-unknown', 'head-unverified'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
 /** The first thing found wrong: its kind, the sequence number it concerns, and why, in words. */
