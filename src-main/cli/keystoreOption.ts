@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import { resolveUnlock, type SecretOptions } from './secrets.js';
 import type { Unlock } from '../core/keystore/unlock.js';
 import { withMethodCredentialOptions, type MethodCredentialOptions } from './methodCredentials.js';
+import { COMMON_OPTIONS_HEADING, UNLOCK_OPTIONS_HEADING } from './helpGroups.js';
 
 /** Only the method-credential options of a command's options (paper commands rename the passphrase). */
 function methodCredentials(o: MethodCredentialOptions): MethodCredentialOptions {
@@ -43,12 +44,18 @@ export function keystorePath(options: CommonOptions, io: CliIo): string {
  * --keystore-passphrase-file (see paperUnlock).
  */
 export function withKeystoreOptions(command: Command, passphraseFlag = '--passphrase-file'): Command {
-  return withMethodCredentialOptions(command)
+  // Under their own headings, which --help lists after the command's own options (see helpGroups.ts).
+  command
+    .optionsGroup(UNLOCK_OPTIONS_HEADING)
     .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
     .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
-    .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase')
+    .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase');
+  withMethodCredentialOptions(command)
+    .optionsGroup(COMMON_OPTIONS_HEADING)
     .option('--actor <name>', ACTOR_HELP)
     .option('--json', 'machine-readable output');
+  // Options the command adds next are its own.
+  return command.optionsGroup('');
 }
 
 /** Maps a paper command's --keystore-passphrase-file onto the unlock options. */
