@@ -9,14 +9,8 @@ import { validateActor } from '../core/audit/session.js';
 import type { CliIo } from './io.js';
 import { resolveUnlock, type SecretOptions } from './secrets.js';
 import type { Unlock } from '../core/keystore/unlock.js';
-import { withMethodCredentialOptions, type MethodCredentialOptions } from './methodCredentials.js';
+import { withMethodCredentialOptions } from './methodCredentials.js';
 import { COMMON_OPTIONS_HEADING, UNLOCK_OPTIONS_HEADING } from './helpGroups.js';
-
-/** Only the method-credential options of a command's options (paper commands rename the passphrase). */
-function methodCredentials(o: MethodCredentialOptions): MethodCredentialOptions {
-  const { unlockMethod, pinFile, vaultTokenFile, vaultRoleId, vaultSecretIdFile, vaultCaFile, vaultAllowPlainHttp, vaultTimeout, unlockShareFile, unlockSharePassphraseFile } = o;
-  return { unlockMethod, pinFile, vaultTokenFile, vaultRoleId, vaultSecretIdFile, vaultCaFile, vaultAllowPlainHttp, vaultTimeout, unlockShareFile, unlockSharePassphraseFile };
-}
 
 export interface CommonOptions extends SecretOptions {
   keystore?: string | undefined;
@@ -39,28 +33,23 @@ export function keystorePath(options: CommonOptions, io: CliIo): string {
 }
 
 /**
- * Options every keystore command takes. Paper commands use --passphrase-file
- * for the SLIP-0039 passphrase, so there the keystore's is
- * --keystore-passphrase-file (see paperUnlock).
+ * Options every keystore command takes. --passphrase-file is the keystore
+ * passphrase on every command (paper commands name the SLIP-0039 one
+ * --share-passphrase-file), so a habit cannot mix the two up.
  */
-export function withKeystoreOptions(command: Command, passphraseFlag = '--passphrase-file'): Command {
+export function withKeystoreOptions(command: Command): Command {
   // Under their own headings, which --help lists after the command's own options (see helpGroups.ts).
   command
     .optionsGroup(UNLOCK_OPTIONS_HEADING)
     .option('--keystore <path>', `keystore file (default: $CUSTOS_KEYSTORE or ${DEFAULT_KEYSTORE})`)
     .option('--master-key-file <file>', 'file holding the master key (base64, or 32 raw bytes)')
-    .option(`${passphraseFlag} <file>`, 'file holding the keystore passphrase');
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase');
   withMethodCredentialOptions(command)
     .optionsGroup(COMMON_OPTIONS_HEADING)
     .option('--actor <name>', ACTOR_HELP)
     .option('--json', 'machine-readable output');
   // Options the command adds next are its own.
   return command.optionsGroup('');
-}
-
-/** Maps a paper command's --keystore-passphrase-file onto the unlock options. */
-export function paperUnlock(options: CommonOptions & { keystorePassphraseFile?: string | undefined }): CommonOptions {
-  return { ...methodCredentials(options), keystore: options.keystore, json: options.json, masterKeyFile: options.masterKeyFile, passphraseFile: options.keystorePassphraseFile, actor: options.actor };
 }
 
 /**

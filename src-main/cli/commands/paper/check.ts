@@ -4,14 +4,13 @@ import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { checkShare, type ShareCheck } from '../../../core/paper/paperVault.js';
 import type { CliIo } from '../../io.js';
-import { keystorePath, paperUnlock, withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
+import { keystorePath, withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit, EXIT } from '../../output.js';
 import { collectShares } from './inputs.js';
 
 interface CheckOptions extends CommonOptions {
   shareFile?: string[];
   qrImage?: string[];
-  keystorePassphraseFile?: string;
   offline?: boolean;
 }
 
@@ -30,7 +29,7 @@ function describe(c: ShareCheck): string {
 }
 
 export function paperCheckCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  return withKeystoreOptions(new Command('check'), '--keystore-passphrase-file')
+  return withKeystoreOptions(new Command('check'))
     .description('check one share alone: well-formed, which vault and ceremony, and whether this vault printed it')
     .option('--share-file <file>', 'a file holding the share words', (v: string, p: string[] = []) => [...p, v])
     .option('--qr-image <image>', "a PNG or JPEG scan of the sheet's QR code", (v: string, p: string[] = []) => [...p, v])
@@ -51,7 +50,7 @@ Examples:
       if (inputs.length !== 1) throw new CustosError('INVALID_ARGUMENT', `paper check takes one share; ${inputs.length} were given`);
       const text = inputs[0]?.text ?? '';
       const haveKeystore = !options.offline && existsSync(resolve(keystorePath(options, io)));
-      const result = haveKeystore ? await withKeystore(paperUnlock(options), io, (ks) => checkShare(text, ks)) : checkShare(text, null);
+      const result = haveKeystore ? await withKeystore(options, io, (ks) => checkShare(text, ks)) : checkShare(text, null);
       emit(io, options, result, () => describe(result));
       if (result.genuine === false || result.match?.supersededAt) setExitCode(EXIT.failure);
     });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { CustosError } from '../../../../shared/errors.js';
+import { PAPER, type PaperSize } from '../sheet/style.js';
 
 /** Flags for a Chromium that must not reach any network while share words are in it. */
 const ARGS = [
@@ -21,12 +22,12 @@ const ARGS = [
 ];
 
 /**
- * Renders each HTML document to an A4 PDF in a system Chromium driven by
+ * Renders each HTML document to a PDF (A4 unless `options.paper` says otherwise; a sheet's CSS @page size wins) in a system Chromium driven by
  * playwright-core: one browser, a fresh profile in a temporary folder that
  * is deleted afterwards, and every network request aborted (a sheet loads
  * nothing; anything it tried to load would be a leak).
  */
-export async function renderPdfs(htmls: readonly string[], chromiumPath: string, onSheet?: (done: number) => void): Promise<Buffer[]> {
+export async function renderPdfs(htmls: readonly string[], chromiumPath: string, onSheet?: (done: number) => void, options: { paper?: PaperSize } = {}): Promise<Buffer[]> {
   const profile = mkdtempSync(join(tmpdir(), 'custos-print-'));
   let context: BrowserContext | null = null;
   try {
@@ -38,7 +39,7 @@ export async function renderPdfs(htmls: readonly string[], chromiumPath: string,
     const pdfs: Buffer[] = [];
     for (const html of htmls) {
       await page.setContent(html, { waitUntil: 'load' });
-      pdfs.push(await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
+      pdfs.push(await page.pdf({ format: PAPER[options.paper ?? 'a4'].chromium, printBackground: true, preferCSSPageSize: true }));
       onSheet?.(pdfs.length);
     }
     await page.setContent('<!doctype html><title>done</title>');

@@ -1,6 +1,11 @@
-/** Print styles for a sheet: large monospace words, numbered, that a person can copy by hand. */
-export const SHEET_CSS = `
-@page { size: A4; margin: 14mm; }
+/** The paper sizes sheets are printed on: ISO A4 (595x842 pt) or US Letter (612x792 pt). */
+export const PAPER_SIZES = ['a4', 'letter'] as const;
+export type PaperSize = (typeof PAPER_SIZES)[number];
+
+/** The CSS @page size and Chromium's / CUPS's names for each paper size. */
+export const PAPER = { a4: { css: 'A4', chromium: 'A4', cups: 'A4' }, letter: { css: 'letter', chromium: 'Letter', cups: 'Letter' } } as const;
+
+const SHEET_BODY_CSS = `
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #000; background: #fff; margin: 0; font-size: 10.5pt; }
 h1 { font-size: 18pt; margin: 0 0 2mm; }
@@ -19,3 +24,8 @@ footer { margin-top: 5mm; border-top: 1pt solid #000; padding-top: 3mm; }
 footer ol { margin: 0; padding-left: 5mm; }
 code { font-family: "DejaVu Sans Mono", monospace; }
 `;
+
+/** Print styles for a sheet: large monospace words, numbered, that a person can copy by hand. */
+export function sheetCss(paper: PaperSize): string {
+  return `@page { size: ${PAPER[paper].css}; margin: 14mm; }${SHEET_BODY_CSS}`;
+}

@@ -1,5 +1,5 @@
 import { escapeHtml as e } from './html.js';
-import { SHEET_CSS } from './style.js';
+import { sheetCss, type PaperSize } from './style.js';
 
 /** Everything printed on one custodian's sheet. */
 export interface SheetData {
@@ -7,6 +7,8 @@ export interface SheetData {
   /** The QR code of `mnemonic`, as SVG markup (see qr.ts). */
   qrSvg: string;
   vaultFingerprint: string;
+  /** The vault's human name (`custos init --name`); null for a vault that has none. */
+  vaultName: string | null;
   /** Check value of the master key, to confirm a restore gave back the right one. */
   masterKeyCheck: string;
   ceremonyId: string;
@@ -36,14 +38,32 @@ function quorum(d: SheetData): string {
   return `group ${d.groupIndex} of ${d.groupCount} (any ${d.groupThreshold} groups restore the key); ${members}`;
 }
 
+/** What a custodian does at the restore host; every command here is run as written by test/cli/paperSheetSteps.test.ts. */
+function steps(d: SheetData): string {
+  const check = e(d.masterKeyCheck);
+  const needs = `${d.memberThreshold} share${d.memberThreshold === 1 ? '' : 's'} of this group${d.groupCount > 1 ? ` and ${d.groupThreshold} group${d.groupThreshold === 1 ? '' : 's'}` : ''}`;
+  const passphrase = d.passphraseUsed
+    ? '\n    <li><strong>These shares were made with a passphrase, which restoring needs too (it is not on any sheet):</strong> put it in a file and add <code>--share-passphrase-file FILE</code> to each command below.</li>'
+    : '';
+  return `<ol>
+    <li>Bring this sheet to the restore host. Restoring takes ${needs}.</li>
+    <li>Check the Vault, Fingerprint and Ceremony lines match the other custodians' sheets.</li>${passphrase}
+    <li>Run <code>custos paper restore</code> and type the words of each sheet in order when asked (the first four letters of each word are enough). It writes nothing: it shows the recovered key's fingerprint and key check.</li>
+    <li>The key check must read <code>${check}</code>; anything else means a wrong passphrase or a wrong share.</li>
+    <li>Then, where the vault's keystore is at hand, run <code>custos paper restore --verify</code>; on a new host, run <code>custos paper restore --init --expect-check ${check}</code>, which creates the keystore and asks for its new passphrase.</li>
+    <li>Any SLIP-0039 tool can also combine these words: the secret is the vault's master key.</li>
+  </ol>`;
+}
+
 /**
- * One A4 sheet as a standalone HTML document: no script, no external
- * resource, so it prints the same in headless Chromium and in Electron.
+ * One sheet (A4 or US Letter) as a standalone HTML document: no script, no
+ * external resource, so it prints the same in headless Chromium and in Electron.
  */
-export function renderSheetHtml(d: SheetData): string {
+export function renderSheetHtml(d: SheetData, paper: PaperSize = 'a4'): string {
   const words = d.mnemonic.trim().split(/\s+/);
   const rows: Array<[string, string]> = [
-    ['Vault', d.vaultFingerprint],
+    ['Vault', d.vaultName ?? '(unnamed vault)'],
+    ['Fingerprint', d.vaultFingerprint],
     ['Ceremony', d.ceremonyId],
     ['Date', d.createdAt.slice(0, 10)],
     ['Custodian', d.custodian ?? '(not named)'],
@@ -54,7 +74,7 @@ export function renderSheetHtml(d: SheetData): string {
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Custos share ${d.memberIndex} - vault ${e(d.vaultFingerprint)}</title>
-<style>${SHEET_CSS}</style></head>
+<style>${sheetCss(paper)}</style></head>
 <body>
 <header>
   <h1>Custos master key share</h1>
@@ -67,13 +87,7 @@ export function renderSheetHtml(d: SheetData): string {
 </main>
 <footer>
   <h2>To restore</h2>
-  <ol>
-    <li>Bring this sheet to the restore host. It takes ${d.memberThreshold} share${d.memberThreshold === 1 ? '' : 's'} of this group${d.groupCount > 1 ? ` and ${d.groupThreshold} group${d.groupThreshold === 1 ? '' : 's'}` : ''}.</li>
-    <li>Check the Vault and Ceremony lines match the other custodians' sheets.</li>${d.passphraseUsed ? '\n    <li><strong>These shares were made with a passphrase: restoring needs it too. It is not on any sheet.</strong></li>' : ''}
-    <li>Run <code>custos paper restore</code> and type the words in order (the first four letters of each word are enough), or scan the QR code.</li>
-    <li>The restored key's check value must read <code>${e(d.masterKeyCheck)}</code>; anything else means a wrong passphrase or a wrong share.</li>
-    <li>Any SLIP-0039 tool can also combine these words: the secret is the vault's master key.</li>
-  </ol>
+  ${steps(d)}
 </footer>
 </body></html>
 `;
