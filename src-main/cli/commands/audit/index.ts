@@ -1,15 +1,19 @@
 import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { auditEntries, auditHead, parseHead, verifyAudit } from '../../../core/audit/report.js';
+import { verifyHead, type HeadVerdict } from '../../../core/audit/headCheck.js';
+import type { VerifyOutcome } from '../../../core/audit/verify.js';
 import { summarizeSubject } from '../../../core/audit/summary.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit, EXIT, table } from '../../output.js';
 import { auditExportCommand } from './export.js';
-import { verdictText } from './verdict.js';
+import { importedHeadText, verdictText } from './verdict.js';
 import { auditVerifyTranscriptCommand } from './verifyTranscript.js';
 
 const WIDTH = 100;
+
+const isHeadVerdict = (v: VerifyOutcome | HeadVerdict): v is HeadVerdict => 'headIn' in v;
 
 function since(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -59,14 +63,19 @@ Example: custos audit list --since 40 --json`,
 What it names: edited, removed, inserted, reordered, truncated (newest entries cut off), forked
 (a different history), head-missing, head-forged. Reading changes nothing in the keystore.
 
+On a restore host, a head printed on the source's sheets is not in this keystore's own log
+(it starts at the restore): it is looked up in the audit history imported with the bundle,
+which must verify under this keystore's master key. head-unknown: in neither; head-unverified:
+only in an imported history that does not verify here (another master key, or changed).
+
 Examples:
   custos audit verify
   custos audit verify --head 42:3f9a07c2d1e48b56 --json`,
     )
     .action(async (options: CommonOptions & { head?: string }) => {
       const external = options.head === undefined ? undefined : parseHead(options.head);
-      const verdict = await withKeystore(options, io, (ks) => verifyAudit(ks, external));
-      emit(io, options, verdict, () => verdictText(verdict, 'audit log'));
+      const verdict: VerifyOutcome | HeadVerdict = await withKeystore(options, io, (ks) => (external ? verifyHead(ks, external) : verifyAudit(ks)));
+      emit(io, options, verdict, () => (isHeadVerdict(verdict) && verdict.headIn === 'imported' ? importedHeadText(verdict) : verdictText(verdict, 'audit log')));
       if (!verdict.ok) setExitCode(EXIT.failure);
     });
 
