@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { CustosError } from '../../../../shared/errors.js';
 import { decodeQrImage } from '../../../core/paper/print/qrImage.js';
 import type { ShareInput } from '../../../core/paper/restore.js';
-import { decodeMnemonic, wordSuggestions } from '../../../core/paper/slip39/index.js';
-import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
+import { promptShares } from './typedShares.js';
 
 export interface ShareSourceOptions {
   shareFile?: string[];
@@ -37,25 +36,5 @@ export async function collectShares(options: ShareSourceOptions, io: CliIo): Pro
   if (options.sharesStdin) lines(await io.readStdin()).forEach((text, i) => inputs.push({ source: `stdin line ${i + 1}`, text }));
   if (inputs.length === 0 && io.interactive) return promptShares(io);
   if (inputs.length === 0) throw new CustosError('INVALID_ARGUMENT', 'give shares with --share-file, --qr-image or --shares-stdin');
-  return inputs;
-}
-
-/** At a terminal: one share at a time, hidden, each checked as soon as it is typed. */
-async function promptShares(io: CliIo): Promise<ShareInput[]> {
-  const inputs: ShareInput[] = [];
-  io.err('Type each share (the first four letters of each word are enough). An empty line finishes.\n');
-  for (;;) {
-    const text = (await io.promptHidden(`Share ${inputs.length + 1}: `)).trim();
-    if (text.length === 0) break;
-    try {
-      wipe(decodeMnemonic(text).value);
-      inputs.push({ source: `typed share ${inputs.length + 1}`, text });
-      io.err('  ok\n');
-    } catch (error) {
-      const found = wordSuggestions(error);
-      const hint = found && found.suggestions.length > 0 ? ` Did you mean ${found.suggestions.join(', ')}?` : '';
-      io.err(`  ${error instanceof CustosError ? `${error.code}: ${error.message}${hint}` : String(error)} Type it again.\n`);
-    }
-  }
   return inputs;
 }
