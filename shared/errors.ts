@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   PDF_RENDER_FAILED: 'Chromium failed to print a paper sheet.',
   PRINT_FAILED: 'The printing system (CUPS lp) is missing or refused to print a paper sheet.',
   ZBAR_NOT_FOUND: 'zbarimg (zbar-tools) is needed to read QR images and is not installed.',
+  PDFTOPPM_NOT_FOUND: 'pdftoppm (poppler-utils) is needed to read the QR code of a PDF sheet and is not installed.',
   QR_NOT_FOUND: 'No QR code could be read from the image.',
   FORBIDDEN_SENDER: 'An IPC call came from a frame that is not the app\'s own page; it was refused.',
   CANCELLED: 'The person cancelled the operation (for example, closed a file dialog).',
