@@ -26,9 +26,9 @@ interface RestoreOptions extends CommonOptions, ShareSourceOptions, InitUnlockOp
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A key check as typed from a sheet: dashes, spaces and case do not matter. */
-export function normalizeCheck(text: string): string {
+export function normalizeCheck(text: string, what = `--expect-check ${text}`): string {
   const hex = text.replace(/[\s-]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{16}$/.test(hex)) throw new CustosError('INVALID_ARGUMENT', `--expect-check ${text}: expected the 16 hex digits of the sheet's 'Key check', e.g. 3f2a-91c0-aa10-77e1`);
+  if (!/^[0-9a-f]{16}$/.test(hex)) throw new CustosError('INVALID_ARGUMENT', `${what}: expected the 16 hex digits of the sheet's 'Key check', e.g. 3f2a-91c0-aa10-77e1`);
   return hex;
 }
 
@@ -122,7 +122,7 @@ Examples:
           }
           const masterKey = requireMasterKeySize(result.secret);
           const check = masterKeyCheck(masterKey);
-          const expect = expected ?? (options.init ? normalizeCheck(await io.prompt("Type the 'Key check' printed on the sheets: ")) : null);
+          const expect = expected ?? (options.init ? normalizeCheck(await io.prompt("Type the 'Key check' printed on the sheets: "), 'the key check typed') : null);
           if (expect !== null && expect !== check.replace(/-/g, '')) {
             throw new CustosError('WRONG_MASTER_KEY', `the recovered key's check value is ${check}, not ${options.expectCheck ?? expect}: a wrong SLIP-0039 passphrase or shares of another vault; nothing was written`);
           }
