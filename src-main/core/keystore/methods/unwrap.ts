@@ -3,16 +3,24 @@ import { equalBytes, utf8Bytes, wipe } from '../../crypto/bytes.js';
 import { hsmUnwrap, hsmWrap } from '../../kms/pkcs11/gcmWrap.js';
 import { findKeyByLabel } from '../../kms/pkcs11/keys.js';
 import { withHsmSession } from '../../kms/pkcs11/session.js';
-import { connectVault, type VaultConnection } from '../../kms/vault/connect.js';
-import { readMasterKeyFromKv } from '../../kms/vault/kv.js';
-import { transitUnwrap, transitWrap } from '../../kms/vault/transit.js';
-import { restoreSecret } from '../../paper/restore.js';
+import type { VaultConnection } from '../../kms/vault/connect.js';
 import { passphraseRewrapper, type Rewrapper } from '../rotation/rewrap.js';
 import type { Db } from '../sqlite.js';
 import type { UnlockMethodRow } from '../unlock.js';
-import { methodParams, type MethodCredentials, type VaultAccess } from './kinds.js';
+import type { MethodCredentials, VaultAccess } from './kinds.js';
+import type { MethodParams, ParamsKind } from './params.js';
+
+// What a stored method needs (zod for its parameters, the Vault client, the
+// SLIP-0039 word list) is imported when such a method is used, so opening a
+// keystore with its master key or a passphrase loads none of it.
+async function methodParams<K extends ParamsKind>(kind: K, row: UnlockMethodRow): Promise<MethodParams<K>> {
+  return (await import('./params.js')).methodParams(kind, row);
+}
+const vaultKv = () => import('../../kms/vault/kv.js');
+const vaultTransit = () => import('../../kms/vault/transit.js');
 
 export async function withVault<T>(endpoint: string, access: VaultAccess, fn: (conn: VaultConnection) => Promise<T>): Promise<T> {
+  const { connectVault } = await import('../../kms/vault/connect.js');
   const conn = await connectVault({ ...access, endpoint });
   try {
     return await fn(conn);
@@ -31,22 +39,23 @@ const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 export async function unwrapMethod(db: Db, row: UnlockMethodRow, creds: Exclude<MethodCredentials, { kind: 'passphrase' }>, keystoreId: Uint8Array): Promise<Uint8Array> {
   switch (creds.kind) {
     case 'pkcs11': {
-      const p = methodParams('pkcs11', row);
+      const p = await methodParams('pkcs11', row);
       return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => hsmUnwrap(s, findKeyByLabel(s, p.keyLabel), row.wrapped, keystoreId));
     }
     case 'vault-transit': {
-      const p = methodParams('vault-transit', row);
-      return withVault(p.endpoint, creds.vault, (conn) => transitUnwrap(conn, { mount: p.mount, name: p.keyName }, text(row.wrapped), keystoreId));
+      const p = await methodParams('vault-transit', row);
+      return withVault(p.endpoint, creds.vault, async (conn) => (await vaultTransit()).transitUnwrap(conn, { mount: p.mount, name: p.keyName }, text(row.wrapped), keystoreId));
     }
     case 'vault-kv': {
-      const p = methodParams('vault-kv', row);
-      return withVault(p.endpoint, creds.vault, (conn) => readMasterKeyFromKv(conn, { mount: p.mount, path: p.path, field: p.field }));
+      const p = await methodParams('vault-kv', row);
+      return withVault(p.endpoint, creds.vault, async (conn) => (await vaultKv()).readMasterKeyFromKv(conn, { mount: p.mount, path: p.path, field: p.field }));
     }
     case 'paper': {
-      const p = methodParams('paper', row);
+      const p = await methodParams('paper', row);
       const ceremony = db.prepare('SELECT identifier, superseded_at FROM paper_ceremonies WHERE id = ?').get(p.ceremonyId) as { identifier: number; superseded_at: string | null } | undefined;
       if (!ceremony) throw new CustosError('UNLOCK_METHOD_TAMPERED', `unlock method ${row.id} names paper ceremony ${p.ceremonyId}, which this keystore has not recorded`);
       if (ceremony.superseded_at) throw new CustosError('WRONG_MASTER_KEY', `paper ceremony ${p.ceremonyId} was superseded by a master-key rotation on ${ceremony.superseded_at.slice(0, 10)}; its shares restore the old master key`);
+      const { restoreSecret } = await import('../../paper/restore.js');
       const restored = restoreSecret(creds.shares, creds.passphrase ?? '');
       if (restored.identifier !== ceremony.identifier) {
         wipe(restored.secret);
@@ -76,7 +85,7 @@ export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
       return passphraseRewrapper(creds.passphrase);
     case 'pkcs11':
       return async (row, ctx) => {
-        const p = methodParams('pkcs11', row);
+        const p = await methodParams('pkcs11', row);
         return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => {
           const key = findKeyByLabel(s, p.keyLabel);
           requireSame(hsmUnwrap(s, key, row.wrapped, ctx.keystoreId), ctx.oldMasterKey, row);
@@ -85,8 +94,9 @@ export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
       };
     case 'vault-transit':
       return async (row, ctx) => {
-        const p = methodParams('vault-transit', row);
+        const p = await methodParams('vault-transit', row);
         const key = { mount: p.mount, name: p.keyName };
+        const { transitUnwrap, transitWrap } = await vaultTransit();
         const wrapped = await withVault(p.endpoint, creds.vault, async (conn) => {
           requireSame(await transitUnwrap(conn, key, text(row.wrapped), ctx.keystoreId), ctx.oldMasterKey, row);
           return transitWrap(conn, key, ctx.newMasterKey, ctx.keystoreId);
