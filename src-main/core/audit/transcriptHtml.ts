@@ -1,6 +1,7 @@
 import { escapeHtml as e } from '../paper/sheet/html.js';
 import { formatHead } from './report.js';
 import { summarizeSubject } from './summary.js';
+import { ceremonyFacts, CEREMONY_CSS, headsHtml, pageMarginCss, receiptsHtml } from './transcriptCeremony.js';
 import type { Transcript } from './transcript.js';
 
 const CSS = `
@@ -31,12 +32,15 @@ function signatureLine(role: string): string {
 
 /**
  * The printable ceremony transcript: the head and what verifies it at the
- * top, every entry in a table, and signature lines for the operator and
- * witnesses. Standalone HTML (no script, no external resource), printed by
+ * top, with the head the newest ceremony's sheets carry beside the current
+ * one; every entry in a table; a receipt line per custodian and signature
+ * lines for the operator and witnesses. Every page names the vault and the
+ * ceremony and is numbered "page N of M". Standalone HTML (no script, no external resource), printed by
  * the same Chromium path as the paper sheets.
  */
 export function renderTranscriptHtml(t: Transcript, jsonFile: string | null): string {
   const head = formatHead(t.head.seq, t.head.hash);
+  const facts = ceremonyFacts(t);
   const rows = t.entries
     .map(
       (x) =>
@@ -47,12 +51,13 @@ export function renderTranscriptHtml(t: Transcript, jsonFile: string | null): st
     ? `custos audit verify-transcript --file ${jsonFile} --public-key ${t.publicKey}`
     : `export the JSON transcript too (custos audit export --out FILE) and run: custos audit verify-transcript --file FILE --public-key ${t.publicKey}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Custos audit transcript - vault ${e(t.vaultFingerprint)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>Custos audit transcript - vault ${e(t.vaultFingerprint)}</title><style>${CSS}${CEREMONY_CSS}${pageMarginCss(t, facts)}</style></head>
 <body>
 <header>
   <h1>Custos audit transcript</h1>
   <dl>
     <dt>Vault</dt><dd>${e(t.vaultFingerprint)}</dd>
+    <dt>Ceremony</dt><dd>${e(facts.ceremonyId ?? 'none recorded')}</dd>
     <dt>Keystore id</dt><dd>${e(t.keystoreId)}</dd>
     <dt>Audit head</dt><dd>${e(head)}</dd>
     <dt>Head hash</dt><dd>${e(t.head.hash)}</dd>
@@ -61,6 +66,7 @@ export function renderTranscriptHtml(t: Transcript, jsonFile: string | null): st
     <dt>Verification key</dt><dd>${e(t.publicKey)} (Ed25519)</dd>
     <dt>Signature</dt><dd>${e(t.signature)}</dd>
   </dl>
+  ${headsHtml(facts)}
   <p class="note">The audit head must match the one printed on this ceremony's paper sheets or shown by <code>custos audit head</code>. To check the signed file on another machine: <code>${e(check)}</code></p>
 </header>
 <main>
@@ -72,6 +78,7 @@ ${rows}
     </tbody>
   </table>
 </main>
+${receiptsHtml(facts)}
 <section class="signatures">
   <h2>Signatures</h2>
   <p class="note">By signing, each person confirms they witnessed the operations above and compared the audit head ${e(head)} with the paper sheets.</p>
