@@ -62,7 +62,7 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
   // A wrong path is reported as such before anyone is asked for a passphrase.
   if (!existsSync(path)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${path} (create one with 'custos init')`);
   const actor = resolveActor(options, io);
-  const unlock = await resolveUnlock(options, io);
+  const unlock = await resolveUnlock(options, io, path);
   let keystore: Keystore;
   try {
     keystore = await openKeystore(path, unlock, { actor });

@@ -19,6 +19,9 @@ export interface MethodCredentialOptions {
   unlockSharePassphraseFile?: string | undefined;
 }
 
+/** The prompt for the passphrase that unlocks a keystore (never the SLIP-0039 passphrase of shares). */
+export const KEYSTORE_PASSPHRASE_PROMPT = 'Keystore passphrase: ';
+
 export const UNLOCK_METHOD_HELP = 'unlock with this stored method: its id, or a kind (passphrase, pkcs11, vault-transit, vault-kv, paper, master-key)';
 
 export function withMethodCredentialOptions(command: Command): Command {
@@ -89,7 +92,7 @@ export async function credentialsFor(kind: string, options: MethodCredentialOpti
   switch (kind) {
     case 'passphrase': {
       if (options.passphraseFile) return { kind, passphrase: readSecretFile(options.passphraseFile, 'passphrase file') };
-      const typed = io.interactive ? await io.promptHidden('Passphrase: ') : '';
+      const typed = io.interactive ? await io.promptHidden(KEYSTORE_PASSPHRASE_PROMPT) : '';
       if (typed.length === 0) throw new CustosError('MASTER_KEY_MISSING', 'a passphrase method needs its passphrase: --passphrase-file FILE, or run at a terminal');
       return { kind, passphrase: typed };
     }

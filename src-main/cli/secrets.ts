@@ -3,8 +3,9 @@ import { CustosError } from '../../shared/errors.js';
 import { parseMasterKey, parseMasterKeyFile } from '../core/masterkey/masterKey.js';
 import type { Unlock } from '../core/keystore/unlock.js';
 import type { CliIo } from './io.js';
-import { isMethodKind, METHOD_KINDS } from '../core/keystore/methods/kinds.js';
-import { credentialsFor, type MethodCredentialOptions } from './methodCredentials.js';
+import { isMethodKind, METHOD_KINDS, type MethodKind } from '../core/keystore/methods/kinds.js';
+import { offeredUnlockMethods } from '../core/keystore/methods/offered.js';
+import { credentialsFor, KEYSTORE_PASSPHRASE_PROMPT, type MethodCredentialOptions } from './methodCredentials.js';
 
 export interface SecretOptions extends MethodCredentialOptions {
   masterKeyFile?: string | undefined;
@@ -42,24 +43,47 @@ export function explicitMasterKey(options: SecretOptions, io: CliIo): Uint8Array
 
 /**
  * How to unlock an existing keystore: an explicit --passphrase-file wins,
- * then a master key (file, CUSTOS_MASTER_KEY, ACRA_MASTER_KEY), then a
- * passphrase typed at the terminal.
+ * then a master key (file, CUSTOS_MASTER_KEY, ACRA_MASTER_KEY), then, at a
+ * terminal, what the keystore at `path` can open with (see askForUnlock).
  */
-export async function resolveUnlock(options: SecretOptions, io: CliIo): Promise<Unlock> {
+export async function resolveUnlock(options: SecretOptions, io: CliIo, path?: string): Promise<Unlock> {
   if (options.unlockMethod !== undefined) return chosenUnlock(options.unlockMethod, options, io);
   if (options.passphraseFile) return { kind: 'passphrase', passphrase: readPassphraseFile(options.passphraseFile) };
   const masterKey = explicitMasterKey(options, io);
   if (masterKey) return { kind: 'master-key', masterKey };
-  if (io.interactive) {
-    const passphrase = await io.promptHidden('Passphrase: ');
-    if (passphrase.length === 0) throw new CustosError('MASTER_KEY_MISSING', 'no passphrase entered');
-    return { kind: 'passphrase', passphrase };
-  }
+  if (io.interactive) return askForUnlock(io, path);
   throw new CustosError(
     'MASTER_KEY_MISSING',
     'no master key: set CUSTOS_MASTER_KEY (or ACRA_MASTER_KEY), or pass --master-key-file or --passphrase-file',
   );
 }
+
+/**
+ * At a terminal with no credential given: ask for the keystore passphrase
+ * only when the keystore has a passphrase method (read from the file without
+ * unlocking it). Otherwise say what does open it, rather than asking for a
+ * passphrase that cannot work.
+ */
+async function askForUnlock(io: CliIo, path: string | undefined): Promise<Unlock> {
+  const methods = path === undefined ? null : offeredUnlockMethods(path);
+  if (methods === null || methods.some((m) => m.kind === 'passphrase')) {
+    const passphrase = await io.promptHidden(KEYSTORE_PASSPHRASE_PROMPT);
+    if (passphrase.length === 0) throw new CustosError('MASTER_KEY_MISSING', 'no passphrase entered');
+    return { kind: 'passphrase', passphrase };
+  }
+  if (methods.length === 0) throw new CustosError('MASTER_KEY_MISSING', 'this vault opens only with its master key: set CUSTOS_MASTER_KEY or pass --master-key-file');
+  const choices = methods.map((m) => `--unlock-method ${m.id} (${m.kind}${m.label ? ` "${m.label}"` : ''}${UNLOCK_NEEDS[m.kind]})`).join(', ');
+  throw new CustosError('MASTER_KEY_MISSING', `this vault has no passphrase: pass --master-key-file (or set CUSTOS_MASTER_KEY), or choose one of its unlock methods: ${choices}`);
+}
+
+/** What each kind of method needs besides --unlock-method, as the error above names it. */
+const UNLOCK_NEEDS: Record<MethodKind, string> = {
+  'passphrase': '',
+  'pkcs11': ', with --pin-file or the PIN typed',
+  'vault-transit': ', with --vault-token-file or --vault-role-id and --vault-secret-id-file',
+  'vault-kv': ', with --vault-token-file or --vault-role-id and --vault-secret-id-file',
+  'paper': ', with --unlock-share-file for each share',
+};
 
 /**
  * `--unlock-method ID|KIND`: exactly that method, with its credentials, and

@@ -16,7 +16,7 @@ describe('at a terminal', () => {
     ]);
     expect(json<{ unlock: string[] }>(init).unlock).toEqual(['passphrase']);
     const info = expectOk(await runInteractive(['info', '--keystore', path], { answers: ['typed secret'] }));
-    expect(info.prompts).toEqual([{ question: 'Passphrase: ', hidden: true }]);
+    expect(info.prompts).toEqual([{ question: 'Keystore passphrase: ', hidden: true }]);
     expectTextError(await runInteractive(['info', '--keystore', path], { answers: ['typed secreT'] }), 'WRONG_PASSPHRASE');
   });
 
