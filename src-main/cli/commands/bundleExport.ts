@@ -64,7 +64,8 @@ Examples:
           `bundle           ${report.bundle}`,
           `access keys      ${report.accessKeys}`,
           `pair             ${report.pairFingerprint}`,
-          `source keystore  ${report.sourceKeystore}`,
+          `vault            ${report.vault} (${report.vaultName ?? 'unnamed'})`,
+          `also carries     ${report.ceremonies} paper ceremon${report.ceremonies === 1 ? 'y' : 'ies'}${report.auditHistory ? ', the audit history' : ''}`,
           `restore with     custos import --bundle ${report.bundle} --access-keys ${report.accessKeys}`,
         ].join('\n'),
       );

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readAccessKeysFile } from '../../core/bundle/accessKeys.js';
-import { CONFLICT_POLICIES, importBundle, type ConflictPolicy } from '../../core/bundle/import.js';
+import { CONFLICT_POLICIES, importBundle, type ConflictPolicy, type ImportReport } from '../../core/bundle/import.js';
 import { BundleReader } from '../../core/bundle/reader.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { CliIo } from '../io.js';
@@ -46,6 +46,7 @@ Example (on the restore host, after custos init):
             ...(report.skipped > 0 ? [`skipped ${report.skipped} keys that exist already`] : []),
             ...(report.replaced > 0 ? [`replaced ${report.replaced} existing keys`] : []),
             ...(report.publicOnlyVersions > 0 ? [`${report.publicOnlyVersions} versions hold public parts only (no private material was imported)`] : []),
+            ...vaultLines(report.vault),
           ].join('\n'),
         );
       } finally {
@@ -53,4 +54,15 @@ Example (on the restore host, after custos init):
         wipe(accessKeys.encryptionKey);
       }
     });
+}
+
+/** What the bundle's vault records did here (v2 bundles). */
+function vaultLines(v: ImportReport['vault']): string[] {
+  if (!v) return [];
+  const lines = [`source vault ${v.sourceVault ?? '(unknown)'}${v.sameVault ? ' (this vault)' : ' (another vault: its ceremonies are kept as history; their sheets are genuine only if their tags verify under this master key)'}`];
+  if (v.adoptedName) lines.push(`vault name set to "${v.adoptedName}" (from the bundle)`);
+  if (v.ceremonies.length > 0) lines.push(`imported paper ceremonies: ${v.ceremonies.map((id) => `ceremony ${id}`).join(', ')}`);
+  if (v.skippedCeremonies.length > 0) lines.push(`already recorded here: ${v.skippedCeremonies.map((id) => `ceremony ${id}`).join(', ')}`);
+  if (v.auditHistory) lines.push('imported the source audit history (see custos audit verify --head)');
+  return lines;
 }

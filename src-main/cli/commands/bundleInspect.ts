@@ -14,7 +14,8 @@ function inspectionText(result: Inspection): string {
     `bundle id        ${h.bundleId}`,
     `created          ${h.createdAt}`,
     `contents         ${h.keys} keys, ${h.versions} versions, ${h.privateKeys ? 'private keys included' : 'public parts only'}`,
-    `source keystore  ${h.sourceKeystore}`,
+    h.vault ? `vault            ${h.vault}${result.vault ? ` (${result.vault.name ?? 'unnamed'})` : ''}` : `source keystore  ${h.sourceKeystore ?? ''} (format v1: names a keystore, not a vault)`,
+    ...(result.vault ? [`also carries     ${result.vault.ceremonies.length === 0 ? 'no paper ceremonies' : result.vault.ceremonies.map((c) => `ceremony ${c.id}`).join(', ')}${result.vault.auditHistory ? '; the audit history' : ''}`] : []),
     `verified         ${result.verified ? 'yes: every chunk, every fingerprint and the signature' : 'no (give --access-keys to verify it and list its keys)'}`,
   ];
   if (!result.manifest) return lines.join('\n');

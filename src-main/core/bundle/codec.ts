@@ -7,7 +7,7 @@ import type { PortableKey, PortableVersion } from '../keystore/importer.js';
  * record per key with all its versions. Codes for states are fixed here,
  * not taken from the order of a shared list, so the format cannot drift.
  */
-const RECORD_KEY = 0x01;
+export const RECORD_KEY = 0x01;
 const STATE_CODES: Record<KeyState, number> = { active: 1, rotated: 2, disabled: 3, destroyed: 4 };
 const STATES_BY_CODE = new Map(Object.entries(STATE_CODES).map(([state, code]) => [code, state as KeyState]));
 /** Far above any real record (a key with thousands of versions); bounds what a reader buffers. */
@@ -54,6 +54,11 @@ export class Staging {
     this.ensure(n);
     this.length += this.buf.write(s, this.length, 'utf8');
   }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
   optStr(s: string | null): void {
     this.u8(s === null ? 0 : 1);
     if (s !== null) this.str(s, true);
@@ -93,14 +98,15 @@ export function encodeKey(out: Staging, key: PortableKey): void {
 const malformed = (why: string) => new CustosError('BUNDLE_MALFORMED', `a key record inside the bundle is malformed: ${why}`);
 
 /** Reads one record body; every read is bounds-checked against the record's own length. */
-class Cursor {
+export class Cursor {
   constructor(
     private readonly buf: Buffer,
     private pos: number,
     private readonly end: number,
+    private readonly fail: (why: string) => CustosError = malformed,
   ) {}
   private take(n: number): number {
-    if (this.pos + n > this.end) throw malformed('it ends early');
+    if (this.pos + n > this.end) throw this.fail('it ends early');
     const at = this.pos;
     this.pos += n;
     return at;
@@ -129,8 +135,13 @@ class Cursor {
     const at = this.take(n);
     return copy ? new Uint8Array(this.buf.subarray(at, at + n)) : new Uint8Array(this.buf.buffer, this.buf.byteOffset + at, n);
   }
+  /** The rest of the record, copied. */
+  rest(): Uint8Array {
+    const at = this.take(this.end - this.pos);
+    return new Uint8Array(this.buf.subarray(at, this.end));
+  }
   done(): void {
-    if (this.pos !== this.end) throw malformed('it has bytes after its last field');
+    if (this.pos !== this.end) throw this.fail('it has bytes after its last field');
   }
 }
 

@@ -5,7 +5,8 @@ import type { PortableKey, PortableVersion } from '../keystore/importer.js';
 import type { Keystore } from '../keystore/keystore.js';
 import type { ExportRow, KeySelection, SelectionView } from '../keystore/selection.js';
 import { accessKeysFingerprint, encodeAccessKeys } from './accessKeys.js';
-import { formatFingerprint, sourceKeystoreFingerprint } from './crypto.js';
+import { sourceVaultField } from './header.js';
+import { writeVaultRecords, type VaultRecordsWritten } from './vaultExport.js';
 import { OutputFile, publishAll } from '../files/outputFile.js';
 import { KeyRefCollector } from '../audit/subjects.js';
 
@@ -38,7 +39,11 @@ export interface ExportReport {
   privateKeys: boolean;
   keys: number;
   versions: number;
-  sourceKeystore: string;
+  /** The source vault (fingerprint and name), and what its records carry besides the keys. */
+  vault: string;
+  vaultName: string | null;
+  ceremonies: number;
+  auditHistory: boolean;
 }
 
 function refuseClobbering(keystore: Keystore, bundle: string, accessKeys: string): void {
@@ -112,30 +117,31 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     files.push(bundleOut);
     const keysOut = new OutputFile(accessKeysPath, force, FORCE_HINT);
     files.push(keysOut);
-    const sourceKeystore = sourceKeystoreFingerprint(Buffer.from(keystore.keystoreId, 'hex'));
+    const sourceVault = sourceVaultField(keystore.vaultFingerprint());
     const refs = new KeyRefCollector();
-    const counts = keystore.exportView(options.selection, (view) => {
+    const { vault, ...counts } = keystore.exportView(options.selection, (view) => {
       const writer = new BundleWriter((bytes) => bundleOut.write(bytes), secrets, {
         privateKeys: options.privateKeys,
         keyCount: view.keys,
         versionCount: view.versions,
-        sourceFingerprint: sourceKeystore,
+        sourceFingerprint: sourceVault,
         chunkBytes: options.chunkBytes,
       });
       try {
         writeKeys(keystore, view, writer, options, refs);
+        const vault: VaultRecordsWritten = writeVaultRecords(keystore, writer);
         writer.finish();
+        options.onProgress?.(view.versions, view.versions);
+        return { keys: view.keys, versions: view.versions, vault };
       } finally {
         writer.dispose();
       }
-      options.onProgress?.(view.versions, view.versions);
-      return { keys: view.keys, versions: view.versions };
     });
     keysOut.write(utf8Bytes(encodeAccessKeys(accessKeysOf(secrets))));
     bundleOut.seal();
     keysOut.seal();
     const pairFingerprint = accessKeysFingerprint(accessKeysOf(secrets));
-    keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys }) });
+    keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys, ceremonies: vault.ceremonies }) });
     // A bundle without its access keys is useless: both are put in place, or neither (and with
     // --force, the pair they replaced is put back).
     publishAll([bundleOut, keysOut]);
@@ -147,7 +153,10 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
       createdAt: secrets.createdAt.toISOString(),
       privateKeys: options.privateKeys,
       ...counts,
-      sourceKeystore: formatFingerprint(sourceKeystore),
+      vault: vault.vaultFingerprint,
+      vaultName: vault.vaultName,
+      ceremonies: vault.ceremonies,
+      auditHistory: vault.auditHistory,
     };
   } finally {
     for (const file of files) file.discard();

@@ -1,12 +1,14 @@
 import { CustosError } from '../../../shared/errors.js';
 
 /**
- * The clear-text header of a bundle (format v1): fixed size, big-endian.
+ * The clear-text header of a bundle (formats v1 and v2, same layout): fixed size, big-endian.
  * Everything in it is authenticated twice: its SHA-256 is the associated
  * data of every payload chunk, and the signature covers its bytes.
  */
 export const MAGIC = Uint8Array.from(Buffer.from('CSTSBNDL', 'latin1'));
-export const FORMAT_VERSION = 1;
+/** What this build writes; it reads every version in READABLE_VERSIONS. */
+export const FORMAT_VERSION = 2;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const HEADER_BYTES = 140;
 export const FLAG_PRIVATE_KEYS = 0x1;
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
@@ -22,7 +24,10 @@ export interface BundleHeader {
   keyCount: number;
   versionCount: number;
   chunkBytes: number;
-  /** 16 bytes naming the source keystore without revealing its id. */
+  /**
+   * 16 bytes naming the source. v1: a hash of the source keystore id. v2: the
+   * source vault fingerprint (8 bytes, `vaultFingerprintOf`) then 8 zero bytes.
+   */
   sourceFingerprint: Uint8Array;
   /** 8 bytes naming the bundle + access-keys pair. */
   pairFingerprint: Uint8Array;
@@ -61,8 +66,8 @@ export function checkPreamble(bytes: Uint8Array, path: string): void {
   }
   if (bytes.length >= O.version + 2) {
     const version = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt16BE(O.version);
-    if (version !== FORMAT_VERSION) {
-      throw new CustosError('BUNDLE_VERSION', `${path} is bundle format v${version}; this Custos reads v${FORMAT_VERSION}${version > FORMAT_VERSION ? ' (upgrade Custos)' : ''}`);
+    if (!READABLE_VERSIONS.includes(version)) {
+      throw new CustosError('BUNDLE_VERSION', `${path} is bundle format v${version}; this Custos reads v${READABLE_VERSIONS.join(' and v')}${version > FORMAT_VERSION ? ' (upgrade Custos)' : ''}`);
     }
   }
   if (bytes.length < HEADER_BYTES) throw new CustosError('BUNDLE_TRUNCATED', `${path} ends inside its header (${bytes.length} of ${HEADER_BYTES} bytes)`);
@@ -79,8 +84,10 @@ export function decodeHeader(bytes: Uint8Array, path: string): BundleHeader {
   const createdMs = b.readBigUInt64BE(O.createdAt);
   if (createdMs > BigInt(8.64e15)) throw malformed(`${path}: creation time is out of range`);
   const slice = (offset: number, length: number) => new Uint8Array(b.subarray(offset, offset + length));
+  const version = b.readUInt16BE(O.version);
+  if (version >= 2 && b.subarray(O.source + 8, O.source + 16).some((x) => x !== 0)) throw malformed(`${path}: the source vault field has non-zero padding`);
   return {
-    version: FORMAT_VERSION,
+    version,
     privateKeys: (flags & FLAG_PRIVATE_KEYS) !== 0,
     bundleId: slice(O.bundleId, 16),
     createdAt: new Date(Number(createdMs)),
@@ -92,4 +99,17 @@ export function decodeHeader(bytes: Uint8Array, path: string): BundleHeader {
     verifyKeyHash: slice(O.verify, 32),
     keyCommitment: slice(O.commit, 32),
   };
+}
+
+/** The v2 header's source field: the vault fingerprint's 8 bytes, then 8 zero bytes. */
+export function sourceVaultField(vaultFingerprint: string): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(Buffer.from(vaultFingerprint.replaceAll('-', ''), 'hex').subarray(0, 8));
+  return out;
+}
+
+/** The source vault a v2 header names ("1a2b-…"), or null for a v1 header (which names a keystore instead). */
+export function sourceVaultOf(header: BundleHeader): string | null {
+  if (header.version < 2) return null;
+  return (Buffer.from(header.sourceFingerprint.subarray(0, 8)).toString('hex').match(/.{4}/g) ?? []).join('-');
 }

@@ -5,6 +5,8 @@ import type { Progress } from './export.js';
 import type { BundleReader } from './reader.js';
 import { validatePortableKey } from './validate.js';
 import { KeyRefCollector } from '../audit/subjects.js';
+import { toHex } from '../crypto/bytes.js';
+import { importVaultRecords, type VaultRecordsImported } from './vaultImport.js';
 
 export const CONFLICT_POLICIES = ['fail', 'skip', 'replace'] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
@@ -26,6 +28,8 @@ export interface ImportReport {
   publicOnlyVersions: number;
   skipped: number;
   replaced: number;
+  /** What a v2 bundle carried besides keys; null for a v1 bundle. */
+  vault: VaultRecordsImported | null;
 }
 
 const MAX_NAMED = 10;
@@ -42,11 +46,11 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
   const policy = options.onConflict ?? 'fail';
   const { privateKeys, keyCount } = reader.header;
   const refs = new KeyRefCollector();
-  return keystore.importKeys((importer) => {
-    const report: ImportReport = { bundle: reader.path, pairFingerprint: reader.pairFingerprint, privateKeys, keys: 0, versions: 0, publicOnlyVersions: 0, skipped: 0, replaced: 0 };
+  return keystore.importKeys((importer, ctx) => {
+    const report: ImportReport = { bundle: reader.path, pairFingerprint: reader.pairFingerprint, privateKeys, keys: 0, versions: 0, publicOnlyVersions: 0, skipped: 0, replaced: 0, vault: null };
     const conflicts: string[] = [];
     let conflictCount = 0;
-    reader.readKeys(
+    const read = reader.readKeys(
       accessKeys,
       (key) => {
         validatePortableKey(key, privateKeys);
@@ -75,6 +79,13 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
       const named = conflicts.join(', ') + (conflictCount > MAX_NAMED ? ` and ${conflictCount - MAX_NAMED} more` : '');
       throw new CustosError('KEY_EXISTS', `${conflictCount} key(s) in the bundle exist in this keystore already: ${named}. Nothing was imported; choose --on-conflict skip or replace`);
     }
+    if (reader.header.version >= 2) report.vault = importVaultRecords(ctx, read.extras, { bundleId: toHex(reader.header.bundleId), pairFingerprint: reader.pairFingerprint });
     return report;
-  }, (report) => (refs.size === 0 ? null : { operation: 'import', subject: refs.subject({ bundle: report.bundle, pairFingerprint: report.pairFingerprint, privateKeys, onConflict: policy, skipped: report.skipped, replaced: report.replaced, publicOnlyVersions: report.publicOnlyVersions }) }));
+  }, (report) => {
+    const v = report.vault;
+    const changedVault = v !== null && (v.ceremonies.length > 0 || v.adoptedName !== null || v.auditHistory);
+    if (refs.size === 0 && !changedVault) return null;
+    const vault = v ? { sourceVault: v.sourceVault, ceremonies: v.ceremonies, skippedCeremonies: v.skippedCeremonies, adoptedName: v.adoptedName, auditHistory: v.auditHistory } : {};
+    return { operation: 'import', subject: refs.subject({ bundle: report.bundle, pairFingerprint: report.pairFingerprint, privateKeys, onConflict: policy, skipped: report.skipped, replaced: report.replaced, publicOnlyVersions: report.publicOnlyVersions, ...vault }) };
+  });
 }

@@ -3,6 +3,7 @@ import type { KeyHeader, KeyPurpose, KeyState } from '../../../shared/keys.js';
 import { toHex } from '../crypto/bytes.js';
 import type { AccessKeys } from './accessKeys.js';
 import { formatFingerprint } from './crypto.js';
+import { sourceVaultOf } from './header.js';
 import { BundleReader } from './reader.js';
 import { validatePortableKey } from './validate.js';
 
@@ -17,7 +18,10 @@ export interface BundleSummary {
   privateKeys: boolean;
   keys: number;
   versions: number;
-  sourceKeystore: string;
+  /** v2: the source vault's fingerprint (its name is inside the encryption: see Inspection.vault). */
+  vault: string | null;
+  /** v1 only: a hash of the source keystore's id. */
+  sourceKeystore: string | null;
 }
 
 /** `secret`: the private or symmetric key travels; `public`: only the public key; `none`: destroyed, or symmetric metadata only. */
@@ -34,6 +38,8 @@ export interface Inspection {
   verified: boolean;
   manifest?: ManifestEntry[];
   counts?: { byPurpose: Partial<Record<KeyPurpose, number>>; byState: Partial<Record<KeyState, number>> };
+  /** With access keys, for a v2 bundle: the vault record and what else travels (ceremony ids, whether an audit history does). */
+  vault?: { fingerprint: string; name: string | null; ceremonies: Array<{ id: string; createdAt: string; supersededAt: string | null }>; auditHistory: boolean };
 }
 
 export function summarize(reader: BundleReader): BundleSummary {
@@ -48,7 +54,8 @@ export function summarize(reader: BundleReader): BundleSummary {
     privateKeys: h.privateKeys,
     keys: h.keyCount,
     versions: h.versionCount,
-    sourceKeystore: formatFingerprint(h.sourceFingerprint),
+    vault: sourceVaultOf(h),
+    sourceKeystore: h.version < 2 ? formatFingerprint(h.sourceFingerprint) : null,
   };
 }
 
@@ -65,7 +72,7 @@ export function inspectBundle(path: string, accessKeys?: AccessKeys): Inspection
     const manifest: ManifestEntry[] = [];
     const byPurpose: Partial<Record<KeyPurpose, number>> = {};
     const byState: Partial<Record<KeyState, number>> = {};
-    reader.readKeys(accessKeys, (key) => {
+    const read = reader.readKeys(accessKeys, (key) => {
       validatePortableKey(key, reader.header.privateKeys);
       byPurpose[key.purpose] = (byPurpose[key.purpose] ?? 0) + 1;
       const versions = key.versions.map((v) => {
@@ -76,7 +83,10 @@ export function inspectBundle(path: string, accessKeys?: AccessKeys): Inspection
       const { name, clientId, zoneId, purpose, algorithm, currentVersion, createdAt } = key;
       manifest.push({ name, clientId, zoneId, purpose, algorithm, currentVersion, createdAt, versions });
     });
-    return { header, verified: true, manifest, counts: { byPurpose, byState } };
+    const { vault: v, ceremonies, auditHistory } = read.extras;
+    for (const c of ceremonies) c.supersededTagKey?.fill(0);
+    const vault = v ? { fingerprint: v.vaultFingerprint, name: v.vaultName, ceremonies: ceremonies.map((c) => ({ id: c.record.id, createdAt: c.record.createdAt, supersededAt: c.supersededAt })), auditHistory: auditHistory !== null } : undefined;
+    return { header, verified: true, manifest, counts: { byPurpose, byState }, ...(vault ? { vault } : {}) };
   } finally {
     reader.close();
   }

@@ -5,10 +5,11 @@ import { CustosError } from '../../../shared/errors.js';
 import { equalBytes, wipe } from '../crypto/bytes.js';
 import type { PortableKey } from '../keystore/importer.js';
 import { accessKeysFingerprint, type AccessKeys } from './accessKeys.js';
-import { decodeKey, MAX_RECORD_BYTES } from './codec.js';
+import { decodeKey, MAX_RECORD_BYTES, RECORD_KEY } from './codec.js';
 import { formatFingerprint, keyCommitment, pairFingerprintBytes, payloadKey, signedMessage, verifyBundle, verifyKeyHash } from './crypto.js';
 import { checkPreamble, decodeHeader, HEADER_BYTES, type BundleHeader } from './header.js';
 import { FLAG_LAST, FLAG_MORE, FRAME_HEADER_BYTES, openChunk, TAG_BYTES } from './stream.js';
+import { decodeCeremony, decodeVaultIdentity, RECORD_AUDIT_HISTORY, RECORD_CEREMONY, RECORD_VAULT, vaultCursor, type VaultExtras } from './vaultRecords.js';
 
 const SIGNATURE_BYTES = 64;
 const tampered = (message: string) => new CustosError('BUNDLE_TAMPERED', message);
@@ -18,7 +19,14 @@ export interface ReadSummary {
   keys: number;
   versions: number;
   chunks: number;
+  /** The vault records after the keys (v2); empty for a v1 bundle. */
+  extras: VaultExtras;
 }
+
+/** Bounds the audit history a reader collects (its parts are held until the signature checks). */
+const MAX_AUDIT_HISTORY_BYTES = 256 * 1024 * 1024;
+/** Where the payload is: keys, then (v2) the vault record, ceremonies, audit-history parts, in that order. */
+const STAGE = { keys: 0, vault: 1, ceremonies: 2, audit: 3 } as const;
 
 /**
  * Reads a bundle in one synchronous pass (so it can run inside a SQLite
@@ -33,6 +41,9 @@ export class BundleReader {
   private readonly headerBytes: Uint8Array;
   private fd: number | null;
   private used = false;
+  private stage: number = STAGE.keys;
+  private auditParts: Buffer[] = [];
+  private auditBytes = 0;
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -84,7 +95,10 @@ export class BundleReader {
     const frame = Buffer.alloc(FRAME_HEADER_BYTES);
     const ciphertext = Buffer.alloc(chunkBytes + TAG_BYTES);
     let pending: Buffer | null = null;
-    const summary: ReadSummary = { keys: 0, versions: 0, chunks: 0 };
+    const summary: ReadSummary = { keys: 0, versions: 0, chunks: 0, extras: { vault: null, ceremonies: [], auditHistory: null } };
+    this.stage = STAGE.keys;
+    this.auditParts = [];
+    this.auditBytes = 0;
     try {
       for (let last = false; !last; summary.chunks++) {
         const counter = summary.chunks;
@@ -113,12 +127,18 @@ export class BundleReader {
       }
       if (pending) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: the payload ends inside a key record`);
       this.checkSignature(keys.verifyKey, summary.chunks, hash.digest());
+      if (this.header.version >= 2 && summary.extras.vault === null) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: a v2 bundle must carry its vault record`);
+      if (this.auditParts.length > 0) summary.extras.auditHistory = Buffer.concat(this.auditParts).toString('utf8');
       if (summary.keys !== this.header.keyCount || summary.versions !== this.header.versionCount) {
         throw new CustosError('BUNDLE_MALFORMED', `${this.path} holds ${summary.keys} keys / ${summary.versions} versions; its header says ${this.header.keyCount} / ${this.header.versionCount}`);
       }
       return summary;
+    } catch (error) {
+      for (const c of summary.extras.ceremonies) wipe(c.supersededTagKey);
+      throw error;
     } finally {
       wipe(key, pending);
+      this.auditParts = [];
     }
   }
 
@@ -134,13 +154,40 @@ export class BundleReader {
       const length = data.readUInt32BE(pos);
       if (length > MAX_RECORD_BYTES) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: a key record claims ${length} bytes`);
       if (pos + 4 + length > data.length) break;
-      const key = decodeKey(data, pos + 4, pos + 4 + length);
-      onKey(key);
-      summary.keys++;
-      summary.versions += key.versions.length;
+      this.decodeRecord(data, pos + 4, pos + 4 + length, onKey, summary);
       pos += 4 + length;
     }
     return pos;
+  }
+
+  /** One record, in the order the format requires (a v1 bundle holds keys only). */
+  private decodeRecord(data: Buffer, start: number, end: number, onKey: (key: PortableKey) => void, summary: ReadSummary): void {
+    const type = data[start];
+    const misplaced = () => new CustosError('BUNDLE_MALFORMED', `${this.path}: a record of type ${type ?? 'none'} is out of place`);
+    if (type === RECORD_KEY) {
+      if (this.stage !== STAGE.keys) throw misplaced();
+      const key = decodeKey(data, start, end);
+      onKey(key);
+      summary.keys++;
+      summary.versions += key.versions.length;
+      return;
+    }
+    if (this.header.version < 2) throw new CustosError('BUNDLE_MALFORMED', 'a key record inside the bundle is malformed: unknown record type');
+    const c = vaultCursor(data, start + 1, end);
+    if (type === RECORD_VAULT && this.stage === STAGE.keys) {
+      summary.extras.vault = decodeVaultIdentity(c);
+      this.stage = STAGE.vault;
+    } else if (type === RECORD_CEREMONY && (this.stage === STAGE.vault || this.stage === STAGE.ceremonies)) {
+      summary.extras.ceremonies.push(decodeCeremony(c, this.header.privateKeys));
+      this.stage = STAGE.ceremonies;
+    } else if (type === RECORD_AUDIT_HISTORY && this.stage !== STAGE.keys) {
+      const part = Buffer.from(c.rest());
+      this.auditBytes += part.length;
+      if (this.auditBytes > MAX_AUDIT_HISTORY_BYTES) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: its audit history exceeds ${MAX_AUDIT_HISTORY_BYTES} bytes`);
+      this.auditParts.push(part);
+      this.stage = STAGE.audit;
+    } else if (type === RECORD_VAULT || type === RECORD_CEREMONY || type === RECORD_AUDIT_HISTORY) throw misplaced();
+    else throw new CustosError('BUNDLE_MALFORMED', `${this.path}: unknown record type ${type ?? 'none'}`);
   }
 
   private checkSignature(verifyKey: Uint8Array, chunks: number, payloadHash: Uint8Array): void {

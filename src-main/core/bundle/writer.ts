@@ -7,6 +7,7 @@ import { encodeKey, Staging } from './codec.js';
 import { keyCommitment, newSigningPair, pairFingerprintBytes, payloadKey, signBundle, signedMessage, verifyKeyHash, type SigningPair } from './crypto.js';
 import { DEFAULT_CHUNK_BYTES, encodeHeader, FORMAT_VERSION, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES, type BundleHeader } from './header.js';
 import { frameHeader, sealChunk } from './stream.js';
+import { AUDIT_PART_BYTES, encodeAuditPart, encodeCeremony, encodeVaultIdentity, type PortableCeremony, type VaultIdentityRecord } from './vaultRecords.js';
 
 /** The fresh secrets of one export. Tests and vectors inject fixed ones; everything else uses `newExportSecrets`. */
 export interface ExportSecrets {
@@ -28,8 +29,11 @@ export interface BundleContents {
   privateKeys: boolean;
   keyCount: number;
   versionCount: number;
+  /** v2: `sourceVaultField(fingerprint)`; v1: `sourceKeystoreFingerprint(keystore id)`. */
   sourceFingerprint: Uint8Array;
   chunkBytes?: number | undefined;
+  /** 2 (the default) or 1: only the v1 test vector still writes v1, which carries keys only. */
+  formatVersion?: 1 | 2 | undefined;
 }
 
 /**
@@ -47,6 +51,8 @@ export class BundleWriter {
   private chunks = 0;
   private keys = 0;
   private versions = 0;
+  /** After the first vault record no key may follow (the reader enforces the same order). */
+  private vaultWritten = false;
 
   constructor(
     private readonly sink: (bytes: Uint8Array) => void,
@@ -57,7 +63,7 @@ export class BundleWriter {
     const chunkBytes = contents.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) throw new RangeError(`chunk size must be ${MIN_CHUNK_BYTES} to ${MAX_CHUNK_BYTES} bytes`);
     this.header = {
-      version: FORMAT_VERSION,
+      version: contents.formatVersion ?? FORMAT_VERSION,
       privateKeys: contents.privateKeys,
       bundleId,
       createdAt: secrets.createdAt,
@@ -78,9 +84,39 @@ export class BundleWriter {
 
   add(key: PortableKey): void {
     if (!this.header.privateKeys && key.versions.some((v) => v.secret)) throw new RangeError(`a public-only bundle cannot carry the secret of '${key.name}'`);
+    if (this.vaultWritten) throw new RangeError('keys come before the vault records');
     encodeKey(this.staging, key);
     this.keys++;
     this.versions += key.versions.length;
+    this.flush();
+  }
+
+  /** v2: the vault record, once, after the last key; then its ceremonies and audit history. */
+  addVaultIdentity(vault: VaultIdentityRecord): void {
+    if (this.header.version < 2 || this.vaultWritten) throw new RangeError('one vault record, in a v2 bundle only');
+    this.vaultWritten = true;
+    encodeVaultIdentity(this.staging, vault);
+    this.flush();
+  }
+
+  addCeremony(ceremony: PortableCeremony): void {
+    if (!this.vaultWritten) throw new RangeError('ceremonies follow the vault record');
+    if (ceremony.supersededTagKey && !this.header.privateKeys) throw new RangeError(`a bundle without private keys cannot carry the tag key of ceremony ${ceremony.record.id}`);
+    encodeCeremony(this.staging, ceremony);
+    this.flush();
+  }
+
+  /** The audit history's JSON, last, in parts of at most 1 MiB. */
+  addAuditHistory(json: string): void {
+    if (!this.vaultWritten) throw new RangeError('the audit history follows the vault record');
+    const bytes = Buffer.from(json, 'utf8');
+    for (let at = 0; at < bytes.length; at += AUDIT_PART_BYTES) {
+      encodeAuditPart(this.staging, bytes.subarray(at, at + AUDIT_PART_BYTES));
+      this.flush();
+    }
+  }
+
+  private flush(): void {
     const size = this.header.chunkBytes;
     while (this.staging.length >= size) {
       this.emit(false, this.staging.buf.subarray(0, size));
@@ -91,6 +127,7 @@ export class BundleWriter {
   /** Seals the last chunk (possibly empty), writes the signature and wipes what the writer held. */
   finish(): { signature: Uint8Array; chunks: number } {
     try {
+      if (this.header.version >= 2 && !this.vaultWritten) throw new RangeError('a v2 bundle needs its vault record');
       if (this.keys !== this.header.keyCount || this.versions !== this.header.versionCount) {
         throw new RangeError(`the bundle header promised ${this.header.keyCount} keys / ${this.header.versionCount} versions, but ${this.keys} / ${this.versions} were added`);
       }

@@ -11,9 +11,10 @@ import { validateActor } from '../audit/session.js';
 import type { Argon2idParams } from '../crypto/kdf.js';
 import { MASTER_KEY_BYTES } from '../masterkey/masterKey.js';
 import { wrapWithPassphrase } from '../masterkey/passphraseWrap.js';
-import { keyCheckValue } from '../masterkey/subkeys.js';
+import { keyCheckValue, vaultFingerprintOf } from '../masterkey/subkeys.js';
 import { migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { APPLICATION_ID, applyPragmas, guardSqlite, openSqlite } from './sqlite.js';
+import { validVaultName } from './vaultIdentity.js';
 
 export interface CreateOptions {
   masterKey: Uint8Array;
@@ -24,11 +25,15 @@ export interface CreateOptions {
   actor?: string | null | undefined;
   /** More entries for the same transaction, after `init` (e.g. the paper restore that made this keystore). */
   auditAlso?: readonly AuditDraft[] | undefined;
+  /** A human name for the vault (`init --name`), shown beside its fingerprint; none by default. */
+  vaultName?: string | null | undefined;
 }
 
 export interface CreatedKeystore {
   path: string;
   keystoreId: string;
+  vaultFingerprint: string;
+  vaultName: string | null;
 }
 
 function removeSqliteFiles(path: string): void {
@@ -54,6 +59,8 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
     : null;
   const kcv = keyCheckValue(options.masterKey, keystoreId);
   const actor = validateActor(options.actor);
+  const vaultName = options.vaultName == null ? null : validVaultName(options.vaultName);
+  const vaultFingerprint = vaultFingerprintOf(options.masterKey);
 
   const temp = `${target}.creating-${toHex(randomBytes(6))}`;
   try {
@@ -66,7 +73,13 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
         applyPragmas(db, temp);
         migrate(db, 0);
         db.transaction(() => {
-          db.prepare('INSERT INTO keystore (singleton, keystore_id, key_check, created_at) VALUES (1, ?, ?, ?)').run(keystoreId, kcv, createdAt);
+          db.prepare('INSERT INTO keystore (singleton, keystore_id, key_check, created_at, vault_fingerprint, vault_name) VALUES (1, ?, ?, ?, ?, ?)').run(
+            keystoreId,
+            kcv,
+            createdAt,
+            vaultFingerprint,
+            vaultName,
+          );
           if (wrapped && options.passphrase) {
             db.prepare('INSERT INTO unlock_methods (kind, label, params, wrapped, created_at) VALUES (?, ?, ?, ?, ?)').run(
               'passphrase',
@@ -80,7 +93,7 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
           const log = new AuditLog(db, keystoreId, auditKeysFor(options.masterKey, keystoreId));
           try {
             const unlock = wrapped ? ['master-key', 'passphrase'] : ['master-key'];
-            log.append({ operation: 'init', at: createdAt, subject: { keystoreId: toHex(keystoreId), unlock, schema: SCHEMA_VERSION } }, actor);
+            log.append({ operation: 'init', at: createdAt, subject: { keystoreId: toHex(keystoreId), vaultFingerprint, vaultName, unlock, schema: SCHEMA_VERSION } }, actor);
             for (const draft of options.auditAlso ?? []) log.append(draft, actor);
           } finally {
             log.keys.dispose();
@@ -104,7 +117,7 @@ export async function createKeystore(path: string, options: CreateOptions): Prom
     } finally {
       closeSync(dir);
     }
-    return { path: target, keystoreId: toHex(keystoreId) };
+    return { path: target, keystoreId: toHex(keystoreId), vaultFingerprint, vaultName };
   } finally {
     removeSqliteFiles(temp);
     wipe(kcv);

@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, toHex, utf8Bytes } from '../crypto/bytes.js';
 import type { AuditSession } from '../audit/session.js';
 import type { Db } from './sqlite.js';
 
@@ -9,16 +7,10 @@ export interface InternalContext {
   keystoreId: Uint8Array;
   /** A copy, wiped when the transaction ends. */
   masterKey: Uint8Array;
+  /** The vault fingerprint of the master key (subkeys.ts `vaultFingerprintOf`), as sheets print it. */
   vaultFingerprint: string;
+  /** The vault's human name, or null when it has none. */
+  vaultName: string | null;
   /** Appends audit entries inside a write transaction, and reads the log. */
   audit: AuditSession;
-}
-
-/**
- * 16 hex digits in groups of four, from the keystore id and the key check
- * value: printed on paper sheets and shown by `custos info`. Not secret.
- */
-export function vaultFingerprintOf(keystoreId: Uint8Array, keyCheck: Uint8Array): string {
-  const digest = sha256(concatBytes(utf8Bytes('custos/vault-fingerprint/v1\0'), keystoreId, keyCheck));
-  return (toHex(digest.subarray(0, 8)).match(/.{4}/g) ?? []).join('-');
 }

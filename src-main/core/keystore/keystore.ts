@@ -3,7 +3,7 @@ import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { toHex, wipe } from '../crypto/bytes.js';
 import { x25519PublicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
-import { keyCheckValue, recordWrapKey } from '../masterkey/subkeys.js';
+import { keyCheckValue, recordWrapKey, vaultFingerprintOf } from '../masterkey/subkeys.js';
 import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession } from '../audit/session.js';
@@ -22,13 +22,17 @@ import { KeyRows, toKeyInfo, type ListFilter, type VersionRow } from './rows.js'
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
 import { guardSqlite, type Db } from './sqlite.js';
 import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
-import { vaultFingerprintOf, type InternalContext } from './internal.js';
+import type { InternalContext } from './internal.js';
+import { readVaultIdentity } from './vaultIdentity.js';
 
 export interface KeystoreInfo {
   path: string;
   keystoreId: string;
   createdAt: string;
   schemaVersion: number;
+  /** The vault's fingerprint (of its master key) and human name: see docs/formats/keystore.md. */
+  vaultFingerprint: string;
+  vaultName: string | null;
   keyVersions: number;
   unlockMethods: Array<{ kind: string; label: string; createdAt: string }>;
 }
@@ -45,6 +49,7 @@ export class Keystore {
   private wrapKey: Uint8Array | null;
   private records: RecordOpener;
   private masterKey: Uint8Array | null;
+  private vaultFp: string;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +60,7 @@ export class Keystore {
   ) {
     this.rows = new KeyRows(db);
     this.masterKey = masterKey;
+    this.vaultFp = vaultFingerprintOf(masterKey);
     this.wrapKey = recordWrapKey(masterKey, identity.keystoreId);
     this.records = this.opener();
   }
@@ -87,6 +93,8 @@ export class Keystore {
       keystoreId: this.keystoreId,
       createdAt: this.identity.createdAt,
       schemaVersion: SCHEMA_VERSION,
+      vaultFingerprint: this.vaultFp,
+      vaultName: this.vaultName(),
       keyVersions: this.rows.count(),
       unlockMethods: readUnlockMethods(this.db).map((m) => ({ kind: m.kind, label: m.label, createdAt: m.created_at })),
     }));
@@ -189,9 +197,18 @@ export class Keystore {
     return guardSqlite(this.path, () => this.db.transaction(() => fn(selectionView(this.db, selection))).deferred());
   }
 
-  /** Runs `fn` in one immediate transaction with a writer for imported keys: all of it, and its audit entry, is kept, or none. */
-  importKeys<T>(fn: (importer: KeyImporter) => T, entry?: (result: T) => AuditDraft | null): T {
-    const result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records))), entry);
+  /**
+   * Runs `fn` in one immediate transaction with a writer for imported keys (and the internal context, for
+   * the bundle's ceremony records and history): all of it, and its audit entry, is kept, or none.
+   */
+  importKeys<T>(fn: (importer: KeyImporter, ctx: InternalContext) => T, entry?: (result: T) => AuditDraft | null): T {
+    const masterKey = new Uint8Array(this.masterKey ?? new Uint8Array(0));
+    let result: T;
+    try {
+      result = this.write(() => fn((this.requireOpen(), new KeyImporter(this.db, this.records)), this.context(masterKey)), entry);
+    } finally {
+      wipe(masterKey);
+    }
     // As in destroy: the old sealed bytes of replaced keys must not survive in the WAL.
     this.checkpoint();
     return result;
@@ -231,9 +248,8 @@ export class Keystore {
   internal<T>(mode: 'read' | 'write', fn: (ctx: InternalContext) => T): T {
     this.requireOpen();
     const masterKey = new Uint8Array(this.masterKey ?? new Uint8Array(0));
-    const ctx: InternalContext = { db: this.db, keystoreId: this.identity.keystoreId, masterKey, vaultFingerprint: this.vaultFingerprint(), audit: this.audit };
     try {
-      return mode === 'write' ? this.write(() => fn(ctx)) : this.read(() => fn(ctx));
+      return mode === 'write' ? this.write(() => fn(this.context(masterKey))) : this.read(() => fn(this.context(masterKey)));
     } finally {
       wipe(masterKey);
     }
@@ -244,9 +260,18 @@ export class Keystore {
     return pendingUnlockNotes(this.path, this.audit.noteId);
   }
 
-  /** Names this vault and its master-key epoch for people: it changes when the master key does. */
+  private context(masterKey: Uint8Array): InternalContext {
+    return { db: this.db, keystoreId: this.identity.keystoreId, masterKey, vaultFingerprint: this.vaultFp, vaultName: this.vaultName(), audit: this.audit };
+  }
+
+  /** Names this vault and its master-key epoch for people (of the master key alone): it changes when the master key does. */
   vaultFingerprint(): string {
-    return vaultFingerprintOf(this.identity.keystoreId, this.identity.keyCheck);
+    return this.vaultFp;
+  }
+
+  /** The human name given at `init --name` (or adopted from an imported bundle); null when none. */
+  vaultName(): string | null {
+    return readVaultIdentity(this.db, SCHEMA_VERSION)?.vaultName ?? null;
   }
 
   /**
@@ -258,6 +283,7 @@ export class Keystore {
     const next = new Uint8Array(masterKey);
     wipe(this.wrapKey, this.masterKey);
     this.masterKey = next;
+    this.vaultFp = vaultFingerprintOf(next);
     this.identity = { ...this.identity, keyCheck: keyCheckValue(next, this.identity.keystoreId) };
     this.wrapKey = recordWrapKey(next, this.identity.keystoreId);
     this.forgetKeks();

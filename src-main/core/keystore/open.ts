@@ -11,6 +11,7 @@ import { checkKeystoreFile } from './schemaCheck.js';
 import { migrate, SCHEMA_VERSION } from './migrations/index.js';
 import { applyConnectionPragmas, applyJournalMode, guardSqlite, openSqlite, type Db } from './sqlite.js';
 import { readIdentity, resolveMasterKey, unlockLabel, type KeystoreIdentity, type Unlock } from './unlock.js';
+import { settleVaultFingerprint } from './vaultIdentity.js';
 
 export interface OpenOptions {
   /** Who is acting (`--actor`, CUSTOS_ACTOR), recorded in every audit entry of the session. */
@@ -19,6 +20,8 @@ export interface OpenOptions {
 
 /** The schema version that added the audit log: opening an older file starts its log. */
 const AUDIT_LOG_SCHEMA = 4;
+/** The schema version that added the vault fingerprint: an upgrade stores it in the migration's transaction. */
+const VAULT_IDENTITY_SCHEMA = 7;
 
 /**
  * Opens and unlocks a keystore. Until the master key is verified against the
@@ -44,8 +47,14 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
-    const startLog = () => void session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
-    guardSqlite(target, () => migrate(db, userVersion, userVersion < AUDIT_LOG_SCHEMA ? startLog : undefined));
+    const verifiedKey = masterKey;
+    const afterMigrations = () => {
+      if (userVersion < AUDIT_LOG_SCHEMA) session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
+      if (userVersion < VAULT_IDENTITY_SCHEMA) settleVaultFingerprint(db, verifiedKey, target);
+    };
+    guardSqlite(target, () => migrate(db, userVersion, afterMigrations));
+    // Every unlock: the fingerprint a locked listing shows must be this master key's.
+    guardSqlite(target, () => settleVaultFingerprint(db, verifiedKey, target));
     session.recordUnlock(target, unlockLabel(unlock));
     const keystore = new Keystore(db, target, identity, masterKey, session);
     masterKey = null;

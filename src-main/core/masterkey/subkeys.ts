@@ -4,7 +4,9 @@ import { deriveSubkey } from '../crypto/hkdf.js';
  * Everything the keystore uses the master key for is a subkey derived with
  * HKDF-SHA256, salted with the keystore id, so the check value and the record
  * wrapping key are unrelated and a master key shared by two keystores yields
- * different subkeys in each.
+ * different subkeys in each. The exceptions (empty salt) are the values that
+ * must be the same on every host holding the master key: the key check, the
+ * vault fingerprint and the scheme-2 share-tag key.
  */
 export const SUBKEY_LABELS = {
   keyCheck: 'custos/v1/key-check-value',
@@ -12,7 +14,12 @@ export const SUBKEY_LABELS = {
   paperShareTag: 'custos/v1/paper-share-tag',
   masterKeyCheck: 'custos/v1/master-key-check',
   auditRoot: 'custos/v1/audit-root',
+  vaultFingerprint: 'custos/v2/vault-fingerprint',
+  paperShareTagV2: 'custos/v2/paper-share-tag',
 } as const;
+
+const EMPTY_SALT = new Uint8Array(0);
+const grouped = (bytes: Uint8Array) => (Buffer.from(bytes).toString('hex').match(/.{4}/g) ?? []).join('-');
 
 export function keyCheckValue(masterKey: Uint8Array, keystoreId: Uint8Array): Uint8Array {
   return deriveSubkey(masterKey, keystoreId, SUBKEY_LABELS.keyCheck);
@@ -22,8 +29,26 @@ export function recordWrapKey(masterKey: Uint8Array, keystoreId: Uint8Array): Ui
   return deriveSubkey(masterKey, keystoreId, SUBKEY_LABELS.recordWrap);
 }
 
+/** Share-tag key of scheme 1 (ceremonies recorded before schema 7): salted with the keystore id that recorded them. */
 export function paperTagKey(masterKey: Uint8Array, keystoreId: Uint8Array): Uint8Array {
   return deriveSubkey(masterKey, keystoreId, SUBKEY_LABELS.paperShareTag);
+}
+
+/**
+ * Share-tag key of scheme 2: the master key alone (empty salt), so any host
+ * that holds the master key, a restore host included, recomputes a sheet's tag.
+ */
+export function paperTagKeyV2(masterKey: Uint8Array): Uint8Array {
+  return deriveSubkey(masterKey, EMPTY_SALT, SUBKEY_LABELS.paperShareTagV2);
+}
+
+/**
+ * The vault fingerprint a person compares (sheets, `custos info`, bundles,
+ * `paper restore`): 64 bits of HKDF of the master key alone, so every host
+ * holding the key shows the same value, and a master-key rotation changes it.
+ */
+export function vaultFingerprintOf(masterKey: Uint8Array): string {
+  return grouped(deriveSubkey(masterKey, EMPTY_SALT, SUBKEY_LABELS.vaultFingerprint, 8));
 }
 
 /** The root of the audit log's keys (see docs/formats/audit.md for why it is derived, not stored). */
@@ -38,6 +63,5 @@ export function auditRootKey(masterKey: Uint8Array, keystoreId: Uint8Array): Uin
  * 64 bits of an HKDF output reveal nothing useful about a 256-bit key.
  */
 export function masterKeyCheck(masterKey: Uint8Array): string {
-  const bytes = deriveSubkey(masterKey, new Uint8Array(0), SUBKEY_LABELS.masterKeyCheck, 8);
-  return (Buffer.from(bytes).toString('hex').match(/.{4}/g) ?? []).join('-');
+  return grouped(deriveSubkey(masterKey, EMPTY_SALT, SUBKEY_LABELS.masterKeyCheck, 8));
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CustosError } from '../../../shared/errors.js';
@@ -16,7 +16,19 @@ export interface CeremonyShare {
   tag: Uint8Array;
 }
 
+/**
+ * How a ceremony's share tags are keyed (docs/formats/paper.md): 1, the
+ * master key salted with the keystore id that recorded it (`tagSalt`); 2, the
+ * master key alone, so any host that holds it can check a sheet.
+ */
+export type TagScheme = 1 | 2;
+
 export interface CeremonyRecord {
+  /**
+   * What sheets print as "Ceremony": the SLIP-0039 identifier in decimal
+   * ("654"); ceremonies recorded before schema 7 keep the random id their
+   * sheets printed ("0635-d5ae-…").
+   */
   id: string;
   createdAt: string;
   identifier: number;
@@ -25,9 +37,15 @@ export interface CeremonyRecord {
   iterationExponent: number;
   extendable: boolean;
   passphraseUsed: boolean;
+  /** The vault fingerprint its sheets printed (of the master key at the time; an older scheme for old ceremonies). */
   vaultFingerprint: string;
   /** masterKeyCheck() of the key that was split; printed on every sheet. */
   masterKeyCheck: string;
+  tagScheme: TagScheme;
+  /** Scheme 1: the keystore id the tags were keyed with; null for scheme 2. */
+  tagSalt: Uint8Array | null;
+  /** null when made here; else the bundle it came in ("bundle <pair fingerprint>"). */
+  importedFrom: string | null;
   shares: CeremonyShare[];
 }
 
@@ -39,6 +57,8 @@ export interface SplitRequest {
   passphrase?: string | undefined;
   iterationExponent?: number | undefined;
   now?: Date;
+  /** Identifiers this vault has recorded already: a new ceremony never reuses one, so its id names it alone. */
+  usedIdentifiers?: ReadonlySet<number> | undefined;
 }
 
 export interface SplitOutcome {
@@ -54,8 +74,17 @@ export interface SplitOutcome {
  * the master key no one can compute a tag, so a forged share (or a row
  * inserted into the keystore) is never recognised as genuine.
  */
-export function shareTag(tagKey: Uint8Array, mnemonic: string): Uint8Array {
-  return hmac(sha256, tagKey, utf8Bytes(`custos/paper/share-tag/v1\0${normalizeMnemonic(mnemonic)}`));
+export function shareTag(tagKey: Uint8Array, mnemonic: string, scheme: TagScheme = 2): Uint8Array {
+  return hmac(sha256, tagKey, utf8Bytes(`custos/paper/share-tag/v${scheme}\0${normalizeMnemonic(mnemonic)}`));
+}
+
+/** A 15-bit SLIP-0039 identifier this vault has not recorded yet. */
+export function freshIdentifier(used: ReadonlySet<number> = new Set()): number {
+  if (used.size >= 0x8000) throw new CustosError('INVALID_ARGUMENT', 'this vault has recorded every SLIP-0039 identifier; no new ceremony can be told apart');
+  for (;;) {
+    const candidate = randomInt(0x8000);
+    if (!used.has(candidate)) return candidate;
+  }
 }
 
 /** The short sheet fingerprint printed in each header: the first 8 bytes of its tag. */
@@ -106,7 +135,8 @@ export function* quorums(mnemonics: readonly string[][], groupThreshold: number,
 }
 
 /**
- * Splits the master key, then combines every minimal quorum in memory and
+ * Splits the master key under a fresh identifier (`tagKey` is the scheme-2
+ * key, `paperTagKeyV2`), then combines every minimal quorum in memory and
  * requires each to give the master key back before anything is reported or
  * printed. The words never reach the keystore: only their tags do.
  */
@@ -117,6 +147,7 @@ export function splitMasterKey(masterKey: Uint8Array, tagKey: Uint8Array, vaultF
     groupThreshold: request.groupThreshold,
     groups: request.groups,
     passphrase,
+    identifier: freshIdentifier(request.usedIdentifiers),
     ...(request.iterationExponent === undefined ? {} : { iterationExponent: request.iterationExponent }),
   });
   let checked = 0;
@@ -132,11 +163,11 @@ export function splitMasterKey(masterKey: Uint8Array, tagKey: Uint8Array, vaultF
   wipe(first.value);
   const custodians = [...request.custodians];
   const shares: CeremonyShare[] = mnemonics.flatMap((group, groupIndex) =>
-    group.map((mnemonic, memberIndex) => ({ groupIndex, memberIndex, custodian: custodians.shift() ?? null, tag: shareTag(tagKey, mnemonic) })),
+    group.map((mnemonic, memberIndex) => ({ groupIndex, memberIndex, custodian: custodians.shift() ?? null, tag: shareTag(tagKey, mnemonic, 2) })),
   );
   return {
     record: {
-      id: groupHex(toHex(randomBytes(8))),
+      id: String(first.identifier),
       createdAt: (request.now ?? new Date()).toISOString(),
       identifier: first.identifier,
       groupThreshold: request.groupThreshold,
@@ -146,6 +177,9 @@ export function splitMasterKey(masterKey: Uint8Array, tagKey: Uint8Array, vaultF
       passphraseUsed: passphrase.length > 0,
       vaultFingerprint,
       masterKeyCheck: masterKeyCheck(masterKey),
+      tagScheme: 2,
+      tagSalt: null,
+      importedFrom: null,
       shares,
     },
     mnemonics,

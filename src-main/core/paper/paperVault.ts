@@ -1,9 +1,9 @@
 import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
 import type { Keystore } from '../keystore/keystore.js';
-import { findShareByTag, findSupersededShare, insertCeremony, type FoundShare } from '../keystore/paperStore.js';
+import { findCurrentShare, findSupersededShare, insertCeremony, usedIdentifiers, type FoundShare } from '../keystore/paperStore.js';
 import { openSupersededTagKey } from '../keystore/rotation/reseal.js';
-import { paperTagKey, recordWrapKey } from '../masterkey/subkeys.js';
+import { paperTagKeyV2, recordWrapKey } from '../masterkey/subkeys.js';
 import { sheetFingerprint, shareTag, splitMasterKey, type CeremonyRecord, type SplitRequest } from './ceremony.js';
 import { qrSvg } from './sheet/qr.js';
 import { renderSheetHtml, type SheetData } from './sheet/template.js';
@@ -23,14 +23,15 @@ export interface VaultSplit {
  * The words are in `sheets`: print them, then drop them.
  */
 export async function splitVault(keystore: Keystore, request: SplitRequest, onProgress?: (done: number) => void): Promise<VaultSplit> {
-  const { record, mnemonics, subsetsChecked } = keystore.internal('read', (ctx) => {
-    const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
+  const { vaultName, split } = keystore.internal('read', (ctx) => {
+    const tagKey = paperTagKeyV2(ctx.masterKey);
     try {
-      return splitMasterKey(ctx.masterKey, tagKey, ctx.vaultFingerprint, request, onProgress);
+      return { vaultName: ctx.vaultName, split: splitMasterKey(ctx.masterKey, tagKey, ctx.vaultFingerprint, { ...request, usedIdentifiers: usedIdentifiers(ctx.db) }, onProgress) };
     } finally {
       wipe(tagKey);
     }
   });
+  const { record, mnemonics, subsetsChecked } = split;
   const flat = mnemonics.flat();
   // The head as the sheets are printed; the split's own entry follows it.
   const auditHead = printableHead(keystore);
@@ -41,6 +42,7 @@ export async function splitVault(keystore: Keystore, request: SplitRequest, onPr
       mnemonic,
       qrSvg: await qrSvg(mnemonic),
       vaultFingerprint: record.vaultFingerprint,
+      vaultName,
       masterKeyCheck: record.masterKeyCheck,
       ceremonyId: record.id,
       createdAt: record.createdAt,
@@ -111,25 +113,32 @@ export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCh
   };
   if (!keystore) return { ...base, genuine: null, sheetFingerprint: null, match: null };
   return keystore.internal('write', (ctx) => {
-    const tagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
-    let tag = shareTag(tagKey, mnemonic);
+    const tagKey = paperTagKeyV2(ctx.masterKey);
+    let found = findCurrentShare(ctx.db, mnemonic, ctx.masterKey, tagKey);
     wipe(tagKey);
-    let match = findShareByTag(ctx.db, tag);
-    if (!match) {
+    if (!found) {
       // Printed before a master-key rotation? Then it is genuine, but superseded.
       const wrap = recordWrapKey(ctx.masterKey, ctx.keystoreId);
-      const old = findSupersededShare(ctx.db, mnemonic, (id, sealed) => openSupersededTagKey(wrap, ctx.keystoreId, id, sealed));
+      found = findSupersededShare(ctx.db, mnemonic, (id, sealed) => openSupersededTagKey(wrap, ctx.keystoreId, id, sealed));
       wipe(wrap);
-      if (old) ({ match, tag } = old);
     }
+    const match = found?.match ?? null;
     const genuine = match !== null && match.ceremony.identifier === share.identifier;
-    const sheet = sheetFingerprint(tag);
+    // Not genuine: the sheet fingerprint is shown as this vault would print it (scheme 2).
+    const sheet = sheetFingerprint(found?.tag ?? unmatchedTag(ctx.masterKey, mnemonic));
     ctx.audit.append({
       operation: 'paper-check',
       subject: { sheet, genuine, identifier: share.identifier, group: base.groupIndex, member: base.memberIndex, ceremonyId: match?.ceremony.id ?? null, custodian: match?.custodian ?? null, supersededAt: match?.supersededAt ?? null },
     });
     return { ...base, genuine, sheetFingerprint: sheet, match };
   });
+}
+
+function unmatchedTag(masterKey: Uint8Array, mnemonic: string): Uint8Array {
+  const key = paperTagKeyV2(masterKey);
+  const tag = shareTag(key, mnemonic, 2);
+  wipe(key);
+  return tag;
 }
 
 /** The 32-byte Custos master key, or a clear error for any other SLIP-0039 secret. */

@@ -45,6 +45,7 @@ export function craftBundle(dir: string, keys: PortableKey[], options: { secrets
     chunkBytes: options.chunkBytes,
   });
   for (const key of keys) writer.add(key);
+  writer.addVaultIdentity({ vaultFingerprint: '0000-0000-0000-0000', vaultName: null });
   writer.finish();
   const name = options.name ?? 'crafted';
   const bundle = join(dir, `${name}.bundle`);
@@ -71,4 +72,15 @@ export function readPortable(bundle: string, accessKeys: string): PortableKey[] 
     reader.close();
   }
   return keys;
+}
+
+/** How many bytes of UTF-8 JSON the bundle's audit history takes (0 when it carries none). */
+export function auditHistoryBytes(bundle: string, accessKeys: string): number {
+  const reader = new BundleReader(bundle);
+  try {
+    const { extras } = reader.readKeys(readAccessKeysFile(accessKeys), () => undefined);
+    return Buffer.byteLength(extras.auditHistory ?? '', 'utf8');
+  } finally {
+    reader.close();
+  }
 }

@@ -60,7 +60,8 @@ describe('the bundle itself', () => {
     ['the creation time', 38, ['BUNDLE_TAMPERED']],
     ['the key count', 43, ['BUNDLE_TAMPERED']],
     ['the chunk size', 50, ['BUNDLE_MALFORMED', 'BUNDLE_TAMPERED']],
-    ['the source keystore fingerprint', 60, ['BUNDLE_TAMPERED']],
+    ['the source vault fingerprint', 54, ['BUNDLE_TAMPERED']],
+    ['the zero padding after the source vault fingerprint', 60, ['BUNDLE_MALFORMED']],
     ['the pair fingerprint', 70, ['BUNDLE_TAMPERED']],
     ['the verify-key hash', 90, ['BUNDLE_TAMPERED']],
     ['the key commitment', 120, ['ACCESS_KEYS_MISMATCH']],
@@ -99,8 +100,8 @@ describe('the bundle itself', () => {
 
   it('an unknown format version is BUNDLE_VERSION, for the bundle and for the access keys', async () => {
     const newer = Buffer.from(bytes);
-    newer.writeUInt16BE(2, 8);
-    expect(await rejected(newer, ['BUNDLE_VERSION'])).toContain('v2');
+    newer.writeUInt16BE(3, 8);
+    expect(await rejected(newer, ['BUNDLE_VERSION'])).toContain('v3');
     const keys = JSON.parse(readFileSync(exported.accessKeys, 'utf8')) as Record<string, unknown>;
     const path = join(exported.dir, 'v2.access.json');
     writeFileSync(path, JSON.stringify({ ...keys, version: 2 }));

@@ -60,6 +60,7 @@ function build(): { bundle: Buffer; accessKeys: string; chunks: number } {
     versionCount: keys.reduce((n, k) => n + k.versions.length, 0),
     sourceFingerprint: sourceKeystoreFingerprint(hex(i.sourceKeystoreId)!),
     chunkBytes: i.chunkBytes,
+    formatVersion: 1,
   });
   for (const key of keys) writer.add(key);
   const { chunks } = writer.finish();

@@ -60,6 +60,11 @@ function tagKeyAad(keystoreId: Uint8Array, ceremonyId: string): Uint8Array {
   return encodeFields(['custos/paper-superseded-tag-key/v1', keystoreId, ceremonyId]);
 }
 
+/** Seals a superseded ceremony's share-tag key under this keystore's wrapping key (rotation, and import from a bundle). */
+export function sealSupersededTagKey(wrap: Uint8Array, keystoreId: Uint8Array, ceremonyId: string, tagKey: Uint8Array): Uint8Array {
+  return seal(wrap, tagKey, tagKeyAad(keystoreId, ceremonyId));
+}
+
 /** The share-tag key of a superseded ceremony's epoch, or null when its seal does not open. */
 export function openSupersededTagKey(wrap: Uint8Array, keystoreId: Uint8Array, ceremonyId: string, sealed: Uint8Array): Uint8Array | null {
   return open(wrap, sealed, tagKeyAad(keystoreId, ceremonyId));
@@ -72,14 +77,29 @@ export function openSupersededTagKey(wrap: Uint8Array, keystoreId: Uint8Array, c
  * superseded by an earlier rotation have their tag keys re-sealed. Returns
  * how many ceremonies this rotation superseded.
  */
-export function supersedeCeremonies(db: Db, keystoreId: Uint8Array, keys: { oldWrap: Uint8Array; newWrap: Uint8Array; oldTagKey: Uint8Array }, at: string): number {
-  const rows = db.prepare('SELECT id, superseded_tag_key FROM paper_ceremonies ORDER BY id').all() as Array<{ id: string; superseded_tag_key: Uint8Array | null }>;
+export function supersedeCeremonies(
+  db: Db,
+  keystoreId: Uint8Array,
+  keys: { oldWrap: Uint8Array; newWrap: Uint8Array; oldTagKey: (scheme: 1 | 2, salt: Uint8Array | null) => Uint8Array },
+  at: string,
+): number {
+  const rows = db.prepare('SELECT id, tag_scheme, tag_salt, superseded_at, superseded_tag_key FROM paper_ceremonies ORDER BY id').all() as Array<{
+    id: string;
+    tag_scheme: number;
+    tag_salt: Uint8Array | null;
+    superseded_at: string | null;
+    superseded_tag_key: Uint8Array | null;
+  }>;
   const supersede = db.prepare('UPDATE paper_ceremonies SET superseded_at = ?, superseded_tag_key = ? WHERE id = ?');
   const reseal = db.prepare('UPDATE paper_ceremonies SET superseded_tag_key = ? WHERE id = ?');
   let superseded = 0;
   for (const row of rows) {
+    // Superseded elsewhere and imported without its tag key (a public-only bundle): nothing to keep.
+    if (row.superseded_at !== null && row.superseded_tag_key === null) continue;
     if (row.superseded_tag_key === null) {
-      supersede.run(at, seal(keys.newWrap, keys.oldTagKey, tagKeyAad(keystoreId, row.id)), row.id);
+      const oldTagKey = keys.oldTagKey(row.tag_scheme === 1 ? 1 : 2, row.tag_salt);
+      supersede.run(at, seal(keys.newWrap, oldTagKey, tagKeyAad(keystoreId, row.id)), row.id);
+      wipe(oldTagKey);
       superseded++;
       continue;
     }

@@ -3,8 +3,8 @@ import { encodeBase64, equalBytes, wipe } from '../../crypto/bytes.js';
 import { auditKeysFor, type AuditKeys } from '../../audit/keys.js';
 import { rerootAuditLog } from '../../audit/reroot.js';
 import { MASTER_KEY_BYTES } from '../../masterkey/masterKey.js';
-import { keyCheckValue, paperTagKey, recordWrapKey } from '../../masterkey/subkeys.js';
-import { vaultFingerprintOf } from '../internal.js';
+import { keyCheckValue, paperTagKey, paperTagKeyV2, recordWrapKey, vaultFingerprintOf } from '../../masterkey/subkeys.js';
+import { storeVaultFingerprint } from '../vaultIdentity.js';
 import type { Keystore } from '../keystore.js';
 import { readUnlockMethods, type UnlockMethodRow } from '../unlock.js';
 import { resealRecords, supersedeCeremonies } from './reseal.js';
@@ -93,7 +93,8 @@ function commitRotation(keystore: Keystore, c: Commit): RotationResult {
     const newKcv = keyCheckValue(c.newMasterKey, ctx.keystoreId);
     const oldWrap = recordWrapKey(ctx.masterKey, ctx.keystoreId);
     const newWrap = recordWrapKey(c.newMasterKey, ctx.keystoreId);
-    const oldTagKey = paperTagKey(ctx.masterKey, ctx.keystoreId);
+    // Each current ceremony keeps the tag key of its own scheme (and salt) under the old master key.
+    const oldTagKey = (scheme: 1 | 2, salt: Uint8Array | null) => (scheme === 1 && salt ? paperTagKey(ctx.masterKey, salt) : paperTagKeyV2(ctx.masterKey));
     const newAudit: AuditKeys = auditKeysFor(c.newMasterKey, ctx.keystoreId);
     try {
       // Re-MACing a log that fails verification would make its tampering authentic under the new root.
@@ -101,7 +102,7 @@ function commitRotation(keystore: Keystore, c: Commit): RotationResult {
       if (!verified.ok) {
         throw new CustosError('AUDIT_TAMPERED', `the audit log fails verification (${verified.problem?.kind ?? 'problem'} at seq ${verified.problem?.seq ?? 0}); rotating would re-authenticate it, so nothing was rotated. Run 'custos audit verify'`);
       }
-      const vaultFingerprint = vaultFingerprintOf(ctx.keystoreId, newKcv);
+      const vaultFingerprint = vaultFingerprintOf(c.newMasterKey);
       const transcriptPublicKey = encodeBase64(newAudit.signingKey().publicKey);
       const methods = c.methods.map((m) => ({ id: m.id, kind: m.kind, label: m.label, action: c.drop.includes(m.id) ? ('dropped' as const) : ('rewrapped' as const) }));
       const ceremonies = (ctx.db.prepare('SELECT count(*) AS n FROM paper_ceremonies WHERE superseded_at IS NULL').get() as { n: number }).n;
@@ -117,6 +118,7 @@ function commitRotation(keystore: Keystore, c: Commit): RotationResult {
       if (resealed !== records) throw new CustosError('INTERNAL', `re-sealed ${resealed} records of ${records}`);
       resealKeks(ctx.db, ctx.keystoreId, oldWrap, newWrap);
       ctx.db.prepare('UPDATE keystore SET key_check = ? WHERE singleton = 1').run(newKcv);
+      storeVaultFingerprint(ctx.db, vaultFingerprint);
       const update = ctx.db.prepare('UPDATE unlock_methods SET params = ?, wrapped = ? WHERE id = ?');
       const remove = ctx.db.prepare('DELETE FROM unlock_methods WHERE id = ?');
       for (const m of c.methods) {
@@ -130,7 +132,7 @@ function commitRotation(keystore: Keystore, c: Commit): RotationResult {
       c.beforeCommit?.();
       return { rotatedAt: c.at, previousVaultFingerprint: ctx.vaultFingerprint, vaultFingerprint, records, keks, methods, supersededCeremonies: superseded, auditEntries, transcriptPublicKey };
     } finally {
-      wipe(newKcv, oldWrap, newWrap, oldTagKey);
+      wipe(newKcv, oldWrap, newWrap);
       newAudit.dispose();
     }
   });

@@ -1,0 +1,52 @@
+import { CustosError } from '../../../shared/errors.js';
+import { vaultFingerprintOf } from '../masterkey/subkeys.js';
+import type { Db } from './sqlite.js';
+
+/** The vault's clear metadata (schema 7): readable on a locked keystore, checked at every unlock. */
+export interface VaultIdentity {
+  /** null only before the first unlock after the upgrade to schema 7. */
+  vaultFingerprint: string | null;
+  vaultName: string | null;
+}
+
+export const MAX_VAULT_NAME = 200;
+
+/** Reads the metadata; null for a keystore older than schema 7 (nothing to show until it is unlocked once). */
+export function readVaultIdentity(db: Db, schemaVersion: number): VaultIdentity | null {
+  if (schemaVersion < 7) return null;
+  const row = db.prepare('SELECT vault_fingerprint, vault_name FROM keystore WHERE singleton = 1').get() as { vault_fingerprint: string | null; vault_name: string | null } | undefined;
+  return row ? { vaultFingerprint: row.vault_fingerprint, vaultName: row.vault_name } : null;
+}
+
+/** A name a person gives the vault: trimmed, 1 to 200 characters, no control characters. */
+export function validVaultName(name: string): string {
+  const trimmed = name.trim();
+  // eslint-disable-next-line no-control-regex
+  if (trimmed.length === 0 || trimmed.length > MAX_VAULT_NAME || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new CustosError('INVALID_ARGUMENT', `a vault name is 1 to ${MAX_VAULT_NAME} printable characters`);
+  }
+  return trimmed;
+}
+
+/**
+ * After a verified unlock (inside a transaction): the stored fingerprint must
+ * be the one the master key gives, since a locked listing shows it to people;
+ * a keystore upgraded to schema 7 gets it here, once. Returns the fingerprint.
+ */
+export function settleVaultFingerprint(db: Db, masterKey: Uint8Array, path: string): string {
+  const derived = vaultFingerprintOf(masterKey);
+  const row = db.prepare('SELECT vault_fingerprint FROM keystore WHERE singleton = 1').get() as { vault_fingerprint: string | null };
+  if (row.vault_fingerprint === null) db.prepare('UPDATE keystore SET vault_fingerprint = ? WHERE singleton = 1').run(derived);
+  else if (row.vault_fingerprint !== derived) {
+    throw new CustosError('KEYSTORE_CORRUPT', `${path} names vault ${row.vault_fingerprint}, but its master key is vault ${derived}: its metadata was edited; refusing to use it`);
+  }
+  return derived;
+}
+
+export function storeVaultFingerprint(db: Db, fingerprint: string): void {
+  db.prepare('UPDATE keystore SET vault_fingerprint = ? WHERE singleton = 1').run(fingerprint);
+}
+
+export function storeVaultName(db: Db, name: string | null): void {
+  db.prepare('UPDATE keystore SET vault_name = ? WHERE singleton = 1').run(name);
+}
