@@ -11,6 +11,7 @@ import { resolveUnlock, type SecretOptions } from './secrets.js';
 import type { Unlock } from '../core/keystore/unlock.js';
 import { withMethodCredentialOptions } from './methodCredentials.js';
 import { COMMON_OPTIONS_HEADING, UNLOCK_OPTIONS_HEADING } from './helpGroups.js';
+import { statusLine } from './progress.js';
 
 export interface CommonOptions extends SecretOptions {
   keystore?: string | undefined;
@@ -64,9 +65,12 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
   const actor = resolveActor(options, io);
   const unlock = await resolveUnlock(options, io, path);
   let keystore: Keystore;
+  // argon2id takes about a second at the cost init calibrates (more on a slower host): not in silence.
+  const status = statusLine(io, 'opening the keystore: deriving the key from the passphrase (argon2id)', unlock.kind === 'passphrase' && !options.json);
   try {
     keystore = await openKeystore(path, unlock, { actor });
   } finally {
+    status.finish();
     if (unlock.kind === 'master-key') wipe(unlock.masterKey);
   }
   try {

@@ -23,3 +23,41 @@ export function progressBar(io: CliIo, label: string, enabled: boolean): { updat
     },
   };
 }
+
+export interface StatusLine {
+  /** Redraws the line, with the seconds elapsed and what is being done now. */
+  step(detail?: string): void;
+  /** Erases the line (what the work produced is reported on stdout); once, however often called. */
+  finish(): void;
+}
+
+/**
+ * A status line on stderr for work that reports no fraction done (argon2id).
+ * The KDF runs on this thread and blocks the event loop, so a timer could not
+ * redraw during it: the line is drawn when the work starts, so a long KDF is
+ * never silent, and redrawn, with the seconds so far, at each step the work
+ * reports between derivations. As the bar above: a terminal, no JSON, only.
+ */
+export function statusLine(io: CliIo, label: string, enabled: boolean, now: () => number = () => performance.now()): StatusLine {
+  if (!enabled || !io.stderrIsTTY) return { step: () => undefined, finish: () => undefined };
+  const started = now();
+  let drawn = '';
+  let finished = false;
+  const draw = (detail: string | undefined) => {
+    if (finished) return;
+    const seconds = ((now() - started) / 1000).toFixed(1);
+    const text = `${label}${detail ? `: ${detail}` : ''}... ${seconds} s`;
+    // Spaces cover the end of a longer line drawn before (no cursor control beyond \r).
+    io.err(`\r${text.padEnd(drawn.length)}`);
+    drawn = text;
+  };
+  draw(undefined);
+  return {
+    step: draw,
+    finish() {
+      if (finished) return;
+      finished = true;
+      io.err(`\r${' '.repeat(drawn.length)}\r`);
+    },
+  };
+}

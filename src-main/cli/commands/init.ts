@@ -7,6 +7,7 @@ import { generateMasterKey } from '../../core/masterkey/masterKey.js';
 import type { CliIo } from '../io.js';
 import { keystorePath, resolveActor, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
 import { emit } from '../output.js';
+import { statusLine } from '../progress.js';
 import { explicitMasterKey, newPassphrase } from '../secrets.js';
 
 interface InitOptions extends CommonOptions {
@@ -20,10 +21,11 @@ function positiveInt(text: string, what: string): number {
   return value;
 }
 
-export async function kdfParams(options: { kdfMemoryMib?: string | undefined; kdfPasses?: string | undefined }): Promise<Argon2idParams> {
+/** The argon2id parameters from the options, or calibrated (`onStep` after each trial, for a progress line). */
+export async function kdfParams(options: { kdfMemoryMib?: string | undefined; kdfPasses?: string | undefined }, onStep?: () => void): Promise<Argon2idParams> {
   const memoryKiB = options.kdfMemoryMib ? positiveInt(options.kdfMemoryMib, '--kdf-memory-mib') * 1024 : DEFAULT_MEMORY_KIB;
   if (options.kdfPasses) return newArgon2idParams(memoryKiB, positiveInt(options.kdfPasses, '--kdf-passes'));
-  return calibrateArgon2id(1000, memoryKiB);
+  return calibrateArgon2id(1000, memoryKiB, onStep);
 }
 
 /** Names where an explicit master key came from, so a stray ACRA_MASTER_KEY is noticed. */
@@ -65,9 +67,14 @@ Examples:
         throw new CustosError('MASTER_KEY_MISSING', 'give a master key (--master-key-file, CUSTOS_MASTER_KEY, ACRA_MASTER_KEY) or a passphrase (--passphrase-file)');
       }
       const masterKey = given ?? generateMasterKey();
+      // Calibration and the derivation take one to many seconds: say so at a terminal.
+      const status = passphrase === null ? null : statusLine(io, 'deriving the key from the passphrase', !options.json);
       try {
-        const params = passphrase === null ? undefined : await kdfParams(options);
+        const params = passphrase === null ? undefined : await kdfParams(options, () => status?.step('calibrating argon2id for this machine'));
+        if (params) status?.step(`argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`);
         const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined, actor });
+        // Erased before the result is printed, which would otherwise follow it on the same line.
+        status?.finish();
         const unlock = [...(given ? ['master-key'] : []), ...(params ? ['passphrase'] : [])];
         emit(io, options, { path: created.path, keystoreId: created.keystoreId, unlock, kdf: params ? { ...params, salt: undefined } : null }, () =>
           [
@@ -79,6 +86,7 @@ Examples:
           ].join('\n'),
         );
       } finally {
+        status?.finish();
         wipe(masterKey);
       }
     });

@@ -88,13 +88,19 @@ export async function choosePasses(targetMs: number, time: PassTimer): Promise<n
   return measured > targetMs * 1.5 ? clampPasses((passes * targetMs) / measured) : passes;
 }
 
-/** Calibrates argon2id passes at the given memory cost to about `targetMs` on this machine. */
-export async function calibrateArgon2id(targetMs = 1000, memoryKiB = DEFAULT_MEMORY_KIB): Promise<Argon2idParams> {
+/**
+ * Calibrates argon2id passes at the given memory cost to about `targetMs` on
+ * this machine. `onStep` is called after each trial derivation (a caller's
+ * progress display: each trial blocks the thread it runs on).
+ */
+export async function calibrateArgon2id(targetMs = 1000, memoryKiB = DEFAULT_MEMORY_KIB, onStep?: () => void): Promise<Argon2idParams> {
   const probe = new Uint8Array(16);
   const time: PassTimer = async (iterations) => {
     const start = performance.now();
     await deriveFromPassphrase(probe, { algorithm: 'argon2id', memoryKiB, iterations, parallelism: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' });
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    onStep?.();
+    return ms;
   };
   return newArgon2idParams(memoryKiB, await choosePasses(targetMs, time));
 }
