@@ -16,7 +16,7 @@ describe('custos paper split: sheets', () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
     const result = json<{ ceremonyId: string; vaultFingerprint: string; quorumsChecked: number; sheets: Array<{ file: string; sheetFingerprint: string; custodian: string | null }> }>(
-      expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--custodian', 'Ana Lima', '--custodian', 'Ben', '--out', out, '--text', '--chromium', CHROMIUM, '--json'])),
+      expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--custodian', 'Ana Lima', '--custodian', 'Ben', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM, '--json'])),
     );
     expect(result.quorumsChecked).toBe(3);
     expect(readdirSync(out).sort()).toEqual(['share-1.pdf', 'share-1.txt', 'share-2.pdf', 'share-2.txt', 'share-3.pdf', 'share-3.txt']);
@@ -38,7 +38,7 @@ describe('custos paper split: sheets', () => {
   it('makes a single-sheet backup with 1-of-1, and --text files hold exactly the mnemonic', async () => {
     const v = await initVault();
     const out = join(v.dir, 'one');
-    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--text', '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM]));
     expect(readdirSync(out).sort()).toEqual(['share-1.pdf', 'share-1.txt']);
     const words = readFileSync(join(out, 'share-1.txt'), 'utf8').trim().split(' ');
     expect(words).toHaveLength(33);
@@ -49,10 +49,10 @@ describe('custos paper split: sheets', () => {
   it('refuses to overwrite existing sheets, and changes nothing', async () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--allow-same-disk', '--chromium', CHROMIUM]));
     const before = readFileSync(join(out, 'share-1.pdf'));
     const store = snapshot(v.path);
-    expectTextError(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--chromium', CHROMIUM]), 'FILE_EXISTS');
+    expectTextError(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--allow-same-disk', '--chromium', CHROMIUM]), 'FILE_EXISTS');
     expect(readFileSync(join(out, 'share-1.pdf')).equals(before)).toBe(true);
     expect(snapshot(v.path)).toEqual(store);
   });
@@ -61,7 +61,7 @@ describe('custos paper split: sheets', () => {
     const v = await initVault();
     const store = snapshot(v.path);
     const out = join(v.dir, 'sheets');
-    const message = expectTextError(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--out', out, '--chromium', join(v.dir, 'no-chromium')]), 'CHROMIUM_NOT_FOUND');
+    const message = expectTextError(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--out', out, '--allow-same-disk', '--chromium', join(v.dir, 'no-chromium')]), 'CHROMIUM_NOT_FOUND');
     expect(message).toContain('--chromium');
     expect(existsSync(out)).toBe(false);
     expect(snapshot(v.path)).toEqual(store);
@@ -70,10 +70,10 @@ describe('custos paper split: sheets', () => {
   it('rejects impossible quorums', async () => {
     const v = await initVault();
     const out = join(v.dir, 's');
-    expectTextError(await v.run(['paper', 'split', '--threshold', '4', '--shares', '3', '--out', out]), 'INVALID_ARGUMENT', 2);
-    expectTextError(await v.run(['paper', 'split', '--threshold', '2', '--shares', '17', '--out', out]), 'INVALID_ARGUMENT', 2);
-    expectTextError(await v.run(['paper', 'split', '--group', '2/3', '--group', 'x', '--out', out]), 'INVALID_ARGUMENT', 2);
-    expectTextError(await v.run(['paper', 'split', '--group', '2/3', '--group', '1/1', '--group-threshold', '3', '--out', out]), 'INVALID_ARGUMENT', 2);
+    expectTextError(await v.run(['paper', 'split', '--threshold', '4', '--shares', '3', '--out', out, '--allow-same-disk']), 'INVALID_ARGUMENT', 2);
+    expectTextError(await v.run(['paper', 'split', '--threshold', '2', '--shares', '17', '--out', out, '--allow-same-disk']), 'INVALID_ARGUMENT', 2);
+    expectTextError(await v.run(['paper', 'split', '--group', '2/3', '--group', 'x', '--out', out, '--allow-same-disk']), 'INVALID_ARGUMENT', 2);
+    expectTextError(await v.run(['paper', 'split', '--group', '2/3', '--group', '1/1', '--group-threshold', '3', '--out', out, '--allow-same-disk']), 'INVALID_ARGUMENT', 2);
   });
 });
 
@@ -81,7 +81,7 @@ describe('custos paper check', () => {
   it('recognises a sheet this vault printed, and refuses a well-formed share it never printed', async () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--custodian', 'Ana', '--out', out, '--text', '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--custodian', 'Ana', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM]));
     const genuine = json<{ genuine: boolean; match: { custodian: string } }>(expectOk(await v.run(['paper', 'check', '--share-file', join(out, 'share-1.txt'), '--json'])));
     expect(genuine.genuine).toBe(true);
     expect(genuine.match.custodian).toBe('Ana');
@@ -101,7 +101,7 @@ describe('custos paper check', () => {
   it('reports a mistyped word with its position and suggestions', async () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--text', '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM]));
     const words = readFileSync(join(out, 'share-1.txt'), 'utf8').trim().split(' ');
     const original = words[6] ?? '';
     words[6] = `${original}zq`;
@@ -130,7 +130,7 @@ describe('custos paper restore', () => {
   it('verifies against the keystore, creates a new keystore, and refuses a wrong expected check', async () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--group', '2/3', '--group', '1/1', '--group-threshold', '2', '--out', out, '--text', '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--group', '2/3', '--group', '1/1', '--group-threshold', '2', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM]));
     const quorum = ['share-g1-1.txt', 'share-g1-3.txt', 'share-g2-1.txt'].flatMap((f) => ['--share-file', join(out, f)]);
     const verified = expectOk(await v.run(['paper', 'restore', ...quorum, '--verify']));
     expect(verified.stderr).toContain(masterKeyCheck(v.keyBytes));
@@ -143,23 +143,25 @@ describe('custos paper restore', () => {
     const fresh = join(tempDir(), 'restored.db');
     expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh]), 'INVALID_ARGUMENT', 2);
     expect(existsSync(fresh)).toBe(false);
-    expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--expect-check', '0000-0000-0000-0000']), 'WRONG_MASTER_KEY');
+    const keyFile = join(tempDir(), 'master.key');
+    expectLastError(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--master-key-out', keyFile, '--expect-check', '0000-0000-0000-0000']), 'WRONG_MASTER_KEY');
     expect(existsSync(fresh)).toBe(false);
-    expectOk(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--expect-check', masterKeyCheck(v.keyBytes)]));
+    expect(existsSync(keyFile)).toBe(false);
+    expectOk(await v.run(['paper', 'restore', ...quorum, '--init', '--keystore', fresh, '--master-key-out', keyFile, '--expect-check', masterKeyCheck(v.keyBytes)]));
     expectOk(await v.run(['info', '--keystore', fresh]));
 
     const short = ['share-g1-1.txt', 'share-g2-1.txt'].flatMap((f) => ['--share-file', join(out, f)]);
     expect(expectTextError(await v.run(['paper', 'restore', ...short, '--print']), 'SHARES_INSUFFICIENT')).toContain('group 1 has 1 of 2 and needs 1 more share');
   });
 
-  it('reads shares from standard input, one per line, and needs exactly one mode', async () => {
+  it('reads shares from standard input, one per line, and takes at most one mode', async () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '2', '--out', out, '--text', '--chromium', CHROMIUM]));
+    expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '2', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM]));
     const stdin = ['share-1.txt', 'share-2.txt'].map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
     const printed = await runInProcess(['paper', 'restore', '--shares-stdin', '--print'], { env: v.env, stdin });
     expect(printed.stdout.trim()).toBe(v.key);
     expect(printed.stderr).toContain('warning');
-    expectTextError(await v.run(['paper', 'restore', '--shares-stdin']), 'INVALID_ARGUMENT', 2);
+    expectTextError(await v.run(['paper', 'restore', '--shares-stdin', '--verify', '--print']), 'INVALID_ARGUMENT', 2);
   });
 });

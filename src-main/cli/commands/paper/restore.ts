@@ -37,7 +37,10 @@ function checkModeOptions(options: RestoreOptions): void {
   const modes = [options.verify, options.init, options.print].filter(Boolean).length;
   if (modes > 1) throw new CustosError('INVALID_ARGUMENT', 'choose at most one of --verify, --init or --print');
   if (options.init) return;
-  if (options.passphraseFile) throw new CustosError('INVALID_ARGUMENT', "--passphrase-file sets the new keystore's passphrase and applies only with --init; the shares' SLIP-0039 passphrase is --share-passphrase-file");
+  if (options.passphraseFile) {
+    const why = options.verify ? '--verify opens the keystore with the recovered key and needs no keystore passphrase' : "--passphrase-file sets a new keystore's passphrase and applies only with --init";
+    throw new CustosError('INVALID_ARGUMENT', `${why}; the shares' SLIP-0039 passphrase is --share-passphrase-file`);
+  }
   for (const [flag, set] of [['--master-key-out', options.masterKeyOut], ['--kdf-memory-mib', options.kdfMemoryMib], ['--kdf-passes', options.kdfPasses]] as const) {
     if (set) throw new CustosError('INVALID_ARGUMENT', `${flag} applies only with --init`);
   }
