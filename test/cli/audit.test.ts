@@ -65,7 +65,7 @@ describe('custos audit', () => {
     expectTextError(await v.run(['info', '--actor', 'Mallory'], { CUSTOS_MASTER_KEY: wrong }), 'WRONG_MASTER_KEY');
     expect(unlockNotes(v.path)).toEqual([expect.objectContaining({ code: 'WRONG_MASTER_KEY', actor: 'Mallory' })]);
     const out = join(v.dir, 'sheets');
-    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--text', '--chromium', CHROMIUM, '--actor', 'Ana']));
+    expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--out', out, '--allow-same-disk', '--text', '--chromium', CHROMIUM, '--actor', 'Ana']));
     expect(unlockNotes(v.path)).toEqual([]);
     expectOk(await v.run(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--verify', '--actor', 'Ana']));
     const restored = join(v.dir, 'restored.db');

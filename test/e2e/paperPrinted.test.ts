@@ -19,7 +19,7 @@ describe('printed sheets, end to end', () => {
     const v = await initVault();
     const out = join(v.dir, 'sheets');
     const split = json<{ sheets: Array<{ file: string }> }>(
-      expectOk(await v.run(['paper', 'split', '--threshold', '3', '--shares', '5', '--out', out, '--text', '--chromium', '/usr/bin/chromium', '--json'])),
+      expectOk(await v.run(['paper', 'split', '--threshold', '3', '--shares', '5', '--out', out, '--allow-same-disk', '--text', '--chromium', '/usr/bin/chromium', '--json'])),
     );
     expect(split.sheets).toHaveLength(5);
 
