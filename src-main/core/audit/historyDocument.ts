@@ -9,7 +9,7 @@ export const HISTORY_VERSION = 1;
 /** Entries older than the anchor travel as the first 8 bytes of their hash: enough to match `SEQ:HASH16`. */
 export const PREFIX_BYTES = 8;
 /** Cap on the complete entries carried (their JSON, roughly); older ones travel as hash prefixes only. */
-export const ENTRY_BUDGET = 1024 * 1024;
+export const ENTRY_BUDGET = 256 * 1024;
 /** Cap on a document accepted at import: the budget, prefixes of 2^20 entries, and room to spare. */
 export const MAX_DOCUMENT_CHARS = 16 * 1024 * 1024;
 
