@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hashAt, historyProblem, parseHistory, type HistoryDocument } from '../../../src-main/core/audit/historyDocument.js';
+import { auditKeysFor } from '../../../src-main/core/audit/keys.js';
+import { buildVectorDocument, type HistoryVectorInput } from './historyVectorBuild.js';
+
+const vector = JSON.parse(readFileSync('test/vectors/audit-history-v1.json', 'utf8')) as { input: HistoryVectorInput; document: HistoryDocument };
+const publicKeyOf = (masterKey: string, keystoreId: string) => auditKeysFor(new Uint8Array(Buffer.from(masterKey, 'hex')), new Uint8Array(Buffer.from(keystoreId, 'hex'))).signingKey().publicKey;
+
+describe('audit history document, format v1 (test/vectors/audit-history-v1.json)', () => {
+  it('the inputs give exactly the stored document, signature included', () => {
+    expect(buildVectorDocument(vector.input)).toEqual(vector.document);
+  });
+
+  it('the stored document verifies under the key re-derived from the master key and the source keystore id, and under no other', () => {
+    const { doc, decoded } = parseHistory(JSON.stringify(vector.document));
+    expect(historyProblem(doc, decoded, publicKeyOf(vector.input.masterKey, vector.input.keystoreId))).toBeNull();
+    expect(historyProblem(doc, decoded, publicKeyOf('ff'.repeat(32), vector.input.keystoreId))).toMatch(/another master key/);
+    // Entries up to the anchor are known by their first 8 bytes; later ones in full.
+    expect(hashAt(doc, decoded, 1)).toHaveLength(16);
+    expect(hashAt(doc, decoded, 2)).toBe(vector.document.anchor.hash);
+    expect(hashAt(doc, decoded, 4)).toBe(vector.document.head.hash);
+    expect(hashAt(doc, decoded, 5)).toBeNull();
+  });
+
+  it('any change to what the signature covers is caught', () => {
+    const changes: Array<(d: HistoryDocument) => void> = [
+      (d) => (d.exportedAt = '2026-01-02T03:04:06.000Z'),
+      (d) => (d.vaultFingerprint = '0000-0000-0000-0000'),
+      (d) => (d.earlier = Buffer.from(Buffer.from(d.earlier, 'base64').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64')),
+      (d) => ((d.entries[0] as { outcome: string }).outcome = 'FAILED'),
+    ];
+    for (const change of changes) {
+      const d = structuredClone(vector.document);
+      change(d);
+      const { doc, decoded } = parseHistory(JSON.stringify(d));
+      expect(historyProblem(doc, decoded, publicKeyOf(vector.input.masterKey, vector.input.keystoreId))).not.toBeNull();
+    }
+  });
+});
