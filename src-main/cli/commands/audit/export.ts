@@ -31,7 +31,7 @@ export function auditExportCommand(io: CliIo): Command {
   return withKeystoreOptions(new Command('export'))
     .description('write the whole audit log as a signed JSON transcript (--out) and/or a printable PDF (--pdf)')
     .option('--out <file>', 'signed JSON transcript to write')
-    .option('--pdf <file>', 'printable ceremony transcript (head, every entry, signature lines) to write')
+    .option('--pdf <file>', 'printable ceremony transcript to write (heads on the sheets and now, every entry, a receipt line per custodian, signature lines; vault, ceremony and page number on every page)')
     .option('--chromium <path>', 'Chromium to print with (default: chromium or google-chrome on PATH)')
     .option('--force', 'replace existing files')
     .addHelpText(
