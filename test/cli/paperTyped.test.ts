@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { splitSecret } from '../../src-main/core/paper/slip39/index.js';
 import { wordIndex } from '../../src-main/core/paper/slip39/wordlist.js';
-import { runInteractive } from '../helpers/cli.js';
+import { promptShares } from '../../src-main/cli/commands/paper/typedShares.js';
+import { fakeIo, runInteractive } from '../helpers/cli.js';
 import { expectOk } from './fixtures.js';
 
 const secret = new Uint8Array(randomBytes(32));
@@ -76,5 +77,12 @@ describe('typed restore at a terminal', () => {
     expect(result.stderr).toMatch(/\nerror SHARES_INSUFFICIENT: .*group 3 has 1 of 2 and needs 1 more share/);
     expect(result.stderr).toContain('  ok: group 3 needs 1 more share; 1 more group needed (any 2 of the 3 groups)');
     expect(result.stdout).toBe('');
+  });
+
+  it('with a limit of one (a command that checks one share) it asks once and does not count quorums', async () => {
+    const { io, result } = fakeIo({ answers: [share(2, 3)] });
+    expect(await promptShares(io, 1)).toEqual([{ source: 'typed share 1', text: share(2, 3) }]);
+    expect(result().prompts).toHaveLength(1);
+    expect(result().stderr).toBe('Type the share (the first four letters of each word are enough).\n  ok\n');
   });
 });

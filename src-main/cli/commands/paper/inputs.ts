@@ -9,6 +9,8 @@ export interface ShareSourceOptions {
   shareFile?: string[];
   qrImage?: string[];
   sharesStdin?: boolean;
+  /** Typed at a terminal: stop after this many shares (e.g. 1 for a command that checks one share). */
+  typedLimit?: number;
 }
 
 function readText(path: string): string {
@@ -34,7 +36,7 @@ export async function collectShares(options: ShareSourceOptions, io: CliIo): Pro
     codes.forEach((text, i) => inputs.push({ source: codes.length === 1 ? image : `${image} code ${i + 1}`, text }));
   }
   if (options.sharesStdin) lines(await io.readStdin()).forEach((text, i) => inputs.push({ source: `stdin line ${i + 1}`, text }));
-  if (inputs.length === 0 && io.interactive) return promptShares(io);
+  if (inputs.length === 0 && io.interactive) return promptShares(io, options.typedLimit);
   if (inputs.length === 0) throw new CustosError('INVALID_ARGUMENT', 'give shares with --share-file, --qr-image or --shares-stdin');
   return inputs;
 }

@@ -58,11 +58,15 @@ function decodeProblem(text: string): string | null {
  * typed again while every share accepted before it is kept; a repeat or a
  * share that does not fit the others is refused with the reason; after each
  * share the person is told what is still needed, and asking stops as soon as
- * the quorum is in (an empty line finishes early).
+ * the quorum is in (an empty line finishes early), or once `limit` shares are.
  */
-export async function promptShares(io: CliIo): Promise<ShareInput[]> {
+export async function promptShares(io: CliIo, limit = Number.POSITIVE_INFINITY): Promise<ShareInput[]> {
   const accepted: ShareInput[] = [];
-  io.err('Type each share (the first four letters of each word are enough). Asking stops once enough shares are in; an empty line finishes early.\n');
+  io.err(
+    limit === 1
+      ? 'Type the share (the first four letters of each word are enough).\n'
+      : 'Type each share (the first four letters of each word are enough). Asking stops once enough shares are in; an empty line finishes early.\n',
+  );
   for (;;) {
     const text = await typeShare(io, accepted.length + 1);
     if (text === null) break;
@@ -85,9 +89,9 @@ export async function promptShares(io: CliIo): Promise<ShareInput[]> {
       continue;
     }
     accepted.push(candidate);
-    io.err(`  ok: ${progressLine(progress)}\n`);
+    io.err(limit === 1 ? '  ok\n' : `  ok: ${progressLine(progress)}\n`);
     for (const p of progress.problems) io.err(`  ${p.message}\n`);
-    if (progress.complete) break;
+    if (progress.complete || accepted.length >= limit) break;
   }
   return accepted;
 }
