@@ -21,7 +21,11 @@ interface TopCommand {
 export const TOP_COMMANDS: readonly TopCommand[] = [
   { name: 'master-key', summary: "generate master keys, or rotate a keystore's master key", load: async (io) => (await import('./commands/masterKey.js')).masterKeyCommand(io) },
   { name: 'init', summary: 'create a new, empty keystore (never overwrites an existing file)', load: async (io) => (await import('./commands/init.js')).initCommand(io) },
-  { name: 'info', summary: 'show the keystore id, schema version, key count and unlock methods', load: async (io) => (await import('./commands/info.js')).infoCommand(io) },
+  {
+    name: 'info',
+    summary: "show the vault (name, fingerprint, key check), its paper ceremonies and audit head, and the keystore's file, schema and unlock methods",
+    load: async (io) => (await import('./commands/info.js')).infoCommand(io),
+  },
   { name: 'keys', summary: 'generate, list, rotate, disable and destroy keys', load: async (io) => (await import('./commands/keys.js')).keysCommand(io) },
   { name: 'check', summary: 'open every sealed record and report each problem (exit 1 if any)', load: async (io, set) => (await import('./commands/check.js')).checkCommand(io, set) },
   { name: 'paper', summary: 'paper backups of the master key: SLIP-0039 shares on printed sheets', load: async (io, set) => (await import('./commands/paper/index.js')).paperCommand(io, set) },

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runInProcess } from '../helpers/cli.js';
+import { COMMON_OPTIONS_HEADING, UNLOCK_OPTIONS_HEADING } from '../../src-main/cli/helpGroups.js';
+import { buildProgram, TOP_COMMANDS } from '../../src-main/cli/program.js';
+import { fakeIo, REPO_ROOT, runInProcess } from '../helpers/cli.js';
 import { expectJsonError, expectTextError } from './fixtures.js';
 
 const KEYSTORE_OPTIONS = ['--keystore <path>', '--master-key-file <file>', '--passphrase-file <file>', '--json'];
@@ -85,5 +88,69 @@ describe('usage errors', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Usage: custos keys');
+  });
+});
+
+/** Every command of the full tree, with its path below `custos` (the program itself is []). */
+async function everyCommand(): Promise<Array<{ path: string[]; command: Command }>> {
+  const found: Array<{ path: string[]; command: Command }> = [];
+  const walk = (command: Command, path: string[]) => {
+    found.push({ path, command });
+    for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+  };
+  walk(await buildProgram(fakeIo().io, () => undefined), []);
+  return found;
+}
+
+// TODO(lead): these commands' help has no "Examples:" block yet (their files belong to other
+// work in progress: bundleInspect.ts, paper/index.ts, bundleImport.ts, whose help says
+// "Example:"). Remove each name once its help has one; the test fails until then.
+const LACKS_EXAMPLES = new Set(['bundle', 'paper', 'import']);
+
+describe('every command in the tree', async () => {
+  const commands = await everyCommand();
+
+  it('has a good number of commands (the walk works)', () => {
+    expect(commands.length).toBeGreaterThan(35);
+  });
+
+  it.each(commands.map((c) => [c.path.join(' ') || '(custos)', c] as const))('custos %s --help has an Examples block', async (_name, { path }) => {
+    const result = await runInProcess([...path, '--help']);
+    expect(result.code).toBe(0);
+    expect(/^Examples:$/m.test(result.stdout)).toBe(!LACKS_EXAMPLES.has(path.join(' ')));
+  });
+
+  // Commands that open a keystore take --unlock-method with the rest (paper restore's own --keystore names the keystore it creates).
+  const keystoreCommands = commands.filter((c) => c.command.options.some((o) => o.long === '--unlock-method'));
+
+  it('most commands take the unlock options', () => {
+    expect(keystoreCommands.length).toBeGreaterThan(20);
+  });
+
+  it.each(keystoreCommands.map((c) => [c.path.join(' '), c] as const))('custos %s --help: its own options first, then the unlock options, then the common ones', async (_name, { path, command }) => {
+    const lines = (await runInProcess([...path, '--help'])).stdout.split('\n');
+    const own = lines.indexOf('Options:');
+    const unlock = lines.indexOf(UNLOCK_OPTIONS_HEADING);
+    const common = lines.indexOf(COMMON_OPTIONS_HEADING);
+    expect(own).toBeGreaterThan(0);
+    expect(unlock).toBeGreaterThan(own);
+    expect(common).toBeGreaterThan(unlock);
+    expect(lines[unlock + 1]).toMatch(/^ {2}--keystore <path> /);
+    const lineOf = (flags: string) => lines.findIndex((line) => line.startsWith(`  ${flags} `));
+    for (const option of command.options) {
+      const at = lineOf(option.flags);
+      const section = option.helpGroupHeading === UNLOCK_OPTIONS_HEADING ? [unlock, common] : option.helpGroupHeading === COMMON_OPTIONS_HEADING ? [common, lines.length] : [own, unlock];
+      expect(at, `${option.flags} under ${option.helpGroupHeading ?? 'Options:'}`).toBeGreaterThan(section[0] ?? -1);
+      expect(at, `${option.flags} under ${option.helpGroupHeading ?? 'Options:'}`).toBeLessThan(section[1] ?? -1);
+    }
+    for (const flag of ['--master-key-file', '--unlock-method', '--pin-file', '--vault-token-file', '--unlock-share-file']) {
+      expect(command.options.find((o) => o.long === flag)?.helpGroupHeading, flag).toBe(UNLOCK_OPTIONS_HEADING);
+    }
+  });
+
+  it('the top-level help shows each command with its own description (the stubs do not drift)', () => {
+    const tops = commands.filter((c) => c.path.length === 1);
+    expect(tops.map((c) => c.path[0])).toEqual(TOP_COMMANDS.map((t) => t.name));
+    for (const top of TOP_COMMANDS) expect(tops.find((c) => c.path[0] === top.name)?.command.description(), top.name).toBe(top.summary);
   });
 });

@@ -8,6 +8,7 @@ import { progressBar } from '../progress.js';
 export function checkCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return withKeystoreOptions(new Command('check'))
     .description('open every sealed record and report each problem (exit 1 if any)')
+    .addHelpText('after', '\nExamples:\n  custos check --master-key-file master.key\n  custos check --keystore vault/custos.db --json')
     .action(async (options: CommonOptions) => {
       const bar = progressBar(io, 'checking', !options.json);
       const report = await withKeystore(options, io, (ks) => checkKeystore(ks, bar.update));

@@ -18,7 +18,9 @@ function kekId(text: string): number {
 }
 
 export function kekCommand(io: CliIo): Command {
-  const command = new Command('kek').description('key-encrypting keys between the master key and the keys, per client id or system');
+  const command = new Command('kek')
+    .description('key-encrypting keys between the master key and the keys, per client id or system')
+    .addHelpText('after', '\nExamples:\n  custos kek create --client-id billing-svc\n  custos kek list');
 
   withKeystoreOptions(command.command('create'))
     .description("create a KEK; the client's (or, with keys generate --system, the system's) new keys go under it")
@@ -43,7 +45,7 @@ Examples:
 
   withKeystoreOptions(command.command('list'))
     .description('list KEKs with their state and how many key versions each wraps')
-    .addHelpText('after', '\nExample: custos kek list --json')
+    .addHelpText('after', '\nExamples:\n  custos kek list\n  custos kek list --json')
     .action(async (options: CommonOptions) => {
       const keks = await withKeystore(options, io, (ks) => kekList(ks));
       emit(io, options, keks, () => kekTable(keks));
@@ -52,7 +54,7 @@ Examples:
   withKeystoreOptions(command.command('disable'))
     .description('disable a KEK: every key below it is unreadable (KEK_DISABLED) until enabled')
     .argument('<id>', 'KEK id')
-    .addHelpText('after', '\nExample: custos kek disable 1')
+    .addHelpText('after', "\nExamples:\n  custos kek disable 1          # the id as 'custos kek list' shows it\n  custos kek disable 1 --json")
     .action(async (id: string, options: CommonOptions) => {
       const info = await withKeystore(options, io, (ks) => kekDisable(ks, kekId(id)));
       emit(io, options, info, () => `disabled KEK ${info.id} (${info.scope} ${info.owner}): ${info.keys} key versions below it are unreadable`);
@@ -61,7 +63,7 @@ Examples:
   withKeystoreOptions(command.command('enable'))
     .description('re-enable a disabled KEK')
     .argument('<id>', 'KEK id')
-    .addHelpText('after', '\nExample: custos kek enable 1')
+    .addHelpText('after', "\nExamples:\n  custos kek enable 1           # the id as 'custos kek list' shows it\n  custos kek enable 1 --json")
     .action(async (id: string, options: CommonOptions) => {
       const info = await withKeystore(options, io, (ks) => kekEnable(ks, kekId(id)));
       emit(io, options, info, () => `enabled KEK ${info.id} (${info.scope} ${info.owner})`);
@@ -71,7 +73,7 @@ Examples:
     .description('destroy a KEK and every key version below it; cannot be undone')
     .argument('<id>', 'KEK id')
     .option('--yes', 'do not ask for confirmation')
-    .addHelpText('after', '\nExample: custos kek destroy 1 --yes')
+    .addHelpText('after', "\nExamples:\n  custos kek destroy 1          # asks you to type the id, as 'custos kek list' shows it\n  custos kek destroy 1 --yes")
     .action(async (id: string, options: CommonOptions & { yes?: boolean }) => {
       const n = kekId(id);
       if (!options.yes) {

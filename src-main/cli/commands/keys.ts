@@ -64,7 +64,9 @@ Key catalogue (Acra names):
 ${PURPOSES.map((p) => `  ${p.purpose.padEnd(22)}${p.scope.padEnd(8)}${p.algorithm.padEnd(8)}${p.nameFor(p.scope === 'global' ? null : '<id>').padEnd(22)}${p.description}`).join('\n')}`;
 
 export function keysCommand(io: CliIo): Command {
-  const keys = new Command('keys').description('generate, list, rotate, disable and destroy keys');
+  const keys = new Command('keys')
+    .description('generate, list, rotate, disable and destroy keys')
+    .addHelpText('after', '\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys list --client-id billing-svc\n  custos keys rotate billing-svc_storage');
 
   withKeystoreOptions(keys.command('generate'))
     .description('generate keys for a client id, a zone id, or the global keys, in one transaction')
@@ -89,6 +91,7 @@ export function keysCommand(io: CliIo): Command {
     .addOption(new Option('--purpose <purpose>', 'only this purpose').choices(KEY_PURPOSES))
     .addOption(new Option('--state <state>', 'only this state').choices(KEY_STATES))
     .option('--all-versions', 'one row per version instead of per key')
+    .addHelpText('after', '\nExamples:\n  custos keys list --master-key-file master.key\n  custos keys list --client-id billing-svc --all-versions --json\n  custos keys list --state disabled')
     .action(async (options: CommonOptions & { clientId?: string; zoneId?: string; purpose?: KeyPurpose; state?: KeyState; allVersions?: boolean }) => {
       const list = await withKeystore(options, io, (ks) =>
         ks.list({ clientId: options.clientId, zoneId: options.zoneId, purpose: options.purpose, state: options.state, allVersions: options.allVersions }),
@@ -101,6 +104,7 @@ export function keysCommand(io: CliIo): Command {
     .argument('<name>', 'key name')
     .option('--public-pem', 'print the public key as PEM (SPKI); checks it against the sealed private key first')
     .option('--version <n>', 'only this version (with --public-pem: its public key instead of the current one)')
+    .addHelpText('after', '\nExamples:\n  custos keys show billing-svc_storage\n  custos keys show billing-svc_storage --public-pem > storage.pub.pem')
     .action(async (name: string, options: CommonOptions & { publicPem?: boolean; version?: string }) => {
       const version = versionNumber(options.version);
       if (options.publicPem) {
@@ -118,6 +122,7 @@ export function keysCommand(io: CliIo): Command {
   withKeystoreOptions(keys.command('rotate'))
     .description('add a new version and make it current; older versions stay readable as "rotated"')
     .argument('<name>', 'key name')
+    .addHelpText('after', '\nExamples:\n  custos keys rotate billing-svc_storage\n  custos keys rotate poison_key --json')
     .action(async (name: string, options: CommonOptions) => {
       const info = await withKeystore(options, io, (ks) => ks.rotate(name));
       emit(io, options, info, () => `rotated ${name}: v${info.version} is current (${info.fingerprint})`);
@@ -126,6 +131,7 @@ export function keysCommand(io: CliIo): Command {
   withKeystoreOptions(keys.command('disable'))
     .description('disable every readable version of a key (reversible with enable)')
     .argument('<name>', 'key name')
+    .addHelpText('after', '\nExamples:\n  custos keys disable billing-svc_storage\n  custos keys enable billing-svc_storage     # undoes it')
     .action(async (name: string, options: CommonOptions) => {
       const detail = await withKeystore(options, io, (ks) => ks.disable(name));
       emit(io, options, detail, () => `disabled ${name}`);
@@ -134,6 +140,7 @@ export function keysCommand(io: CliIo): Command {
   withKeystoreOptions(keys.command('enable'))
     .description('re-enable a disabled key')
     .argument('<name>', 'key name')
+    .addHelpText('after', '\nExamples:\n  custos keys enable billing-svc_storage\n  custos keys enable billing-svc_storage --json')
     .action(async (name: string, options: CommonOptions) => {
       const detail = await withKeystore(options, io, (ks) => ks.enable(name));
       emit(io, options, detail, () => `enabled ${name}`);
@@ -144,6 +151,7 @@ export function keysCommand(io: CliIo): Command {
     .argument('<name>', 'key name')
     .option('--version <n>', 'destroy only this older version')
     .option('--yes', 'do not ask for confirmation')
+    .addHelpText('after', '\nExamples:\n  custos keys destroy billing-svc_storage --version 1     # asks you to type the name\n  custos keys destroy billing-svc_storage --yes')
     .action(async (name: string, options: CommonOptions & { version?: string; yes?: boolean }) => {
       const version = versionNumber(options.version);
       if (!options.yes) {

@@ -18,7 +18,9 @@ function writeNewFile(path: string, text: string): void {
 }
 
 export function masterKeyCommand(io: CliIo): Command {
-  const command = new Command('master-key').description('generate master keys, or rotate a keystore\'s master key');
+  const command = new Command('master-key')
+    .description('generate master keys, or rotate a keystore\'s master key')
+    .addHelpText('after', '\nExamples:\n  custos master-key generate --out master.key\n  custos master-key rotate --master-key-file master.key --new-master-key-file new.key');
   command
     .command('generate')
     .description('generate a new random 32-byte master key, base64, as acra-keymaker does')
@@ -27,7 +29,7 @@ export function masterKeyCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       '\nThe key is printed because you asked for it. Anyone who holds it can open every keystore it protects.\n' +
-        'Example: export CUSTOS_MASTER_KEY="$(custos master-key generate)"',
+        '\nExamples:\n  custos master-key generate --out master.key\n  export CUSTOS_MASTER_KEY="$(custos master-key generate)"',
     )
     .action((options: { out?: string; json?: boolean }) => {
       const key = generateMasterKey();

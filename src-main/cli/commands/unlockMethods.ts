@@ -81,11 +81,13 @@ async function specFrom(options: AddOptions, io: CliIo): Promise<MethodSpec> {
 }
 
 export function unlockMethodsCommand(io: CliIo): Command {
-  const command = new Command('unlock-methods').description('list, add and remove the ways to unlock a keystore (passphrase, HSM, Vault, paper)');
+  const command = new Command('unlock-methods')
+    .description('list, add and remove the ways to unlock a keystore (passphrase, HSM, Vault, paper)')
+    .addHelpText('after', '\nExamples:\n  custos unlock-methods list\n  custos unlock-methods add --kind passphrase --label deputy\n  custos unlock-methods remove 2');
 
   withKeystoreOptions(command.command('list'))
     .description('list the unlock methods; the raw master key always unlocks too')
-    .addHelpText('after', '\nExample: custos unlock-methods list --json')
+    .addHelpText('after', '\nExamples:\n  custos unlock-methods list\n  custos unlock-methods list --json')
     .action(async (options: CommonOptions) => {
       const methods = await withKeystore(options, io, (ks) => listUnlockMethods(ks));
       emit(io, options, methods, () => methodTable(methods));
@@ -136,7 +138,7 @@ Examples:
     .description('remove an unlock method (never the last one; the raw master key always unlocks)')
     .argument('<id>', "the method's id (see 'custos unlock-methods list')")
     .option('--yes', 'do not ask for confirmation')
-    .addHelpText('after', '\nExample: custos unlock-methods remove 2 --yes')
+    .addHelpText('after', '\nExamples:\n  custos unlock-methods remove 2          # asks you to confirm\n  custos unlock-methods remove 2 --yes')
     .action(async (idText: string, options: CommonOptions & { yes?: boolean }) => {
       const id = Number(idText);
       if (!Number.isInteger(id) || id < 1) throw new CustosError('INVALID_ARGUMENT', `${idText} is not a method id`);

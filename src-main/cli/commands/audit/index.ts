@@ -23,7 +23,9 @@ function since(text: string | undefined): number {
 }
 
 export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  const audit = new Command('audit').description('the tamper-evident audit log: list, verify, show the head, export signed transcripts');
+  const audit = new Command('audit')
+    .description('the tamper-evident audit log: list, verify, show the head, export signed transcripts')
+    .addHelpText('after', '\nExamples:\n  custos audit verify\n  custos audit head\n  custos audit export --out ceremony.audit.json --pdf ceremony.audit.pdf');
 
   withKeystoreOptions(audit.command('list'))
     .description('list audit entries, oldest first')
@@ -34,7 +36,9 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
 Unlocks noted beside the keystore (failed ones, and sessions that have changed nothing yet)
 are not entries yet: the text output counts them after the table; the next change folds them in.
 
-Example: custos audit list --since 40 --json`,
+Examples:
+  custos audit list
+  custos audit list --since 40 --json`,
     )
     .action(async (options: CommonOptions & { since?: string }) => {
       const after = since(options.since);
@@ -87,7 +91,9 @@ Examples:
 Write the head down (it is also printed on every paper sheet and transcript): a later
 'custos audit verify --head SEQ:HASH' then catches an older copy of the keystore.
 
-Example: custos audit head --json`,
+Examples:
+  custos audit head
+  custos audit head --json`,
     )
     .action(async (options: CommonOptions) => {
       const head = await withKeystore(options, io, (ks) => auditHead(ks));

@@ -35,7 +35,11 @@ export function auditVerifyTranscriptCommand(io: CliIo, setExitCode: (code: numb
 Exit status 1 when the signature, the chain or the head does not check out; the first bad
 entry is named, and why.
 
-Example (on another machine):
+It runs on any machine, with no keystore: KEY is the audit public key that
+'custos audit head' prints on the vault's host.
+
+Examples:
+  custos audit verify-transcript --file ceremony.audit.json --public-key KEY
   custos audit verify-transcript --file ceremony.audit.json --public-key KEY --head 42:3f9a07c2d1e48b56`,
     )
     .action((options: { file: string; publicKey: string; head?: string; json?: boolean }) => {
