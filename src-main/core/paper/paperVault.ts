@@ -81,6 +81,12 @@ export function sheetHtml(sheet: SheetData): string {
 export interface ShareCheck {
   wellFormed: true;
   identifier: number;
+  /**
+   * The ceremony as its sheet prints it: the recorded id when this vault
+   * knows the sheet (an older ceremony printed a random id), else the
+   * SLIP-0039 identifier in decimal, which is what newer sheets print.
+   */
+  ceremonyId: string;
   groupIndex: number;
   groupCount: number;
   groupThreshold: number;
@@ -104,6 +110,7 @@ export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCh
   const base = {
     wellFormed: true as const,
     identifier: share.identifier,
+    ceremonyId: String(share.identifier),
     groupIndex: share.groupIndex + 1,
     groupCount: share.groupCount,
     groupThreshold: share.groupThreshold,
@@ -130,7 +137,7 @@ export function checkShare(mnemonic: string, keystore: Keystore | null): ShareCh
       operation: 'paper-check',
       subject: { sheet, genuine, identifier: share.identifier, group: base.groupIndex, member: base.memberIndex, ceremonyId: match?.ceremony.id ?? null, custodian: match?.custodian ?? null, supersededAt: match?.supersededAt ?? null },
     });
-    return { ...base, genuine, sheetFingerprint: sheet, match };
+    return { ...base, ceremonyId: genuine && match ? match.ceremony.id : base.ceremonyId, genuine, sheetFingerprint: sheet, match };
   });
 }
 

@@ -16,7 +16,7 @@ interface CheckOptions extends CommonOptions {
 
 function describe(c: ShareCheck): string {
   const where = `group ${c.groupIndex} of ${c.groupCount} (${c.groupThreshold} needed), share ${c.memberIndex} (${c.memberThreshold} needed)`;
-  const lines = [`well-formed: ${c.words} words, SLIP-0039 set ${c.identifier}, ${where}`];
+  const lines = [`well-formed: ${c.words} words, ceremony ${c.ceremonyId}, ${where}`];
   if (c.genuine === null) lines.push('genuine: not checked (no keystore to ask); run it on the vault host to check the sheet was printed by this vault');
   else if (c.genuine && c.match?.supersededAt) {
     lines.push(`genuine, but superseded by a master-key rotation on ${c.match.supersededAt.slice(0, 10)}: printed by this vault in ceremony ${c.match.ceremony.id} on ${c.match.ceremony.createdAt.slice(0, 10)}, it restores the OLD master key and no longer opens this vault`);
