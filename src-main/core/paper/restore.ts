@@ -33,7 +33,7 @@ function recoverGroup(index: number, members: readonly Decoded[]): Point {
     wipe(found.secret);
     const off = members.filter((d) => found.outliers.includes(d.share.memberIndex));
     if (threshold === 1) {
-      throw new CustosError('SHARE_DIGEST', `group ${index + 1} needs one share, but ${sources(members)} differ: all but one are forged or damaged; nothing was restored`);
+      throw new CustosError('SHARE_DIGEST', `group ${index + 1} needs one share, so its shares must be identical, but ${sources(members)} differ: at least one is forged or damaged; nothing was restored`);
     }
     const named = off.map((d) => `${d.source}: share ${d.share.memberIndex + 1} of group ${index + 1} does not belong to the same split as the others: forged or damaged`);
     throw new CustosError('SHARE_DIGEST', `${named.join('; ')}. Nothing was restored; leave that share out, or find out where it came from`);

@@ -87,7 +87,7 @@ describe('restoreSecret uses every share given', () => {
     const second = encodeShare({ ...lone, memberIndex: 1, value: new Uint8Array(randomBytes(lone.value.length)) }).join(' ');
     const error = caught(() => restoreSecret([...named(genuine[0] ?? [], 'a'), { source: 'extra.txt', text: second }, ...named(genuine[1] ?? [], 'b')]));
     expect(error.code).toBe('SHARE_DIGEST');
-    expect(error.message).toContain('group 1 needs one share, but a1.txt, extra.txt differ');
+    expect(error.message).toContain('group 1 needs one share, so its shares must be identical, but a1.txt, extra.txt differ');
   });
 
   it('a started group that is short while the others complete the quorum is refused, not ignored', () => {
