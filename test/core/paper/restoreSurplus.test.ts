@@ -102,6 +102,23 @@ describe('restoreSecret uses every share given', () => {
   });
 });
 
+describe('restoreSecret with every share of random splits', () => {
+  it('restores from all shares, and names any one share replaced by a well-formed forgery', () => {
+    const shapes = [[2, 3], [2, 5], [3, 4], [3, 7], [4, 9], [5, 6], [2, 16], [8, 16], [15, 16]] as const;
+    for (const [round, [threshold, count]] of shapes.entries()) {
+      const shares = splitSecret({ secret, groupThreshold: 1, groups: [{ threshold, count }], iterationExponent: 0 })[0] ?? [];
+      expect(hex(restoreSecret(named(shares, 's')).secret), `${threshold}-of-${count}`).toBe(hex(secret));
+      const victim = (round * 5) % count;
+      const real = decodeMnemonic(shares[victim] ?? '');
+      const forged = encodeShare({ ...real, value: new Uint8Array(randomBytes(real.value.length)) }).join(' ');
+      const given = named(shares, 's').map((input, i) => (i === victim ? { ...input, text: forged } : input));
+      const error = caught(() => restoreSecret(given));
+      expect(error.code, `${threshold}-of-${count}, share ${victim + 1}`).toBe('SHARE_DIGEST');
+      expect(error.message).toMatch(new RegExp(`^s${victim + 1}\\.txt: share ${victim + 1} of group 1 does not belong`));
+    }
+  });
+});
+
 describe('restoreProgress', () => {
   const spec = [{ threshold: 2, count: 3 }, { threshold: 3, count: 5 }, { threshold: 1, count: 1 }];
   const split = splitSecret({ secret, groupThreshold: 2, groups: spec, iterationExponent: 0 });
