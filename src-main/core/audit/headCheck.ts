@@ -41,7 +41,8 @@ export function verifyHead(keystore: Keystore, external: ExternalHead): HeadVerd
       return { ...alone, ok: false, headIn: null, imported: match, histories, problem: { kind: 'head-unverified', seq: external.seq, reason } };
     }
     const where = histories.map((h) => `vault ${h.sourceVaultFingerprint} (bundle ${h.pairFingerprint}, entries 1-${h.headSeq}, head ${h.head}${h.verified ? '' : ', unverified'})`).join('; ');
-    const reason = `head ${show(external)} is neither in ${own.replace(' starts at its own creation', '')} nor in the history imported from ${where}: it was not printed by this vault's source, or it was mistyped`;
+    const older = alone.head && external.seq > alone.head.seq ? `, or this keystore is an older copy of itself (its log ends at ${alone.head.seq})` : '';
+    const reason = `head ${show(external)} is neither in ${own.replace(' starts at its own creation', '')} nor in the history imported from ${where}: it was not printed by this vault's source, or it was mistyped${older}`;
     return { ...alone, ok: false, headIn: null, imported: null, histories, problem: { kind: 'head-unknown', seq: external.seq, reason } };
   });
 }

@@ -71,6 +71,8 @@ describe('audit history carried by a bundle', () => {
     expect(verdict.problem?.reason).toContain(`vault ${JSON.parse(history).vaultFingerprint as string}`);
     const beyond = await check(b, `999:${printed.split(':')[1] ?? ''}`);
     expect(beyond.problem?.kind).toBe('head-unknown');
+    expect(beyond.problem?.reason).toContain('older copy of itself');
+    expect(verdict.problem?.reason).not.toContain('older copy');
   });
 
   it('under another master key the history is kept unverified and never confirms a head', async () => {
