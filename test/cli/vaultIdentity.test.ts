@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { masterKeyCheck, vaultFingerprintOf } from '../../src-main/core/masterkey/subkeys.js';
@@ -97,6 +97,21 @@ describe('one vault identity, and ceremony records that travel in the bundle', (
     const c = await ceremonyAndRestore();
     const offline = expectOk(await runInProcess(['paper', 'check', '--offline', '--share-file', join(c.sheets, 'share-2.txt')], { env: {} }));
     expect(offline.stdout).toContain(`ceremony ${c.split.ceremonyId},`);
+  });
+
+  it('init --name refuses an empty or control-character name before creating anything', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'custos.db');
+    const env = { CUSTOS_MASTER_KEY: newKey().key, CUSTOS_KEYSTORE: path };
+    for (const name of ['   ', 'line\nbreak']) {
+      const result = await runInProcess(['init', '--name', name], { env });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('INVALID_ARGUMENT');
+    }
+    expect(existsSync(path)).toBe(false);
+    const made = json<{ vaultName: string | null; vaultFingerprint: string }>(expectOk(await runInProcess(['init', '--json'], { env })));
+    expect(made.vaultName).toBeNull();
+    expect(expectOk(await runInProcess(['info'], { env })).stdout).toMatch(/vault\s+\(unnamed\)/);
   });
 
   it('importing the same bundle again skips the ceremony it holds already', async () => {

@@ -3,6 +3,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import { calibrateArgon2id, DEFAULT_MEMORY_KIB, newArgon2idParams, type Argon2idParams } from '../../core/crypto/kdf.js';
 import { createKeystore } from '../../core/keystore/create.js';
+import { validVaultName } from '../../core/keystore/vaultIdentity.js';
 import { generateMasterKey } from '../../core/masterkey/masterKey.js';
 import type { CliIo } from '../io.js';
 import { keystorePath, resolveActor, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
@@ -13,6 +14,7 @@ import { explicitMasterKey, newPassphrase } from '../secrets.js';
 interface InitOptions extends CommonOptions {
   kdfMemoryMib?: string;
   kdfPasses?: string;
+  name?: string;
 }
 
 function positiveInt(text: string, what: string): number {
@@ -39,6 +41,7 @@ export function initCommand(io: CliIo): Command {
     .description('create a new, empty keystore (never overwrites an existing file)')
     .option('--kdf-memory-mib <n>', 'argon2id memory for the passphrase, MiB (default 256)')
     .option('--kdf-passes <n>', 'argon2id passes (default: calibrated to about one second on this machine)')
+    .option('--name <name>', 'a human name for the vault, shown beside its fingerprint (info, sheets, bundles)')
     .addHelpText(
       'after',
       `
@@ -51,11 +54,13 @@ Where the master key comes from:
 
 Examples:
   custos master-key generate --out master.key && custos init --master-key-file master.key
-  custos init --keystore vault/custos.db --passphrase-file pass.txt`,
+  custos init --keystore vault/custos.db --passphrase-file pass.txt --name "Payments prod"`,
     )
     .action(async (options: InitOptions) => {
       const path = keystorePath(options, io);
       const actor = resolveActor(options, io);
+      // Checked before any prompt: a bad name should not cost a typed passphrase.
+      const vaultName = options.name === undefined ? null : validVaultName(options.name);
       const given = explicitMasterKey(options, io);
       // With a master key given, a passphrase is opt-in (--passphrase-file), as the help says:
       // prompting for one at a terminal made a master-key-only keystore impossible there.
@@ -72,14 +77,15 @@ Examples:
       try {
         const params = passphrase === null ? undefined : await kdfParams(options, () => status?.step('calibrating argon2id for this machine'));
         if (params) status?.step(`argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`);
-        const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined, actor });
+        const created = await createKeystore(path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined, actor, vaultName });
         // Erased before the result is printed, which would otherwise follow it on the same line.
         status?.finish();
         const unlock = [...(given ? ['master-key'] : []), ...(params ? ['passphrase'] : [])];
-        emit(io, options, { path: created.path, keystoreId: created.keystoreId, unlock, kdf: params ? { ...params, salt: undefined } : null }, () =>
+        emit(io, options, { path: created.path, keystoreId: created.keystoreId, vaultFingerprint: created.vaultFingerprint, vaultName: created.vaultName, unlock, kdf: params ? { ...params, salt: undefined } : null }, () =>
           [
             `created keystore ${created.path}`,
             `keystore id ${created.keystoreId}`,
+            `vault ${created.vaultFingerprint} (${created.vaultName ?? 'unnamed'})`,
             `unlock with: ${unlock.join(', ')}`,
             given ? `master key: the one from ${source(options, io)}` : 'master key: generated here and wrapped by the passphrase; it is never shown (paper shares are how to back it up)',
             ...(params ? [`passphrase KDF: argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`] : []),
