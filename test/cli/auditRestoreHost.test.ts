@@ -76,6 +76,10 @@ describe('the audit head printed on sheets, on the source and on a restore host'
     expect(okJson).toMatchObject({ ok: true, headIn: 'imported', imported: { history: { verified: true } } });
     expect(okJson.imported.entriesAfter).toBeGreaterThan(6);
 
+    // audit head on B lists the imported history; A, which imported none, lists nothing more.
+    const bHead = expectOk(await b(['audit', 'head'])).stdout;
+    expect(bHead).toMatch(new RegExp(`imported    history of vault ${vault} up to head \\d+:[0-9a-f]{16} \\(bundle [^,]+, imported \\d{4}-\\d\\d-\\d\\d\\), verified under this master key`));
+    expect(expectOk(await a.run(['audit', 'head'])).stdout).not.toContain('imported');
     const seq = sheetsHead.split(':')[0] ?? '1';
     const bad = await b(['audit', 'verify', '--head', `${seq}:0123456789abcdef`]);
     expect(bad.code).toBe(1);

@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import { equalBytes, toHex, utf8Bytes } from '../crypto/bytes.js';
 import type { InternalContext } from '../keystore/internal.js';
+import type { Keystore } from '../keystore/keystore.js';
 import { sha256 } from './entry.js';
 import { ENTRY_BUDGET, hashAt, historyProblem, parseHistory, PREFIX_BYTES, signHistory, type HistoryDocument } from './historyDocument.js';
 import { auditKeysFor } from './keys.js';
@@ -193,4 +194,15 @@ export function findImportedHead(ctx: InternalContext, head: ExternalHead): Impo
     matches.push({ history: h.view, seq: head.seq, hash: known, comparedDigits: digits, entriesAfter: h.view.headSeq - head.seq });
   }
   return matches.sort((a, b) => Number(b.history.verified) - Number(a.history.verified));
+}
+
+/** The histories imported with bundles, each checked again now (for `audit head`, `info`). */
+export function listImportedHistories(keystore: Keystore): ImportedHistoryView[] {
+  return keystore.internal('read', (ctx) => importedHistories(ctx).map((h) => h.view));
+}
+
+/** One line a person reads for an imported history. */
+export function importedHistoryLine(h: ImportedHistoryView): string {
+  const state = h.verified ? 'verified under this master key' : `NOT verified: ${h.problem ?? 'unknown'}`;
+  return `history of vault ${h.sourceVaultFingerprint} up to head ${h.head} (bundle ${h.pairFingerprint}, imported ${h.importedAt.slice(0, 10)}), ${state}`;
 }

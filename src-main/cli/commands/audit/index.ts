@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { auditEntries, auditHead, parseHead, verifyAudit } from '../../../core/audit/report.js';
 import { verifyHead, type HeadVerdict } from '../../../core/audit/headCheck.js';
+import { importedHistoryLine, listImportedHistories } from '../../../core/audit/importedHistory.js';
 import type { VerifyOutcome } from '../../../core/audit/verify.js';
 import { summarizeSubject } from '../../../core/audit/summary.js';
 import type { CliIo } from '../../io.js';
@@ -90,19 +91,22 @@ Examples:
       `
 Write the head down (it is also printed on every paper sheet and transcript): a later
 'custos audit verify --head SEQ:HASH' then catches an older copy of the keystore.
+On a restore host it also lists the audit histories imported with bundles (the source's
+heads, as its sheets print them, are checked against those by 'audit verify --head').
 
 Examples:
   custos audit head
   custos audit head --json`,
     )
     .action(async (options: CommonOptions) => {
-      const head = await withKeystore(options, io, (ks) => auditHead(ks));
+      const head = await withKeystore(options, io, (ks) => ({ ...auditHead(ks), importedHistories: listImportedHistories(ks) }));
       emit(io, options, head, () =>
         [
           `head        ${head.head}${head.authentic ? '' : '  (FAILS its MAC: run custos audit verify)'}`,
           `hash        ${head.hash}`,
           `vault       ${head.vaultFingerprint}`,
           `public key  ${head.publicKey}  (verifies this keystore's audit transcripts)`,
+          ...head.importedHistories.map((h) => `imported    ${importedHistoryLine(h)}`),
         ].join('\n'),
       );
       if (!head.authentic) setExitCode(EXIT.failure);
