@@ -1,6 +1,6 @@
 import { CustosError, isCustosError } from '../../../../shared/errors.js';
 import { equalBytes, wipe } from '../../crypto/bytes.js';
-import { decryptMasterSecret, passphraseBytes } from './cipher.js';
+import { decryptMasterSecret, passphraseBytes, type CipherParams } from './cipher.js';
 import type { Point } from './gf256.js';
 import { recoverShares } from './shamir.js';
 import type { Share } from './share.js';
@@ -126,6 +126,36 @@ function recoverGroup(group: Group): Point {
   }
 }
 
+/** The encrypted master secret (EMS) of a set of shares, with what decrypting it needs besides the passphrase. */
+export interface EncryptedSecret extends CipherParams {
+  /** Secret material: wipe it when done. */
+  readonly encrypted: Uint8Array;
+}
+
+/**
+ * RecoverEMS of SLIP-0039: the same checks as combineMnemonics (exactly the
+ * threshold, one set, digests), without the PBKDF2 decryption. Decryption is a
+ * fixed permutation for given parameters and passphrase, so a caller that
+ * checks many quorums of one split can compare their EMS and decrypt once.
+ */
+export function recoverEncryptedSecret(mnemonics: readonly string[]): EncryptedSecret {
+  if (mnemonics.length === 0) throw new CustosError('SHARES_INSUFFICIENT', 'No shares were given.');
+  const shares = decodeAll(mnemonics);
+  const groupPoints: Point[] = [];
+  try {
+    const first = shares[0];
+    if (first === undefined) throw new CustosError('INTERNAL', 'no decoded shares');
+    checkSameSet(shares);
+    const groups = groupShares(shares);
+    const { groupThreshold, groupCount, identifier, extendable, iterationExponent } = first.share;
+    checkCounts(groups, groupThreshold, groupCount);
+    for (const group of groups) groupPoints.push(recoverGroup(group));
+    return { encrypted: recoverShares(groupThreshold, groupPoints), identifier, extendable, iterationExponent };
+  } finally {
+    wipe(...groupPoints.map((p) => p.y), ...shares.map((s) => s.share.value));
+  }
+}
+
 /**
  * Recovers the master secret from mnemonics (any order, any case, words may
  * be shortened to four letters). Needs exactly the threshold: GT groups with
@@ -137,29 +167,14 @@ function recoverGroup(group: Group): Point {
 export function combineMnemonics(mnemonics: readonly string[], passphrase = ''): Uint8Array {
   if (mnemonics.length === 0) throw new CustosError('SHARES_INSUFFICIENT', 'No shares were given.');
   const secretPassphrase = passphraseBytes(passphrase);
-  let shares: Numbered[];
   try {
-    shares = decodeAll(mnemonics);
-  } catch (error) {
-    wipe(secretPassphrase);
-    throw error;
-  }
-  const groupPoints: Point[] = [];
-  try {
-    const first = shares[0];
-    if (first === undefined) throw new CustosError('INTERNAL', 'no decoded shares');
-    checkSameSet(shares);
-    const groups = groupShares(shares);
-    const { groupThreshold, groupCount, identifier, extendable, iterationExponent } = first.share;
-    checkCounts(groups, groupThreshold, groupCount);
-    for (const group of groups) groupPoints.push(recoverGroup(group));
-    const encrypted = recoverShares(groupThreshold, groupPoints);
+    const { encrypted, ...params } = recoverEncryptedSecret(mnemonics);
     try {
-      return decryptMasterSecret(encrypted, secretPassphrase, { identifier, extendable, iterationExponent });
+      return decryptMasterSecret(encrypted, secretPassphrase, params);
     } finally {
       wipe(encrypted);
     }
   } finally {
-    wipe(secretPassphrase, ...groupPoints.map((p) => p.y), ...shares.map((s) => s.share.value));
+    wipe(secretPassphrase);
   }
 }

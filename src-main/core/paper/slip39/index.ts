@@ -6,7 +6,9 @@
 import type { Share } from './share.js';
 import { decodeShare } from './share.js';
 
-export { combineMnemonics } from './combine.js';
+export { combineMnemonics, recoverEncryptedSecret } from './combine.js';
+export type { EncryptedSecret } from './combine.js';
+export { decryptMasterSecret, passphraseBytes } from './cipher.js';
 export { splitSecret } from './split.js';
 export type { GroupSpec, SplitOptions } from './split.js';
 export type { Share } from './share.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../../shared/errors.js';
 import { CustosError } from '../../../../shared/errors.js';
-import { combineMnemonics, decodeMnemonic } from '../../../../src-main/core/paper/slip39/index.js';
+import { combineMnemonics, decodeMnemonic, decryptMasterSecret, passphraseBytes, recoverEncryptedSecret } from '../../../../src-main/core/paper/slip39/index.js';
 import { createChecksum } from '../../../../src-main/core/paper/slip39/rs1024.js';
 import { encodeShare } from '../../../../src-main/core/paper/slip39/share.js';
 import { mnemonicToIndices, wordAt } from '../../../../src-main/core/paper/slip39/wordlist.js';
@@ -73,6 +73,16 @@ describe('SLIP-0039 official vectors', () => {
     const error = caught(() => combineMnemonics(mnemonics, PASSPHRASE));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(hint);
+  });
+
+  it.each(valid)('%s: the encrypted secret, decrypted once, is the master secret', (_description, mnemonics, secret) => {
+    const { encrypted, ...params } = recoverEncryptedSecret(mnemonics);
+    expect(hex(encrypted)).not.toBe(secret);
+    expect(hex(decryptMasterSecret(encrypted, passphraseBytes(PASSPHRASE), params))).toBe(secret);
+  });
+
+  it.each(invalid)('%s: recoverEncryptedSecret refuses it with the same code', (description, mnemonics) => {
+    expect(caught(() => recoverEncryptedSecret(mnemonics)).code).toBe(expectedFor(description)[0]);
   });
 
   it('a wrong passphrase yields a different secret, not an error (plausible deniability)', () => {
