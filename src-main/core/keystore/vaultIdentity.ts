@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { vaultFingerprintOf } from '../masterkey/subkeys.js';
-import type { Db } from './sqlite.js';
+import { checkKeystoreFile } from './schemaCheck.js';
+import { guardSqlite, openSqlite, type Db } from './sqlite.js';
 
 /** The vault's clear metadata (schema 7): readable on a locked keystore, checked at every unlock. */
 export interface VaultIdentity {
@@ -16,6 +19,25 @@ export function readVaultIdentity(db: Db, schemaVersion: number): VaultIdentity 
   if (schemaVersion < 7) return null;
   const row = db.prepare('SELECT vault_fingerprint, vault_name FROM keystore WHERE singleton = 1').get() as { vault_fingerprint: string | null; vault_name: string | null } | undefined;
   return row ? { vaultFingerprint: row.vault_fingerprint, vaultName: row.vault_name } : null;
+}
+
+/**
+ * The vault of a keystore that is not unlocked, for a listing (the unlock
+ * screen, `custos info` before a password): reads the same checked file
+ * `openKeystore` would and writes nothing. Not verified until an unlock,
+ * which refuses a fingerprint that is not the master key's; null values for
+ * a keystore not yet unlocked since its upgrade to schema 7.
+ */
+export function lockedVaultIdentity(path: string): VaultIdentity {
+  const target = resolve(path);
+  if (!existsSync(target)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${target}`);
+  const db = openSqlite(target);
+  try {
+    const version = checkKeystoreFile(db, target);
+    return guardSqlite(target, () => readVaultIdentity(db, version)) ?? { vaultFingerprint: null, vaultName: null };
+  } finally {
+    db.close();
+  }
 }
 
 /** A name a person gives the vault: trimmed, 1 to 200 characters, no control characters. */

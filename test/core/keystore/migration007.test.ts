@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createKeystore } from '../../../src-main/core/keystore/create.js';
+import { lockedVaultIdentity } from '../../../src-main/core/keystore/vaultIdentity.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/core/keystore/migrations/index.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
 import { APPLICATION_ID } from '../../../src-main/core/keystore/sqlite.js';
@@ -44,6 +45,8 @@ function schemaV3Keystore(): { path: string; masterKey: Uint8Array; keystoreId: 
 describe('migration 007 (vault identity; tag scheme, salt and origin of ceremonies)', () => {
   it('upgrades a keystore on unlock: its vault fingerprint is stored, old ceremonies keep scheme 1 with this keystore id as salt', async () => {
     const old = schemaV3Keystore();
+    // Locked and not yet upgraded: nothing to show, and reading writes nothing.
+    expect(lockedVaultIdentity(old.path)).toEqual({ vaultFingerprint: null, vaultName: null });
     const ks = await openKeystore(old.path, { kind: 'master-key', masterKey: new Uint8Array(old.masterKey) });
     try {
       expect(ks.info()).toMatchObject({ schemaVersion: SCHEMA_VERSION, vaultFingerprint: vaultFingerprintOf(old.masterKey), vaultName: null });
@@ -53,6 +56,7 @@ describe('migration 007 (vault identity; tag scheme, salt and origin of ceremoni
     } finally {
       ks.close();
     }
+    expect(lockedVaultIdentity(old.path)).toEqual({ vaultFingerprint: vaultFingerprintOf(old.masterKey), vaultName: null });
     const db = new Database(old.path, { readonly: true });
     try {
       expect(db.prepare('SELECT vault_fingerprint, vault_name FROM keystore').get()).toEqual({ vault_fingerprint: vaultFingerprintOf(old.masterKey), vault_name: null });
