@@ -46,13 +46,14 @@ describe('what the CLI loads at start', () => {
     expect(modules.filter((m) => m.includes('/dist/src-main/cli/commands/') || m.includes('/dist/src-main/core/'))).toEqual([]);
   });
 
-  it('keys list with a master key file loads SQLite but no printing, Vault, HSM or KDF library', async () => {
+  it('keys list with a master key file loads SQLite but no printing, Vault, HSM, KDF or schema library, nor the SLIP-0039 word list', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'master.key'), Buffer.alloc(32, 3).toString('base64'), { mode: 0o600 });
     await run(process.execPath, [BIN, 'init', '--master-key-file', 'master.key'], { cwd, env: { PATH: process.env['PATH'] ?? '' } });
     const modules = await modulesLoaded(['keys', 'list', '--json', '--master-key-file', 'master.key'], { cwd });
     expect(packagesIn(modules, ['better-sqlite3'])).toEqual(['better-sqlite3']);
-    expect(packagesIn(modules, ['playwright-core', 'node-vault', 'pkcs11js', 'qrcode', 'hash-wasm'])).toEqual([]);
+    expect(packagesIn(modules, ['playwright-core', 'node-vault', 'pkcs11js', 'qrcode', 'hash-wasm', 'zod'])).toEqual([]);
+    expect(modules.filter((m) => m.includes('/core/paper/'))).toEqual([]);
     expect(modules.filter((m) => m.includes('/cli/commands/') && !m.endsWith('/cli/commands/keys.js'))).toEqual([]);
   });
 });
