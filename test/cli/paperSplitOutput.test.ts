@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../helpers/cli.js';
@@ -105,71 +105,7 @@ describe('paper split: where share words end up', () => {
   });
 });
 
-/**
- * A test double: a stand-in for CUPS's lp, first on PATH. It keeps what arrives on its
- * standard input (and its arguments) in a capture folder, as a print queue would, and
- * fails for a printer named 'broken'.
- */
-function standInLp(): { bin: string; capture: string } {
-  const bin = tempDir();
-  const capture = tempDir();
-  const script = `#!/bin/sh
-# Stand-in for CUPS's lp (test double): records arguments and the document read from stdin.
-n=$(ls "${capture}" | grep -c '\\.pdf$')
-n=$((n + 1))
-printf '%s\\n' "$@" > "${capture}/job-$n.args"
-case " $* " in *" -d broken "*) cat > /dev/null; echo "lp: The printer or class does not exist." >&2; exit 1;; esac
-cat > "${capture}/job-$n.pdf"
-echo "request id is stand-in-$n (1 file(s))"
-`;
-  writeFileSync(join(bin, 'lp'), script);
-  chmodSync(join(bin, 'lp'), 0o755);
-  return { bin, capture };
-}
-
-describe('paper split --printer: sheets go to CUPS on lp\'s standard input', () => {
-  it('sends one PDF per sheet, writes no sheet file, and warns that PreserveJobFiles keeps spool copies', async () => {
-    const v = await initVault();
-    const lp = standInLp();
-    const cups = tempDir();
-    writeFileSync(join(cups, 'cupsd.conf'), 'LogLevel warn\nPreserveJobFiles 2d\n');
-    const env = { PATH: `${lp.bin}:${process.env['PATH'] ?? ''}`, CUPS_SERVERROOT: cups };
-    const before = readdirSync(join(v.path, '..'));
-    const result = await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--printer', 'office', '--paper-size', 'letter', '--chromium', CHROMIUM, '--json'], env);
-    const summary = json<{ ceremonyId: string; printer: string; shareFiles: string[]; sheets: Array<{ file: string | null }> }>(expectOk(result));
-    expect(result.stderr).toContain('for 2 days after printing');
-    expect(result.stderr).toContain('PreserveJobFiles No');
-    expect(summary.printer).toBe('office');
-    expect(summary.shareFiles).toEqual([]);
-    expect(summary.sheets.map((s) => s.file)).toEqual([null, null, null]);
-    const jobs = readdirSync(lp.capture).filter((f) => f.endsWith('.pdf')).sort();
-    expect(jobs).toEqual(['job-1.pdf', 'job-2.pdf', 'job-3.pdf']);
-    for (const job of jobs) {
-      const pdf = join(lp.capture, job);
-      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
-      expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).toContain(summary.ceremonyId);
-      expect(readFileSync(pdf.replace('.pdf', '.args'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['-d', 'office', 'media=Letter']));
-    }
-    // Nothing beside the keystore but the keystore's own files.
-    expect(readdirSync(join(v.path, '..')).filter((f) => !before.includes(f) && !f.startsWith('custos.db'))).toEqual([]);
-    const text = await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'office', '--chromium', CHROMIUM], { ...env, CUPS_SERVERROOT: tempDir() });
-    expect(expectOk(text).stdout).toContain('No file holding share words was written by Custos');
-    expect(text.stderr).toContain('cannot read');
-  });
-
-  it('says nothing of spool copies when CUPS keeps none, and reports a printer lp refuses', async () => {
-    const v = await initVault();
-    const lp = standInLp();
-    const cups = tempDir();
-    writeFileSync(join(cups, 'cupsd.conf'), 'PreserveJobFiles No\n');
-    const env = { PATH: `${lp.bin}:${process.env['PATH'] ?? ''}`, CUPS_SERVERROOT: cups };
-    const ok = expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'office', '--chromium', CHROMIUM], env));
-    expect(ok.stderr).not.toContain('warning');
-    const broken = await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'broken', '--chromium', CHROMIUM], env);
-    expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/error PRINT_FAILED: lp could not print to broken .*The printer or class does not exist/);
-  });
-
+describe('paper split --printer (real CUPS: paperCups.test.ts)', () => {
   it('refuses --text with --printer (text files hold share words)', async () => {
     const v = await initVault();
     expectTextError(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'office', '--text']), 'INVALID_ARGUMENT', 2);
