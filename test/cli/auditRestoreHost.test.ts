@@ -58,7 +58,7 @@ describe('the audit head printed on sheets, on the source and on a restore host'
 
   it('on a restore host with the same master key, audit verify --head confirms the head on the sheets; a made-up head fails clearly', async () => {
     const a = await initVault();
-    const { sheetsHead, vault } = await ceremony(a);
+    const { sheetsHead, vault, ceremonyId } = await ceremony(a);
     const out = { bundle: join(a.dir, 'k.bundle'), accessKeys: join(a.dir, 'k.access.json') };
     expectOk(await a.run(['export', '--all', '--private-keys', '--bundle', out.bundle, '--access-keys', out.accessKeys]));
 
@@ -80,6 +80,15 @@ describe('the audit head printed on sheets, on the source and on a restore host'
     const bHead = expectOk(await b(['audit', 'head'])).stdout;
     expect(bHead).toMatch(new RegExp(`imported    history of vault ${vault} up to head \\d+:[0-9a-f]{16} \\(bundle [^,]+, imported \\d{4}-\\d\\d-\\d\\d\\), verified under this master key`));
     expect(expectOk(await a.run(['audit', 'head'])).stdout).not.toContain('imported');
+    // B's printed transcript names the source's ceremony and the head its sheets carry, on every page.
+    const pdf = join(tempDir(), 'restore.audit.pdf');
+    const bReport = json<{ head: string }>(expectOk(await b(['audit', 'export', '--pdf', pdf, '--chromium', CHROMIUM, '--json'])));
+    const all = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(all).toContain(`The sheets of ceremony ${ceremonyId} carry audit head ${sheetsHead}, in the history imported from vault`);
+    expect(all.replace(/-/g, '')).toContain(`imported from vault ${vault.replace(/-/g, '')}`); // pdftotext drops a dash at a line break
+    expect(all).toContain(`its current head is ${bReport.head}`);
+    for (let p = 1; p <= pageCount(pdf); p++) expect(pageText(pdf, p)).toContain(`ceremony ${ceremonyId}`);
+
     const seq = sheetsHead.split(':')[0] ?? '1';
     const bad = await b(['audit', 'verify', '--head', `${seq}:0123456789abcdef`]);
     expect(bad.code).toBe(1);

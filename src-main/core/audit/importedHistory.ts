@@ -6,6 +6,8 @@ import { sha256 } from './entry.js';
 import { ENTRY_BUDGET, hashAt, historyProblem, parseHistory, PREFIX_BYTES, signHistory, type HistoryDocument } from './historyDocument.js';
 import { auditKeysFor } from './keys.js';
 import { formatHead } from './report.js';
+import type { TranscriptEntry } from './transcript.js';
+import { splitFacts, type ImportedCeremony } from './transcriptCeremony.js';
 import type { ExternalHead } from './verify.js';
 
 /** Rough JSON size of an entry beyond its text columns (hex hashes, field names). */
@@ -133,7 +135,7 @@ export interface ImportedHeadMatch {
  * The imported histories, each re-verified now. `recorded` asks whether this
  * keystore's own (already verified) chain holds the entry that imported it.
  */
-export function importedHistories(ctx: InternalContext): Array<{ view: ImportedHistoryView; hashAt: (seq: number) => string | null }> {
+export function importedHistories(ctx: InternalContext): Array<{ view: ImportedHistoryView; hashAt: (seq: number) => string | null; entries: TranscriptEntry[] }> {
   const rows = ctx.db
     .prepare('SELECT source_keystore_id, source_vault_fingerprint, exported_at, head_seq, head_hash, document, document_sha256, bundle_id, pair_fingerprint, imported_at FROM imported_audit_history ORDER BY id')
     .all() as StoredRow[];
@@ -166,7 +168,7 @@ export function importedHistories(ctx: InternalContext): Array<{ view: ImportedH
       problem,
     };
     const doc = parsed;
-    return { view, hashAt: (seq: number) => (doc ? hashAt(doc.doc, doc.decoded, seq) : null) };
+    return { view, hashAt: (seq: number) => (doc ? hashAt(doc.doc, doc.decoded, seq) : null), entries: d ? d.entries : [] };
   });
 }
 
@@ -205,4 +207,15 @@ export function listImportedHistories(keystore: Keystore): ImportedHistoryView[]
 export function importedHistoryLine(h: ImportedHistoryView): string {
   const state = h.verified ? 'verified under this master key' : `NOT verified: ${h.problem ?? 'unknown'}`;
   return `history of vault ${h.sourceVaultFingerprint} up to head ${h.head} (bundle ${h.pairFingerprint}, imported ${h.importedAt.slice(0, 10)}), ${state}`;
+}
+
+/** The newest paper ceremony in a verified imported history (its complete entries), for a restore host's printed transcript. */
+export function importedCeremony(keystore: Keystore): ImportedCeremony | null {
+  return keystore.internal('read', (ctx) => {
+    for (const h of importedHistories(ctx).reverse()) {
+      const split = h.view.verified ? splitFacts(h.entries, h.view.headSeq) : null;
+      if (split) return { split, sourceVault: h.view.sourceVaultFingerprint, pairFingerprint: h.view.pairFingerprint, historyHead: h.view.head };
+    }
+    return null;
+  });
 }

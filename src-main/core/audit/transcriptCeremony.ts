@@ -23,6 +23,16 @@ export interface CeremonyFacts {
   /** Entries recorded after the head the sheets carry (the split's own entry included). */
   entriesAfter: number | null;
   receipts: CeremonyReceipt[];
+  /** Set when the ceremony is the source's, read from a history imported with a bundle (a restore host). */
+  from: { sourceVault: string; pairFingerprint: string; historyHead: string } | null;
+}
+
+/** A ceremony found in a verified imported history, for a restore host's transcript. */
+export interface ImportedCeremony {
+  split: Omit<CeremonyFacts, 'currentHead' | 'from'>;
+  sourceVault: string;
+  pairFingerprint: string;
+  historyHead: string;
 }
 
 function lastSplit(entries: readonly TranscriptEntry[]): TranscriptEntry | null {
@@ -30,21 +40,32 @@ function lastSplit(entries: readonly TranscriptEntry[]): TranscriptEntry | null 
   return null;
 }
 
-export function ceremonyFacts(t: Transcript): CeremonyFacts {
-  const currentHead = formatHead(t.head.seq, t.head.hash);
-  const split = lastSplit(t.entries);
+/** The newest `paper-split` among `entries` of a log whose head is `headSeq`; null when there is none. */
+export function splitFacts(entries: readonly TranscriptEntry[], headSeq: number): ImportedCeremony['split'] | null {
+  const split = lastSplit(entries);
   const subject = split && isObj(split.subject) ? split.subject : null;
-  if (!subject) return { ceremonyId: null, sheetsHead: null, currentHead, entriesAfter: null, receipts: [] };
+  if (!subject) return null;
   const sheetsHead = text(subject['auditHeadPrinted']);
   const seq = sheetsHead ? Number(sheetsHead.split(':')[0]) : NaN;
   const sheets = Array.isArray(subject['sheets']) ? subject['sheets'].filter(isObj) : [];
   return {
     ceremonyId: text(subject['ceremonyId']),
     sheetsHead,
-    currentHead,
-    entriesAfter: Number.isInteger(seq) ? t.head.seq - seq : null,
+    entriesAfter: Number.isInteger(seq) ? headSeq - seq : null,
     receipts: sheets.map((s) => ({ custodian: text(s['custodian']), group: Number(s['group']), member: Number(s['member']), sheet: text(s['sheet']) ?? '?' })),
   };
+}
+
+/**
+ * The ceremony the transcript speaks of: the newest in this log; on a restore
+ * host, whose log holds none, the newest in the history imported with the bundle.
+ */
+export function ceremonyFacts(t: Transcript, imported: ImportedCeremony | null = null): CeremonyFacts {
+  const currentHead = formatHead(t.head.seq, t.head.hash);
+  const own = splitFacts(t.entries, t.head.seq);
+  if (own) return { ...own, currentHead, from: null };
+  if (imported) return { ...imported.split, receipts: [], currentHead, from: { sourceVault: imported.sourceVault, pairFingerprint: imported.pairFingerprint, historyHead: imported.historyHead } };
+  return { ceremonyId: null, sheetsHead: null, currentHead, entriesAfter: null, receipts: [], from: null };
 }
 
 /** A CSS string literal: page margin boxes take their text from CSS, not from the document. */
@@ -74,6 +95,10 @@ export function headsHtml(facts: CeremonyFacts): string {
     ? `The sheets of ceremony ${e(facts.ceremonyId)} carry audit head <strong>${e(facts.sheetsHead)}</strong>`
     : `The sheets of ceremony ${e(facts.ceremonyId)} carry no audit head (the log's head failed its check when they were printed)`;
   const after = facts.entriesAfter === null ? '' : ` (${facts.entriesAfter} ${facts.entriesAfter === 1 ? 'entry' : 'entries'} after it, the split's own included)`;
+  if (facts.from) {
+    const f = facts.from;
+    return `<p class="heads">${sheets}, in the history imported from vault ${e(f.sourceVault)} (bundle ${e(f.pairFingerprint)}), which ran to head ${e(f.historyHead)} when it was exported${after}. This keystore's own log starts at its restore; its current head is <strong>${e(facts.currentHead)}</strong>. <code>custos audit verify --head ${e(facts.sheetsHead ?? 'SEQ:HASH')}</code> checks the sheets' head here.</p>`;
+  }
   return `<p class="heads">${sheets}; the current head is <strong>${e(facts.currentHead)}</strong>${after}. Compare the first with every sheet, and keep the second with this transcript.</p>`;
 }
 

@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '../paper/sheet/html.js';
 import { formatHead } from './report.js';
 import { summarizeSubject } from './summary.js';
-import { ceremonyFacts, CEREMONY_CSS, headsHtml, pageMarginCss, receiptsHtml } from './transcriptCeremony.js';
+import { ceremonyFacts, CEREMONY_CSS, headsHtml, pageMarginCss, receiptsHtml, type ImportedCeremony } from './transcriptCeremony.js';
 import type { Transcript } from './transcript.js';
 
 const CSS = `
@@ -38,9 +38,9 @@ function signatureLine(role: string): string {
  * ceremony and is numbered "page N of M". Standalone HTML (no script, no external resource), printed by
  * the same Chromium path as the paper sheets.
  */
-export function renderTranscriptHtml(t: Transcript, jsonFile: string | null): string {
+export function renderTranscriptHtml(t: Transcript, jsonFile: string | null, imported: ImportedCeremony | null = null): string {
   const head = formatHead(t.head.seq, t.head.hash);
-  const facts = ceremonyFacts(t);
+  const facts = ceremonyFacts(t, imported);
   const rows = t.entries
     .map(
       (x) =>

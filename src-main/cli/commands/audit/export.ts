@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { formatHead, exportTranscript } from '../../../core/audit/report.js';
+import { importedCeremony } from '../../../core/audit/importedHistory.js';
 import { renderTranscriptHtml } from '../../../core/audit/transcriptHtml.js';
 import { OutputFile, refuseExisting } from '../../../core/files/outputFile.js';
 import { findChromium } from '../../../core/paper/print/chromium.js';
@@ -52,11 +53,15 @@ Examples:
       refuseExisting([options.out, options.pdf].filter((p): p is string => p !== undefined), force, ' (pass --force to replace it)');
       const chromium = options.pdf ? findChromium(options.chromium) : null;
       const formats = [...(options.out ? ['json'] : []), ...(options.pdf ? ['pdf'] : [])];
-      const transcript = await withKeystore(options, io, (ks) => exportTranscript(ks, { formats, out: options.out ?? null, pdf: options.pdf ?? null }));
+      const { transcript, imported } = await withKeystore(options, io, (ks) => ({
+        transcript: exportTranscript(ks, { formats, out: options.out ?? null, pdf: options.pdf ?? null }),
+        // A restore host's log holds no ceremony: the printed transcript names the source's, from the imported history.
+        imported: options.pdf ? importedCeremony(ks) : null,
+      }));
       const written: { out: string | null; pdf: string | null } = { out: null, pdf: null };
       if (options.out) written.out = writeFile(options.out, Buffer.from(`${JSON.stringify(transcript, null, 2)}\n`), force);
       if (options.pdf && chromium) {
-        const [pdf] = await renderPdfs([renderTranscriptHtml(transcript, written.out)], chromium);
+        const [pdf] = await renderPdfs([renderTranscriptHtml(transcript, written.out, imported)], chromium);
         written.pdf = writeFile(options.pdf, pdf ?? Buffer.alloc(0), force);
       }
       const head = formatHead(transcript.head.seq, transcript.head.hash);
