@@ -34,6 +34,7 @@ const htmls = await Promise.all(
       mnemonic,
       qrSvg: await qrSvg(mnemonic),
       vaultFingerprint: '0000-0000-0000-0000',
+      vaultName: null,
       masterKeyCheck: '0000-0000-0000-0000',
       ceremonyId: 'bench',
       createdAt: new Date().toISOString(),

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../helpers/cli.js';
 import { otherDeviceDir } from '../helpers/otherDevice.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectOk, expectTextError, initPassphraseVault, initVault, json, snapshot } from './fixtures.js';
+import { expectOk, expectTextError, initPassphraseVault, initVault, snapshot } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

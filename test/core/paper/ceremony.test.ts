@@ -64,6 +64,7 @@ describe('sheet template', () => {
       mnemonic: 'academic acid',
       qrSvg: '<svg></svg>',
       vaultFingerprint: 'v',
+      vaultName: null,
       masterKeyCheck: 'k',
       ceremonyId: 'c',
       createdAt: '2026-01-01T00:00:00Z',
