@@ -129,7 +129,8 @@ Examples:
           if (expect !== null && expect !== check.replace(/-/g, '')) {
             throw new CustosError('WRONG_MASTER_KEY', `the recovered key's check value is ${check}, not ${options.expectCheck ?? expect}: a wrong SLIP-0039 passphrase or shares of another vault; nothing was written`);
           }
-          io.err(`recovered master key check: ${check} (compare with 'Key check' on the sheets)\n`);
+          // With no mode the check is the result itself, on standard output.
+          if (options.verify || options.init) io.err(`recovered master key check: ${check} (compare with 'Key check' on the sheets)\n`);
           const restored = (mode: string) => ({ operation: 'paper-restore' as const, subject: { mode, identifier: result.identifier, sharesUsed: result.used.length, sources: result.used } });
           if (options.verify) {
             const vault = await verify(path, masterKey, check, actor, restored('verify'));
