@@ -69,7 +69,7 @@ describe('custos audit', () => {
     expect(unlockNotes(v.path)).toEqual([]);
     expectOk(await v.run(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--verify', '--actor', 'Ana']));
     const restored = join(v.dir, 'restored.db');
-    expectOk(await runInProcess(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--init', '--keystore', restored, '--expect-check', masterKeyCheck(v.keyBytes), '--actor', 'Ben']));
+    expectOk(await runInProcess(['paper', 'restore', '--share-file', join(out, 'share-1.txt'), '--init', '--keystore', restored, '--master-key-out', join(v.dir, 'restored.key'), '--expect-check', masterKeyCheck(v.keyBytes), '--actor', 'Ben']));
     expect((await entries(v)).map((e) => [e.operation, e.actor, e.outcome])).toEqual([
       ['init', null, 'ok'],
       ['unlock-failed', 'Mallory', 'WRONG_MASTER_KEY'],

@@ -355,7 +355,7 @@ describe('tampering with the file, found by verify', () => {
     for (const m of MIGRATIONS.filter((x) => x.version <= 3)) db.exec(m.up);
     db.pragma('user_version = 3');
     db.exec(`ATTACH '${vault.path}' AS cur;
-      INSERT INTO keystore SELECT * FROM cur.keystore;
+      INSERT INTO keystore SELECT singleton, keystore_id, key_check, created_at FROM cur.keystore;
       INSERT INTO keys SELECT id, name, client_id, zone_id, purpose, algorithm, current_version, created_at FROM cur.keys;
       INSERT INTO key_versions SELECT * FROM cur.key_versions;
       DETACH cur;`);
