@@ -18,7 +18,7 @@ const ENTRY_OVERHEAD = 220;
  * bundle at export (docs/formats/audit.md, "Imported histories"): the newest
  * entries in full up to ENTRY_BUDGET, hash prefixes for older ones, signed
  * with the transcript signing key. Its size is bounded whatever the key count
- * (about 1 MiB plus 11 characters per older entry). The log is verified first
+ * (about 256 KiB plus 11 characters per older entry). The log is verified first
  * and a log that fails is never signed: AUDIT_TAMPERED, and the export stops.
  * Call inside the export's transaction, so the history is the state exported.
  * Never returns null today (every keystore has a log); null is kept for "nothing to carry".
