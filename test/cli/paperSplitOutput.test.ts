@@ -91,15 +91,19 @@ describe('paper split: where share words end up', () => {
 
   it('prints A4 (595x842 pt) or US Letter (612x792 pt), one page per sheet, naming the vault', async () => {
     const v = await initVault();
+    // A second vault with a human name (custos init --name), as on the ceremony laptop.
+    const named = join(tempDir(), 'named.db');
+    expectOk(await v.run(['init', '--keystore', named, '--name', 'Payments EU']));
     const sizes: Record<string, string> = {};
     for (const size of ['a4', 'letter']) {
       const out = sheetsFolder(size);
-      expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--paper-size', size, ...out, '--chromium', CHROMIUM]));
+      const keystore = size === 'letter' ? ['--keystore', named] : [];
+      expectOk(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--paper-size', size, ...out, ...keystore, '--chromium', CHROMIUM]));
       const info = execFileSync('pdfinfo', [join(out[1] ?? '', 'share-1.pdf')], { encoding: 'utf8' });
       expect(info).toMatch(/^Pages:\s+1$/m);
       sizes[size] = /^Page size:\s+(\S+) x (\S+) pts/m.exec(info)?.slice(1, 3).map((n) => Math.round(Number(n))).join('x') ?? '';
       const text = execFileSync('pdftotext', ['-layout', join(out[1] ?? '', 'share-1.pdf'), '-'], { encoding: 'utf8' });
-      expect(text).toMatch(/Vault\s+\(unnamed vault\)/);
+      expect(text).toMatch(size === 'letter' ? /Vault\s+Payments EU\n/ : /Vault\s+\(unnamed vault\)\n/);
     }
     expect(sizes).toEqual({ a4: '595x842', letter: '612x792' });
   });
@@ -108,6 +112,6 @@ describe('paper split: where share words end up', () => {
 describe('paper split --printer (real CUPS: paperCups.test.ts)', () => {
   it('refuses --text with --printer (text files hold share words)', async () => {
     const v = await initVault();
-    expectTextError(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'office', '--text']), 'INVALID_ARGUMENT', 2);
+    expect(expectTextError(await v.run(['paper', 'split', '--threshold', '1', '--shares', '1', '--printer', 'office', '--text']), 'INVALID_ARGUMENT', 2)).toContain('--text writes share words to files');
   });
 });
