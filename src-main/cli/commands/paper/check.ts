@@ -32,7 +32,7 @@ export function paperCheckCommand(io: CliIo, setExitCode: (code: number) => void
   return withKeystoreOptions(new Command('check'))
     .description('check one share alone: well-formed, which vault and ceremony, and whether this vault printed it')
     .option('--share-file <file>', 'a file holding the share words', (v: string, p: string[] = []) => [...p, v])
-    .option('--qr-image <image>', "a PNG or JPEG scan of the sheet's QR code", (v: string, p: string[] = []) => [...p, v])
+    .option('--qr-image <image>', "a PNG or JPEG scan of the sheet's QR code, or the PDF sheet itself", (v: string, p: string[] = []) => [...p, v])
     .option('--offline', 'do not open the keystore: check the words only')
     .addHelpText(
       'after',

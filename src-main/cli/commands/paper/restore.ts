@@ -68,7 +68,7 @@ export function paperRestoreCommand(io: CliIo): Command {
   return new Command('restore')
     .description('combine shares (typed, from files, or scanned) to recover the master key; with no mode, only show its fingerprint and key check')
     .option('--share-file <file>', 'a file holding one share (repeatable)', collect)
-    .option('--qr-image <image>', 'a PNG or JPEG scan of a sheet (repeatable)', collect)
+    .option('--qr-image <image>', 'a PNG or JPEG scan of a sheet, or the PDF sheet itself (repeatable)', collect)
     .option('--shares-stdin', 'read shares from standard input, one per line')
     .option('--share-passphrase-file <file>', 'the SLIP-0039 passphrase, if the shares were made with one')
     .option('--expect-check <value>', "the 'Key check' printed on the sheets (dashes, spaces and case do not matter): refuse to go on if the recovered key differs (asked for with --init)")
