@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { recordCeremony, splitVault } from '../../src-main/core/paper/paperVault.js';
+import { renderPdfs } from '../../src-main/core/paper/print/pdf.js';
 import { renderSheetHtml, type SheetData } from '../../src-main/core/paper/sheet/template.js';
 import { runInProcess, runInteractive } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { expectOk, FAST_KDF_FLAGS, initVault, type CliVault } from './fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 /** Splits the vault's key as `paper split` does (the same core calls, without printing) and returns the sheets. */
 async function sheetsOf(v: CliVault, passphrase?: string): Promise<SheetData[]> {
@@ -56,6 +59,18 @@ describe("the sheet's restore steps work as written", () => {
       expect(bare.stdout).toContain(`key check: ${sheetCheck(html)}`);
       expect(bare.stdout).toContain(sheets[0]?.vaultFingerprint ?? 'missing');
       expect(existsSync(join(host, 'custos.db'))).toBe(false);
+
+      // The same step with scans instead of typing: '--qr-image SCAN' once per sheet (here the PDF sheets themselves).
+      const scanOption = /<code>(--qr-image SCAN)<\/code> once per sheet/.exec(html)?.[1] ?? 'missing';
+      const pdfs = await renderPdfs([html, renderSheetHtml(sheets[2] as SheetData)], CHROMIUM);
+      const scans = pdfs.map((pdf, i) => {
+        const file = join(host, `sheet-${i + 1}.pdf`);
+        writeFileSync(file, pdf);
+        return file;
+      });
+      const scanned = await runInProcess([...argv(commands[0] ?? ''), ...scans.flatMap((f) => scanOption.replace('SCAN', f).split(' '))], { env: { CUSTOS_KEYSTORE: join(host, 'custos.db') } });
+      expect(scanned.code, scanned.stderr).toBe(0);
+      expect(scanned.stdout).toContain(`key check: ${sheetCheck(html)}`);
 
       // Step: --verify where the vault's keystore is at hand.
       const verified = await runInteractive(argv(commands[1] ?? ''), { env: { CUSTOS_KEYSTORE: v.path }, answers: typed });

@@ -16,11 +16,11 @@ dt { font-weight: bold; }
 dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; }
 main { display: grid; grid-template-columns: 1fr 64mm; gap: 6mm; align-items: start; }
 ol.words { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2mm 3mm; }
-ol.words li { border: .75pt solid #000; padding: 1.2mm 2mm; display: flex; gap: 2mm; align-items: baseline; }
+ol.words li { border: .75pt solid #000; padding: 1mm 2mm; display: flex; gap: 2mm; align-items: baseline; }
 ol.words .n { font-size: 9pt; width: 6mm; text-align: right; color: #333; }
-ol.words .w { font-family: "DejaVu Sans Mono", monospace; font-size: 14pt; font-weight: bold; letter-spacing: .04em; }
+ol.words .w { font-family: "DejaVu Sans Mono", monospace; font-size: 13.5pt; font-weight: bold; letter-spacing: .04em; }
 .qr svg { width: 64mm; height: 64mm; display: block; }
-footer { margin-top: 4mm; border-top: 1pt solid #000; padding-top: 2mm; font-size: 9.5pt; }
+footer { margin-top: 4mm; border-top: 1pt solid #000; padding-top: 2mm; font-size: 9pt; }
 footer ol { margin: 0; padding-left: 5mm; }
 code { font-family: "DejaVu Sans Mono", monospace; }
 `;

@@ -48,7 +48,7 @@ function steps(d: SheetData): string {
   return `<ol>
     <li>Bring this sheet to the restore host. Restoring takes ${needs}.</li>
     <li>Check the Vault, Fingerprint and Ceremony lines match the other custodians' sheets.</li>${passphrase}
-    <li>Run <code>custos paper restore</code> and type the words of each sheet in order when asked (the first four letters of each word are enough). It writes nothing: it shows the recovered key's fingerprint and key check.</li>
+    <li>Run <code>custos paper restore</code> and type the words of each sheet in order when asked (the first four letters of each word are enough), or give scans of the sheets' QR codes: <code>--qr-image SCAN</code> once per sheet. It writes nothing: it shows the recovered key's fingerprint and key check.</li>
     <li>The key check must read <code>${check}</code>; anything else means a wrong passphrase or a wrong share.</li>
     <li>Then, where the vault's keystore is at hand, run <code>custos paper restore --verify</code>; on a new host, run <code>custos paper restore --init --expect-check ${check}</code>, which creates the keystore and asks for its new passphrase.</li>
     <li>Any SLIP-0039 tool can also combine these words: the secret is the vault's master key.</li>
