@@ -22,19 +22,26 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-// GNU time reports the child's CPU time (user + system), which other work on a
-// shared machine disturbs less than wall time; without it that column is left out.
+// GNU time reports the child's CPU time (user + system) and peak memory, which
+// other work on a shared machine disturbs less than wall time; without it those
+// columns are left out.
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** One run of `node args`: wall time and (with GNU time) CPU time, in ms; fails loudly if the command fails. */
-function runOnce(args: string[], cwd: string): { wall: number; cpu: number | null } {
-  const [command, argv] = GNU_TIME ? [GNU_TIME, ['-f', 'cpu %U %S', process.execPath, ...args]] : [process.execPath, args];
+interface Run {
+  wall: number;
+  cpu: number | null;
+  rssMiB: number | null;
+}
+
+/** One run of `node args`: wall and (with GNU time) CPU time in ms, peak RSS in MiB; fails loudly if the command fails. */
+function runOnce(args: string[], cwd: string): Run {
+  const [command, argv] = GNU_TIME ? [GNU_TIME, ['-f', 'cpu %U %S %M', process.execPath, ...args]] : [process.execPath, args];
   const start = performance.now();
   const result = spawnSync(command, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '', HOME: cwd } });
   const wall = performance.now() - start;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${String(result.status)}: ${result.stderr.toString()}`);
-  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr.toString());
-  return { wall, cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null };
+  const used = /cpu ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr.toString());
+  return { wall, cpu: used ? (Number(used[1]) + Number(used[2])) * 1000 : null, rssMiB: used ? Number(used[3]) / 1024 : null };
 }
 
 /**
@@ -42,13 +49,11 @@ function runOnce(args: string[], cwd: string): { wall: number; cpu: number | nul
  * run, so a burst of other work on the machine falls on all of them alike
  * and the ratios to `node -e 0` stay fair.
  */
-function measureAll(commands: string[][], cwd: string): Array<{ wall: number; cpu: number | null }> {
-  const runs = commands.map(() => [] as Array<{ wall: number; cpu: number | null }>);
+function measureAll(commands: string[][], cwd: string): Run[] {
+  const runs = commands.map(() => [] as Run[]);
   for (let i = 0; i < RUNS; i++) commands.forEach((args, c) => runs[c]?.push(runOnce(args, cwd)));
-  return runs.map((r) => {
-    const cpus = r.map((x) => x.cpu).filter((x): x is number => x !== null);
-    return { wall: median(r.map((x) => x.wall)), cpu: cpus.length === r.length ? median(cpus) : null };
-  });
+  const medianOf = (values: Array<number | null>) => (values.every((v) => v !== null) ? median(values as number[]) : null);
+  return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: medianOf(r.map((x) => x.cpu)), rssMiB: medianOf(r.map((x) => x.rssMiB)) }));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'custos-bench-startup-'));
@@ -63,8 +68,8 @@ try {
   ks.close();
 
   console.log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1) ?? '?'}; median of ${RUNS} runs each, fresh process per run`);
-  const show = (label: string, m: { wall: number; cpu: number | null } | undefined, floor: number) => {
-    if (m) row(label, fmt(m.wall), fmt(m.wall / floor, 2), m.cpu === null ? '-' : fmt(m.cpu, 0));
+  const show = (label: string, m: Run | undefined, floor: number) => {
+    if (m) row(label, fmt(m.wall), fmt(m.wall / floor, 2), m.cpu === null ? '-' : fmt(m.cpu, 0), m.rssMiB === null ? '-' : fmt(m.rssMiB, 0));
   };
   const commands: Array<[string, string[]]> = [
     ['node -e 0', ['-e', '0']],
@@ -74,7 +79,7 @@ try {
   ];
   const measured = measureAll(commands.map(([, args]) => args), dir);
   const floor = measured[0]?.wall ?? 1;
-  row('', 'wall ms', '× node -e 0', 'CPU ms');
+  row('', 'wall ms', '× node -e 0', 'CPU ms', 'peak RSS MiB');
   commands.forEach(([label], i) => show(label, measured[i], floor));
 } finally {
   rmSync(dir, { recursive: true, force: true });
