@@ -1,6 +1,6 @@
 import { CustosError } from '../../../shared/errors.js';
 import { assertSupportedVersion, MIGRATIONS } from './migrations/index.js';
-import { APPLICATION_ID, guardSqlite, readHeader, sqliteDatabase, type Db } from './sqlite.js';
+import { APPLICATION_ID, guardSqlite, newDatabase, readHeader, type Db } from './sqlite.js';
 
 interface SchemaObject {
   type: string;
@@ -15,7 +15,8 @@ const expected = new Map<number, Map<string, string | null>>();
 function expectedSchema(version: number): Map<string, string | null> {
   const cached = expected.get(version);
   if (cached) return cached;
-  const db = new (sqliteDatabase())(':memory:');
+  // The same addon as the keystore's connection (in the app, Electron's build).
+  const db = newDatabase(':memory:');
   try {
     for (const migration of MIGRATIONS.filter((m) => m.version <= version)) db.exec(migration.up);
     const objects = new Map((db.prepare(SCHEMA_QUERY).all() as SchemaObject[]).map((o) => [`${o.type} ${o.name}`, o.sql]));

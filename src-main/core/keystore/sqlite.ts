@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CustosError } from '../../../shared/errors.js';
 
@@ -13,6 +15,27 @@ let loaded: typeof Database | undefined;
 export function sqliteDatabase(): typeof Database {
   loaded ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
   return loaded;
+}
+
+let nodeAddon: string | null | undefined;
+
+/**
+ * The Node build of the addon, by its path: without one, better-sqlite3 finds
+ * it through the `bindings` package, which probes a dozen paths (about 10 ms of
+ * every command). null when it is not where npm builds it (bindings then looks).
+ */
+function nodeAddonPath(): string | null {
+  if (nodeAddon === undefined) {
+    const addon = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
+    nodeAddon = existsSync(addon) ? addon : null;
+  }
+  return nodeAddon;
+}
+
+/** A connection through the addon this process uses: Electron's when set (useNativeBinding), else Node's. */
+export function newDatabase(path: string, options: Database.Options = {}): Db {
+  const binding = nativeBinding ?? nodeAddonPath();
+  return new (sqliteDatabase())(path, { ...options, ...(binding ? { nativeBinding: binding } : {}) });
 }
 
 /** 'CSTS' — marks a SQLite file as a Custos keystore. */
@@ -45,7 +68,7 @@ export function guardSqlite<T>(path: string, fn: () => T): T {
  * `applyPragmas`, so a file that is not ours is never touched.
  */
 export function openSqlite(path: string): Db {
-  return guardSqlite(path, () => new (sqliteDatabase())(path, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) }));
+  return guardSqlite(path, () => newDatabase(path, { fileMustExist: true }));
 }
 
 let nativeBinding: string | undefined;
