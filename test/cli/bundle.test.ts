@@ -2,6 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.js';
+import { vaultFingerprintOf } from '../../src-main/core/masterkey/subkeys.js';
 import { fakeIo, runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { expectJsonError, expectOk, expectTextError, initVault, json, snapshot, withUnlockNotes, type CliVault } from './fixtures.js';
@@ -48,7 +49,9 @@ describe('custos export / import / bundle inspect', () => {
 
     const target = await initVault();
     const imported = expectOk(await target.run(['import', '--bundle', out.bundle, '--access-keys', out.accessKeys]));
-    expect(imported.stdout).toBe(`imported 16 keys (17 versions) from bundle ${pair}\n`);
+    expect(imported.stdout).toBe(
+      `imported 16 keys (17 versions) from bundle ${pair}\nsource vault ${vaultFingerprintOf(source.keyBytes)} (another vault)\nimported the source audit history (see custos audit verify --head)\n`,
+    );
     const list = ['keys', 'list', '--json', '--all-versions'];
     expect(json(expectOk(await target.run(list)))).toEqual(json(expectOk(await source.run(list))));
     expect(json<{ ok: boolean }>(expectOk(await target.run(['check', '--json']))).ok).toBe(true);

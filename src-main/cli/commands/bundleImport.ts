@@ -59,9 +59,12 @@ Example (on the restore host, after custos init):
 /** What the bundle's vault records did here (v2 bundles). */
 function vaultLines(v: ImportReport['vault']): string[] {
   if (!v) return [];
-  const lines = [`source vault ${v.sourceVault ?? '(unknown)'}${v.sameVault ? ' (this vault)' : ' (another vault: its ceremonies are kept as history; their sheets are genuine only if their tags verify under this master key)'}`];
+  const lines = [`source vault ${v.sourceVault ?? '(unknown)'} (${v.sameVault ? 'this vault' : 'another vault'})`];
   if (v.adoptedName) lines.push(`vault name set to "${v.adoptedName}" (from the bundle)`);
-  if (v.ceremonies.length > 0) lines.push(`imported paper ceremonies: ${v.ceremonies.map((id) => `ceremony ${id}`).join(', ')}`);
+  if (v.ceremonies.length > 0) {
+    const note = v.sameVault ? '' : " (kept as history: another vault's sheets are never genuine here)";
+    lines.push(`imported paper ceremonies: ${v.ceremonies.map((id) => `ceremony ${id}`).join(', ')}${note}`);
+  }
   if (v.skippedCeremonies.length > 0) lines.push(`already recorded here: ${v.skippedCeremonies.map((id) => `ceremony ${id}`).join(', ')}`);
   if (v.auditHistory) lines.push('imported the source audit history (see custos audit verify --head)');
   return lines;
