@@ -43,7 +43,7 @@ function steps(d: SheetData): string {
   const check = e(d.masterKeyCheck);
   const needs = `${d.memberThreshold} share${d.memberThreshold === 1 ? '' : 's'} of this group${d.groupCount > 1 ? ` and ${d.groupThreshold} group${d.groupThreshold === 1 ? '' : 's'}` : ''}`;
   const passphrase = d.passphraseUsed
-    ? '\n    <li><strong>These shares were made with a passphrase, which restoring needs too (it is not on any sheet):</strong> put it in a file and add <code>--share-passphrase-file FILE</code> to each command below.</li>'
+    ? '\n    <li><strong>These shares were made with a passphrase: restoring needs it too, and it is not on any sheet.</strong> Put it in a file and add <code>--share-passphrase-file FILE</code> to each command below.</li>'
     : '';
   return `<ol>
     <li>Bring this sheet to the restore host. Restoring takes ${needs}.</li>
