@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { orderHelpGroups } from './helpGroups.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 type SetExitCode = (code: number) => void;
 

@@ -14,13 +14,17 @@ const HEAVY = ['playwright-core', 'better-sqlite3', 'node-vault', 'pkcs11js', 'q
 
 /** Runs the real bin and returns every module it loaded (ES and CommonJS), as file URLs or paths. */
 async function modulesLoaded(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string[]> {
+  return (await runLogged(argv, options)).modules;
+}
+
+async function runLogged(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ stdout: string; modules: string[] }> {
   const cwd = options.cwd ?? tempDir();
   const log = join(cwd, 'modules.log');
-  await run(process.execPath, ['--import', REGISTER, BIN, ...argv], {
+  const { stdout } = await run(process.execPath, ['--import', REGISTER, BIN, ...argv], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd, CUSTOS_TEST_MODULE_LOG: log, ...options.env },
   });
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return { stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
 function packagesIn(modules: string[], names: string[]): string[] {
@@ -36,7 +40,15 @@ describe('what the CLI loads at start', () => {
     ensureBuilt();
   }, 120_000);
 
-  it.each([[['--version']], [['--help']], [['help']]])('custos %j loads commander and no heavy dependency or command', async (argv) => {
+  it.each([['--version'], ['-V']])('custos %s loads the bin and the version only, and prints the package version', async (flag) => {
+    const { stdout, modules } = await runLogged([flag]);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(stdout).toBe(`${pkg.version}\n`);
+    const ours = modules.filter((m) => !m.startsWith('node:') && !m.includes('/test/helpers/moduleLog/'));
+    expect(ours.map((m) => m.replace(/^.*\/(bin|dist)\//, '$1/'))).toEqual(['bin/custos.js', 'dist/src-main/cli/version.js']);
+  });
+
+  it.each([[['--help']], [['help']], [['--version', '--json']]])('custos %j loads commander and no heavy dependency or command', async (argv) => {
     const modules = await modulesLoaded(argv);
     // The log works: the bin and commander are in it.
     expect(modules.some((m) => m.endsWith('/bin/custos.js'))).toBe(true);
