@@ -46,7 +46,13 @@ export const keyDetailSchema = z.strictObject({
   versions: z.array(keyInfoSchema),
 });
 
-const vaultRef = z.strictObject({ id: vaultId, name: text(260), keystoreId: z.string().regex(/^[0-9a-f]{32}$/) });
+/** `vaultFingerprint`: the vault fingerprint v2 (of the master key alone), the value paper sheets print; the side navigation shows it. */
+const vaultRef = z.strictObject({
+  id: vaultId,
+  name: text(260),
+  keystoreId: z.string().regex(/^[0-9a-f]{32}$/),
+  vaultFingerprint: z.string().regex(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/),
+});
 const vaultEntry = z.strictObject({ id: vaultId, name: text(260), path: text(4096) });
 const settings = z.strictObject({ idleLockMinutes: z.int().min(IDLE_LOCK_MINUTES.min).max(IDLE_LOCK_MINUTES.max) });
 const purposes = z.array(z.enum(KEY_PURPOSES)).min(1).max(KEY_PURPOSES.length).optional();

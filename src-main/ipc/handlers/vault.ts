@@ -6,7 +6,12 @@ import { handle, type Handler } from '../handle.js';
 import type { OpenedVault } from '../worker/protocol.js';
 import { vaultId, vaultName } from '../vaults.js';
 
-const ref = (opened: OpenedVault): VaultRef => ({ id: vaultId(opened.path), name: vaultName(opened.path), keystoreId: opened.keystoreId });
+const ref = (opened: OpenedVault): VaultRef => ({
+  id: vaultId(opened.path),
+  name: vaultName(opened.path),
+  keystoreId: opened.keystoreId,
+  vaultFingerprint: opened.vaultFingerprint,
+});
 
 export function vaultHandlers(ctx: IpcContext) {
   const { core, vaults, appOrigin } = ctx;

@@ -28,7 +28,7 @@ export function coreOps(report: Report): Impl {
   };
   const opened = (keystore: Keystore): OpenedVault => {
     open = keystore;
-    return { path: keystore.path, keystoreId: keystore.keystoreId };
+    return { path: keystore.path, keystoreId: keystore.keystoreId, vaultFingerprint: keystore.vaultFingerprint() };
   };
   const unlocked = (): Keystore => {
     if (!open) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
@@ -36,7 +36,7 @@ export function coreOps(report: Report): Impl {
   };
 
   return {
-    status: () => (open ? { path: open.path, keystoreId: open.keystoreId } : null),
+    status: () => (open ? { path: open.path, keystoreId: open.keystoreId, vaultFingerprint: open.vaultFingerprint() } : null),
 
     async create({ path, passphrase, kdf }) {
       lock();

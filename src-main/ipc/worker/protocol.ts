@@ -14,6 +14,8 @@ import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 export interface OpenedVault {
   path: string;
   keystoreId: string;
+  /** Vault fingerprint v2 (of the master key): changes when the master key is rotated. */
+  vaultFingerprint: string;
 }
 
 export interface KdfChoice {
