@@ -66,8 +66,9 @@ function feistel(input: Uint8Array, passphrase: Uint8Array, params: CipherParams
     throw new CustosError('INVALID_ARGUMENT', `The iteration exponent must be an integer from 0 to ${MAX_ITERATION_EXPONENT}.`);
   }
   const half = input.length / 2;
-  let left = input.slice(0, half);
-  let right = input.slice(half);
+  // Copies, not views: Buffer.prototype.slice shares memory, and the rounds write into these halves.
+  let left = new Uint8Array(input.subarray(0, half));
+  let right = new Uint8Array(input.subarray(half));
   const salt = saltPrefix(params);
   for (const round of rounds) {
     const f = roundFunction(round, passphrase, salt, right, e);

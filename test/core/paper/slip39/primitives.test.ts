@@ -119,6 +119,15 @@ describe('master secret encryption', () => {
     expect(at(1, false, 0)).not.toBe(at(1, true, 0));
   });
 
+  it('leaves the caller\'s secret untouched, even when it is a Node Buffer (whose slice is a view)', () => {
+    const secret = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    const encrypted = encryptMasterSecret(secret, passphrase, { identifier: 7, extendable: true, iterationExponent: 0 });
+    expect(secret.toString('hex')).toBe('00112233445566778899aabbccddeeff');
+    const back = Buffer.from(encrypted);
+    decryptMasterSecret(back, passphrase, { identifier: 7, extendable: true, iterationExponent: 0 });
+    expect(back).toEqual(Buffer.from(encrypted));
+  });
+
   it('accepts printable ASCII passphrases only', () => {
     expect(passphraseBytes(' ~')).toEqual(Uint8Array.of(32, 126));
     expect(() => passphraseBytes('tab\there')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
