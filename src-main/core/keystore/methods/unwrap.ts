@@ -1,8 +1,5 @@
 import { CustosError } from '../../../../shared/errors.js';
 import { equalBytes, utf8Bytes, wipe } from '../../crypto/bytes.js';
-import { hsmUnwrap, hsmWrap } from '../../kms/pkcs11/gcmWrap.js';
-import { findKeyByLabel } from '../../kms/pkcs11/keys.js';
-import { withHsmSession } from '../../kms/pkcs11/session.js';
 import type { VaultConnection } from '../../kms/vault/connect.js';
 import { passphraseRewrapper, type Rewrapper } from '../rotation/rewrap.js';
 import type { Db } from '../sqlite.js';
@@ -10,12 +7,13 @@ import type { UnlockMethodRow } from '../unlock.js';
 import type { MethodCredentials, VaultAccess } from './kinds.js';
 import type { MethodParams, ParamsKind } from './params.js';
 
-// What a stored method needs (zod for its parameters, the Vault client, the
-// SLIP-0039 word list) is imported when such a method is used, so opening a
-// keystore with its master key or a passphrase loads none of it.
+// What a stored method needs (zod for its parameters, the PKCS#11 and Vault
+// clients, the SLIP-0039 word list) is imported when such a method is used, so
+// opening a keystore with its master key or a passphrase loads none of it.
 async function methodParams<K extends ParamsKind>(kind: K, row: UnlockMethodRow): Promise<MethodParams<K>> {
   return (await import('./params.js')).methodParams(kind, row);
 }
+const hsm = async () => ({ ...(await import('../../kms/pkcs11/gcmWrap.js')), ...(await import('../../kms/pkcs11/keys.js')), ...(await import('../../kms/pkcs11/session.js')) });
 const vaultKv = () => import('../../kms/vault/kv.js');
 const vaultTransit = () => import('../../kms/vault/transit.js');
 
@@ -40,6 +38,7 @@ export async function unwrapMethod(db: Db, row: UnlockMethodRow, creds: Exclude<
   switch (creds.kind) {
     case 'pkcs11': {
       const p = await methodParams('pkcs11', row);
+      const { withHsmSession, hsmUnwrap, findKeyByLabel } = await hsm();
       return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => hsmUnwrap(s, findKeyByLabel(s, p.keyLabel), row.wrapped, keystoreId));
     }
     case 'vault-transit': {
@@ -86,6 +85,7 @@ export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
     case 'pkcs11':
       return async (row, ctx) => {
         const p = await methodParams('pkcs11', row);
+        const { withHsmSession, hsmUnwrap, hsmWrap, findKeyByLabel } = await hsm();
         return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => {
           const key = findKeyByLabel(s, p.keyLabel);
           requireSame(hsmUnwrap(s, key, row.wrapped, ctx.keystoreId), ctx.oldMasterKey, row);
