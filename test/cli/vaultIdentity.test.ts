@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { masterKeyCheck, vaultFingerprintOf } from '../../src-main/core/masterkey/subkeys.js';
 import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectOk, json, newKey } from './fixtures.js';
+import { expectOk, initVault, json, newKey } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -112,6 +112,16 @@ describe('one vault identity, and ceremony records that travel in the bundle', (
     const made = json<{ vaultName: string | null; vaultFingerprint: string }>(expectOk(await runInProcess(['init', '--json'], { env })));
     expect(made.vaultName).toBeNull();
     expect(expectOk(await runInProcess(['info'], { env })).stdout).toMatch(/vault\s+\(unnamed\)/);
+  });
+
+  it('info --set-name names the vault (audited); a bad name changes nothing', async () => {
+    const v = await initVault();
+    expect(json<Info>(expectOk(await v.run(['info', '--json']))).vaultName).toBeNull();
+    expect(json<Info>(expectOk(await v.run(['info', '--set-name', 'Payments prod', '--json']))).vaultName).toBe('Payments prod');
+    expect((await v.run(['info', '--set-name', ' '])).code).not.toBe(0);
+    expect(json<Info>(expectOk(await v.run(['info', '--json']))).vaultName).toBe('Payments prod');
+    const entries = json<Array<{ operation: string; subject: { from: string | null; to: string } }>>(expectOk(await v.run(['audit', 'list', '--json'])));
+    expect(entries.filter((e) => e.operation === 'vault-rename').map((e) => e.subject)).toEqual([{ from: null, to: 'Payments prod' }]);
   });
 
   it('importing the same bundle again skips the ceremony it holds already', async () => {

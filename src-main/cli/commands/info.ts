@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { renameVault } from '../../core/keystore/vaultIdentity.js';
 import { vaultInfo, type CeremonyInfo } from '../../core/keystore/vaultInfo.js';
 import type { CliIo } from '../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
@@ -15,6 +16,7 @@ function ceremonyLine(c: CeremonyInfo): string {
 export function infoCommand(io: CliIo): Command {
   return withKeystoreOptions(new Command('info'))
     .description("show the vault (name, fingerprint, key check), its paper ceremonies and audit head, and the keystore's file, schema and unlock methods")
+    .option('--set-name <name>', "give the vault a human name (or a new one) first; recorded in the audit log. Sheets already printed keep the name they show")
     .addHelpText(
       'after',
       `
@@ -23,10 +25,15 @@ The vault fingerprint and key check depend on the master key alone: the paper sh
 
 Examples:
   custos info
-  custos info --json`,
+  custos info --json
+  custos info --set-name "Payments prod"`,
     )
-    .action(async (options: CommonOptions) => {
-      const info = await withKeystore(options, io, (ks) => vaultInfo(ks));
+    .action(async (options: CommonOptions & { setName?: string }) => {
+      const { setName } = options;
+      const info = await withKeystore(options, io, (ks) => {
+        if (setName !== undefined) renameVault(ks, setName);
+        return vaultInfo(ks);
+      });
       emit(io, options, info, () =>
         [
           `vault        ${info.vaultName ?? '(unnamed)'}`,

@@ -33,6 +33,7 @@ export const AUDIT_OPERATIONS = [
   'kek-destroy',
   'key-import',
   'audit-history-import',
+  'vault-rename',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
 

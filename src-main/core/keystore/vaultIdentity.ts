@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { vaultFingerprintOf } from '../masterkey/subkeys.js';
+import type { Keystore } from './keystore.js';
 import { checkKeystoreFile } from './schemaCheck.js';
 import { guardSqlite, openSqlite, type Db } from './sqlite.js';
 
@@ -71,4 +72,14 @@ export function storeVaultFingerprint(db: Db, fingerprint: string): void {
 
 export function storeVaultName(db: Db, name: string | null): void {
   db.prepare('UPDATE keystore SET vault_name = ? WHERE singleton = 1').run(name);
+}
+
+/** Gives the vault a (new) name, with its audit entry in the same transaction; returns the name it had. */
+export function renameVault(keystore: Keystore, name: string): string | null {
+  const to = validVaultName(name);
+  return keystore.internal('write', (ctx) => {
+    storeVaultName(ctx.db, to);
+    ctx.audit.append({ operation: 'vault-rename', subject: { from: ctx.vaultName, to } });
+    return ctx.vaultName;
+  });
 }
