@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
+import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
 import type { GenerateKeysRequest } from '../../shared/ipc';
 import { custos, unwrap, type ShownError } from '../api';
 import { tracked } from './tracked';
@@ -15,7 +15,10 @@ export interface KeyFilters {
 const noFilters = (): KeyFilters => ({ search: '', owner: '', purpose: '', state: '' });
 export const ownerOf = (k: KeyInfo): string => k.clientId ?? k.zoneId ?? '';
 
-/** Key metadata of the open vault (never key material), with the filters the list view applies. */
+/**
+ * Key metadata of the open vault (never key material), with the filters the
+ * list applies and the key selected for the details pane (all its versions).
+ */
 export const useKeysStore = defineStore('keys', () => {
   const keys = ref<KeyInfo[]>([]);
   const filters = ref<KeyFilters>(noFilters());
@@ -23,6 +26,8 @@ export const useKeysStore = defineStore('keys', () => {
   const status = ref('');
   const busy = ref(false);
   const pem = ref<{ name: string; pem: string } | null>(null);
+  const selected = ref<string | null>(null);
+  const detail = ref<KeyDetail | null>(null);
 
   const owners = computed(() => [...new Set(keys.value.map(ownerOf).filter((o) => o !== ''))].sort());
   const filtered = computed(() => {
@@ -45,6 +50,16 @@ export const useKeysStore = defineStore('keys', () => {
   }
   async function refresh(): Promise<void> {
     keys.value = (await unwrap(custos().keys.list({}))).keys;
+    // Every change goes through here, so the details pane never shows a stale version list.
+    detail.value = selected.value ? await unwrap(custos().keys.get({ name: selected.value })) : null;
+  }
+  /** Shows one key in the details pane; a failure (say, a lock in between) leaves the pane empty with the error shown. */
+  async function select(name: string): Promise<void> {
+    if (selected.value === name && detail.value?.name === name) return;
+    selected.value = name;
+    detail.value = null;
+    const found = await tracked({ error, busy }, () => unwrap(custos().keys.get({ name })));
+    if (found && selected.value === name) detail.value = found;
   }
 
   const hydrate = () => run(async () => (await refresh(), ''));
@@ -81,6 +96,8 @@ export const useKeysStore = defineStore('keys', () => {
     status.value = '';
     busy.value = false;
     pem.value = null;
+    selected.value = null;
+    detail.value = null;
   }
-  return { keys, filters, filtered, owners, error, status, busy, pem, hydrate, generate, rotate, disable, enable, destroy, showPem, copyPem, clearFilters, $reset };
+  return { keys, filters, filtered, owners, error, status, busy, pem, selected, detail, select, hydrate, generate, rotate, disable, enable, destroy, showPem, copyPem, clearFilters, $reset };
 });

@@ -25,6 +25,12 @@ export const useSessionStore = defineStore('session', () => {
       vaults.value = (await unwrap(custos().vault.list({}))).vaults;
     });
   }
+  /** Reads the open vault again (its fingerprint changes when the master key is rotated). */
+  async function refreshStatus(): Promise<void> {
+    await run(async () => {
+      unlocked.value = (await unwrap(custos().app.status({}))).unlocked;
+    });
+  }
   async function create(name: string, passphrase: string): Promise<boolean> {
     const vault = await run(() => unwrap(custos().vault.create({ name, passphrase })));
     if (vault) opened(vault);
@@ -71,5 +77,5 @@ export const useSessionStore = defineStore('session', () => {
     lockReason.value = null;
     methods.value = [];
   }
-  return { vaults, unlocked, error, busy, lockReason, methods, hydrate, create, loadMethods, unlock, unlockWithMethod, unlockWithKeyFile, openFile, lock, $reset };
+  return { vaults, unlocked, error, busy, lockReason, methods, hydrate, refreshStatus, create, loadMethods, unlock, unlockWithMethod, unlockWithKeyFile, openFile, lock, $reset };
 });
