@@ -37,6 +37,13 @@ export interface KeyRow {
 const VERSION_COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version,
   v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at, k.kek_id`;
 
+/** A version as a listing shows it: without the public key and sealed material, which a listing never reads. */
+export type ListedRow = Omit<VersionRow, 'public_key' | 'sealed'>;
+
+// Reading a thousand rows' blobs only to drop them was a tenth of `custos keys list`.
+const LISTED_COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version,
+  v.version, v.state, v.public_only, v.fingerprint, v.created_at, k.kek_id`;
+
 export interface ListFilter {
   clientId?: string | undefined;
   zoneId?: string | undefined;
@@ -45,7 +52,7 @@ export interface ListFilter {
   allVersions?: boolean | undefined;
 }
 
-export function toKeyInfo(row: VersionRow): KeyInfo {
+export function toKeyInfo(row: ListedRow): KeyInfo {
   return {
     name: row.name,
     clientId: row.client_id,
@@ -100,7 +107,7 @@ export class KeyRows {
     return this.versionsOf.all(keyId);
   }
 
-  list(filter: ListFilter): VersionRow[] {
+  list(filter: ListFilter): ListedRow[] {
     const where: string[] = filter.allVersions ? [] : ['v.version = k.current_version'];
     const args: string[] = [];
     const conditions: Array<[string, string | undefined]> = [
@@ -116,7 +123,7 @@ export class KeyRows {
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.db
-      .prepare<string[], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.name, v.version`)
+      .prepare<string[], ListedRow>(`SELECT ${LISTED_COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.name, v.version`)
       .all(...args);
   }
 
