@@ -15,8 +15,15 @@ const PASS = 'correct horse battery staple';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
-const rows = (page: Page) => page.locator('tbody tr');
-const stateOf = (page: Page, name: string) => page.locator(`tr[data-key="${name}"] .state`).innerText();
+/** The key list's rows (options of the Keys listbox) and one row's state. */
+const rows = (page: Page) => page.getByRole('listbox', { name: 'Keys' }).getByRole('option');
+const names = (page: Page) => rows(page).locator('.key-name').allInnerTexts();
+const stateOf = (page: Page, name: string) => page.locator(`[role="option"][data-key="${name}"] .state`).innerText();
+/** Selects a key in the list; its details pane (heading = the key name) holds the actions. */
+async function select(page: Page, name: string): Promise<void> {
+  await page.locator(`[role="option"][data-key="${name}"]`).click();
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+}
 const visible = (l: Locator) => l.waitFor({ state: 'visible' });
 
 describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
@@ -57,7 +64,10 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
     await visible(page.locator('progress'));
     await shot(page, '02-creating-progress');
     await visible(page.getByRole('heading', { name: 'Keys' }));
-    expect(await page.getByText('Vault: ceremony').count()).toBe(1);
+    // The side navigation names the open vault, its fingerprint and its lock state.
+    expect(await page.getByTestId('vault-name').innerText()).toBe('ceremony');
+    expect(await page.getByTestId('vault-fingerprint').innerText()).toBe((await app.h.ok('app:status', {})).unlocked?.vaultFingerprint);
+    expect(await page.getByTestId('lock-state').innerText()).toBe('Unlocked');
     expect(await page.locator('progress').count()).toBe(0);
   });
 
@@ -89,10 +99,10 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
   it('filters by client id, purpose, state and search text', async () => {
     await page.getByLabel('Client or zone id').selectOption('report-svc');
     await visible(page.getByText('Showing 6 of 12 keys'));
-    expect(await rows(page).locator('th').allInnerTexts()).toEqual(['report-svc', 'report-svc_hmac', 'report-svc_server', 'report-svc_storage', 'report-svc_storage_sym', 'report-svc_translator']);
+    expect(await names(page)).toEqual(['report-svc', 'report-svc_hmac', 'report-svc_server', 'report-svc_storage', 'report-svc_storage_sym', 'report-svc_translator']);
     await page.getByLabel('Purpose').selectOption('storage');
     await visible(page.getByText('Showing 1 of 12 keys'));
-    expect(await rows(page).locator('th').allInnerTexts()).toEqual(['report-svc_storage']);
+    expect(await names(page)).toEqual(['report-svc_storage']);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByLabel('Search').fill('_hmac');
     await visible(page.getByText('Showing 2 of 12 keys'));
@@ -104,9 +114,13 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
   });
 
   it('rotates a key: version 2 becomes current', async () => {
+    await select(page, 'billing-svc_storage');
     await page.getByRole('button', { name: 'Rotate billing-svc_storage', exact: true }).click();
     await visible(page.getByText('Rotated billing-svc_storage: version 2 is now current'));
-    expect(await page.locator('tr[data-key="billing-svc_storage"] td').nth(3).innerText()).toBe('v2');
+    expect(await page.locator('[role="option"][data-key="billing-svc_storage"] .version').innerText()).toBe('v2');
+    const versions = page.getByRole('region', { name: 'billing-svc_storage', exact: true }).locator('tbody tr');
+    expect(await versions.locator('th').allInnerTexts()).toEqual(['v1', 'v2']);
+    expect(await versions.locator('.state').allInnerTexts()).toEqual(['rotated', 'active']);
     expect(await stateOf(page, 'billing-svc_storage')).toBe('active');
   });
 
@@ -126,15 +140,20 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
   });
 
   it('disables a key and shows it as disabled', async () => {
+    await select(page, 'billing-svc_hmac');
     await page.getByRole('button', { name: 'Disable billing-svc_hmac', exact: true }).click();
     await visible(page.getByText('Disabled billing-svc_hmac'));
     expect(await stateOf(page, 'billing-svc_hmac')).toBe('disabled');
     await page.getByLabel('State').selectOption('disabled');
-    expect(await rows(page).locator('th').allInnerTexts()).toEqual(['billing-svc_hmac']);
+    expect(await names(page)).toEqual(['billing-svc_hmac']);
+    expect(await page.getByRole('button', { name: 'Enable billing-svc_hmac', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Clear filters' }).click();
   });
 
   it('destroys a key only after its name is typed', async () => {
+    // Destroy is in the details of the selected key, never on a row of the list.
+    expect(await rows(page).locator('button').count()).toBe(0);
+    await select(page, 'report-svc_hmac');
     await page.getByRole('button', { name: 'Destroy report-svc_hmac', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Destroy report-svc_hmac?' });
     await visible(dialog);
@@ -170,7 +189,8 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
     await visible(page.getByText('The vault was locked (on request); its keys were wiped from memory.'));
     expect(await app.h.ok('app:status', {})).toEqual({ unlocked: null });
     expect(await app.h.call('keys:list', {})).toMatchObject({ ok: false, code: 'KEYSTORE_LOCKED' });
-    expect(await page.locator('tbody tr').count()).toBe(0);
+    expect(await rows(page).count()).toBe(0);
+    expect(await page.getByTestId('lock-state').innerText()).toBe('Locked');
     expect(await page.getByRole('button', { name: 'Lock', exact: true }).count()).toBe(0);
     await page.goto(`${app.origin}/#/keys`);
     await visible(page.getByRole('heading', { name: 'Welcome to Custos' }));
@@ -210,7 +230,21 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
     await page.keyboard.type('zone-less-svc');
     await page.keyboard.press('Enter');
     await visible(page.getByText('Generated 6 keys: zone-less-svc'));
-    await page.getByRole('button', { name: 'Destroy zone-less-svc_hmac', exact: true }).focus();
+    // Tab on to the key list, arrow down to the key, Enter into its details, Tab to Destroy.
+    const focusedLabel = () =>
+      page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement;
+        return el?.getAttribute('aria-label') ?? '';
+      });
+    for (let i = 0; i < 20 && (await focusedLabel()) !== 'Keys'; i++) await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe('Keys');
+    const selected = () => rows(page).and(page.locator('[aria-selected="true"]')).getAttribute('data-key');
+    for (let i = 0; i < 30 && (await selected()) !== 'zone-less-svc_hmac'; i++) await page.keyboard.press('ArrowDown');
+    expect(await selected()).toBe('zone-less-svc_hmac');
+    await page.keyboard.press('Enter');
+    await visible(page.getByRole('heading', { name: 'zone-less-svc_hmac', exact: true }));
+    for (let i = 0; i < 10 && (await focusedLabel()) !== 'Destroy zone-less-svc_hmac'; i++) await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe('Destroy zone-less-svc_hmac');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Destroy zone-less-svc_hmac?' });
     await visible(dialog);
