@@ -135,7 +135,10 @@ describe.skipIf(why !== null)('unlock methods and master-key rotation in the app
     expect(text).toContain('1 paper ceremonies superseded');
     expect(text).toContain('Method 3 (board quorum): dropped.');
     expect(await page.getByLabel('Passphrase', { exact: true }).inputValue()).toBe('');
-    expect((await app.h.ok('masterKey:rotationPlan', {})).vaultFingerprint).not.toBe(before);
+    const after = (await app.h.ok('masterKey:rotationPlan', {})).vaultFingerprint;
+    expect(after).not.toBe(before);
+    // The side navigation shows the new fingerprint at once, not the one the vault was unlocked with.
+    await page.getByTestId('vault-fingerprint').filter({ hasText: after }).waitFor();
     await shot(page, '23-rotated');
   });
 
