@@ -57,6 +57,18 @@ describe('progress at a terminal for the KDF', () => {
   });
 });
 
+describe('progress for a new passphrase method', () => {
+  it('unlock-methods add --kind passphrase shows the calibration at a terminal, then erases it', async () => {
+    const vault = await initVault();
+    const { io, result } = fakeIo({ env: vault.env });
+    const argv = ['unlock-methods', 'add', '--kind', 'passphrase', '--new-passphrase-file', passphraseFile(), '--kdf-memory-mib', '8'];
+    expect(await runCli(argv, { ...io, stderrIsTTY: true })).toBe(0);
+    expect(result().stderr).toMatch(/^\rcalibrating argon2id for the new passphrase\.\.\. \d+\.\d s/);
+    expect(result().stderr).toMatch(ERASED);
+    expect(result().stdout).toMatch(/^added unlock method /);
+  });
+});
+
 describe('statusLine', () => {
   it('shows the seconds since it started, covers a longer line it replaces, and erases once', () => {
     let text = '';

@@ -7,6 +7,7 @@ import type { CliIo } from '../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
 import { readPin, readSecretFile, vaultAccess } from '../methodCredentials.js';
 import { emit, table } from '../output.js';
+import { statusLine } from '../progress.js';
 import { kdfParams } from './init.js';
 
 interface AddOptions extends CommonOptions {
@@ -62,8 +63,16 @@ async function newPassphrase(options: AddOptions, io: CliIo): Promise<string> {
 async function specFrom(options: AddOptions, io: CliIo): Promise<MethodSpec> {
   const label = options.label;
   switch (options.kind) {
-    case 'passphrase':
-      return { kind: 'passphrase', label, passphrase: await newPassphrase(options, io), params: await kdfParams(options) };
+    case 'passphrase': {
+      const passphrase = await newPassphrase(options, io);
+      // Calibration runs argon2id several times (seconds): not in silence at a terminal.
+      const status = statusLine(io, 'calibrating argon2id for the new passphrase', !options.json);
+      try {
+        return { kind: 'passphrase', label, passphrase, params: await kdfParams(options, () => status.step()) };
+      } finally {
+        status.finish();
+      }
+    }
     case 'pkcs11': {
       if ((options.tokenLabel === undefined) === (options.slot === undefined)) throw new CustosError('INVALID_ARGUMENT', '--kind pkcs11 needs exactly one of --token-label or --slot');
       const slot = Number(options.slot);
