@@ -27,7 +27,10 @@ The signature, format version and every key's fingerprint are checked; if anythi
 is wrong (a changed byte, a short file, access keys of another export) nothing is
 written and the keystore is left byte for byte as it was.
 
-Example (on the restore host, after custos init):
+Examples:
+  # on a restore host, into the keystore that 'custos paper restore --init' made:
+  custos import --keystore restored.db --master-key-file restored.key --bundle keys.bundle --access-keys keys.access.json
+  # into a vault that already has some of the keys: keep those, add the rest
   custos import --bundle keys.bundle --access-keys keys.access.json --on-conflict skip`,
     )
     .action(async (options: ImportOptions) => {

@@ -24,7 +24,15 @@ function inspectionText(result: Inspection): string {
 }
 
 export function bundleCommand(io: CliIo): Command {
-  const bundle = new Command('bundle').description('look at backup bundles without importing them');
+  const bundle = new Command('bundle')
+    .description('look at backup bundles without importing them')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  custos bundle inspect --bundle keys.bundle                                   # header only: no secret needed
+  custos bundle inspect --bundle keys.bundle --access-keys keys.access.json   # verify it and list its keys`,
+    );
   bundle
     .command('inspect')
     .description("show a bundle's header; with its access keys, verify it and list its keys (never any secret)")
