@@ -10,12 +10,14 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, ROTATION_NEEDS, UNLOCK_METHOD_KINDS } from './keys.js';
 import type { EventChannel, InvokeChannel } from './ipcChannels.js';
+import { CEREMONY_CONTRACT } from './ipcCeremony.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
 import { ID_PATTERN, IDLE_LOCK_MINUTES, KDF_LIMITS, KEY_NAME_PATTERN, MIN_PASSPHRASE_LENGTH, VAULT_ID_PATTERN, VAULT_NAME_PATTERN } from './ipcRules.js';
 
 export * from './ipcRules.js';
+export { CEREMONY_STEPS, type CeremonySheet, type CeremonyState, type CeremonyStep } from './ipcCeremony.js';
 
 const empty = z.strictObject({});
 const keyName = z.string().regex(KEY_NAME_PATTERN, 'a key name is letters, digits, - and _');
@@ -193,9 +195,10 @@ export const CONTRACT = {
   },
   'settings:get': { request: empty, response: settings },
   'settings:set': { request: settings, response: settings },
+  ...CEREMONY_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
-export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate'] as const;
+export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup'] as const;
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'worker-exit'] as const;
 
 export const EVENTS = {

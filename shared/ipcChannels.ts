@@ -28,6 +28,20 @@ export const INVOKE_CHANNELS = [
   'masterKey:rotate',
   'settings:get',
   'settings:set',
+  'ceremony:state',
+  'ceremony:begin',
+  'ceremony:airGap',
+  'ceremony:roles',
+  'ceremony:keys',
+  'ceremony:quorum',
+  'ceremony:preview',
+  'ceremony:print',
+  'ceremony:camera',
+  'ceremony:verifySheet',
+  'ceremony:backup',
+  'ceremony:transcript',
+  'ceremony:finish',
+  'ceremony:abandon',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -74,6 +74,24 @@ const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
   ],
   'settings:get': [{ idleLockMinutes: 3 }],
   'settings:set': [{ idleLockMinutes: 0 }, { idleLockMinutes: 121 }, { idleLockMinutes: '5' }, {}],
+  'ceremony:state': [{ sessionId: 'x' }],
+  'ceremony:begin': [{ path: '/tmp/x.db' }],
+  'ceremony:airGap': [{ override: { reason: 'short' } }, { override: {} }, { by: '' }],
+  'ceremony:roles': [{ operator: 'Ana', witnesses: [], custodians: [] }, { operator: '', witnesses: [], custodians: ['Ben'] }, { operator: 'Ana\u0007', witnesses: [], custodians: ['Ben'] }],
+  'ceremony:keys': [{ clientIds: ['x y'], zoneIds: [] }, { clientIds: [], zoneIds: [], global: true }],
+  'ceremony:quorum': [
+    { groupThreshold: 1, groups: [{ threshold: 3, count: 17 }], custodians: ['Ana'] },
+    { groupThreshold: 1, groups: [], custodians: ['Ana'] },
+    { groupThreshold: 1, groups: [{ threshold: 3, count: 5 }], custodians: ['Ana'], mnemonic: SECRET },
+  ],
+  'ceremony:preview': [{ paperSize: 'a3' }, {}],
+  'ceremony:print': [{ destination: 'pdf-folder', paperSize: 'a4', folder: '/tmp' }, { destination: 'email', paperSize: 'a4' }],
+  'ceremony:camera': [{ open: 'yes' }, { open: true, audio: true }],
+  'ceremony:verifySheet': [{ index: 0, words: SECRET, how: 'typed' }, { index: 1, words: '', how: 'typed' }, { index: 1, words: SECRET, how: 'telepathy' }],
+  'ceremony:backup': [{ bundleFolder: '/tmp' }],
+  'ceremony:transcript': [{ file: '/tmp/t.pdf' }],
+  'ceremony:finish': [{ force: true }],
+  'ceremony:abandon': [{}, { confirmation: 7 }],
 };
 
 describe('malformed payloads', () => {

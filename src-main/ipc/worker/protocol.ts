@@ -63,7 +63,7 @@ export interface WorkerCall<K extends CoreOp = CoreOp> {
   args: CoreOps[K]['args'];
 }
 
-export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate';
+export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate' | 'split' | 'print' | 'backup';
 
 export interface WorkerProgress {
   kind: 'progress';
