@@ -1,3 +1,4 @@
+import { useCeremonyStore } from './ceremony';
 import { useKeysStore } from './keys';
 import { useMasterKeyStore } from './masterKey';
 import { useNetworkStore } from './network';
@@ -7,6 +8,7 @@ import { useSettingsStore } from './settings';
 
 /** On lock every store goes back to its empty state: nothing of the vault stays on screen or in memory here. */
 export function resetAllStores(): void {
+  useCeremonyStore().$reset();
   useKeysStore().$reset();
   useMasterKeyStore().$reset();
   useSessionStore().$reset();
