@@ -59,15 +59,34 @@ ${preload}
 })();`;
 }
 
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  deviceScaleFactor?: number;
+  colorScheme?: 'light' | 'dark';
+  /** Browser permissions granted to the page (e.g. 'camera'); none by default. */
+  permissions?: string[];
+}
+
+/** One more Chromium process on the same handler table (flags such as the fake camera are per process). */
+export interface ExtraBrowser {
+  browser: Browser;
+  newPage(options?: PageOptions): Promise<Page>;
+  close(): Promise<void>;
+}
+
 export interface App {
   h: Harness;
   origin: string;
   browser: Browser;
-  newPage(options?: { viewport?: { width: number; height: number }; deviceScaleFactor?: number; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  newPage(options?: PageOptions): Promise<Page>;
+  /** Launches another Chromium with these extra arguments, its pages bridged to this app's handlers. */
+  launchBrowser(args: string[]): Promise<ExtraBrowser>;
   close(): Promise<void>;
 }
 
-export async function launchApp(): Promise<App> {
+const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchApp(options: { args?: string[] } = {}): Promise<App> {
   mkdirSync(SHOTS, { recursive: true });
   const { server, origin } = await serve();
   const pages: Page[] = [];
@@ -83,31 +102,39 @@ export async function launchApp(): Promise<App> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [...BASE_ARGS, ...(options.args ?? [])],
   });
   const script = bridgeScript();
   const contexts: BrowserContext[] = [];
+  const extras: Browser[] = [];
+  const newPageIn = async (browser: Browser, options: PageOptions = {}): Promise<Page> => {
+    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: options.deviceScaleFactor ?? 1, colorScheme: options.colorScheme ?? 'light', permissions: options.permissions ?? [] });
+    contexts.push(context);
+    await context.exposeBinding('__custosInvoke', (source, channel: unknown, payload: unknown) => {
+      if (typeof channel !== 'string' || !(INVOKE_CHANNELS as readonly string[]).includes(channel)) {
+        return { ok: false, code: 'INVALID_ARGUMENT', message: 'no such channel' };
+      }
+      return h.ipc.handlers[channel as InvokeChannel](payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() });
+    });
+    await context.addInitScript({ content: script });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    pages.push(page);
+    return page;
+  };
   return {
     h,
     origin,
     browser,
-    async newPage(options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: options.deviceScaleFactor ?? 1, colorScheme: options.colorScheme ?? 'light' });
-      contexts.push(context);
-      await context.exposeBinding('__custosInvoke', (source, channel: unknown, payload: unknown) => {
-        if (typeof channel !== 'string' || !(INVOKE_CHANNELS as readonly string[]).includes(channel)) {
-          return { ok: false, code: 'INVALID_ARGUMENT', message: 'no such channel' };
-        }
-        return h.ipc.handlers[channel as InvokeChannel](payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() });
-      });
-      await context.addInitScript({ content: script });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      pages.push(page);
-      return page;
+    newPage: (options) => newPageIn(browser, options),
+    async launchBrowser(args) {
+      const extra = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_ARGS, ...args] });
+      extras.push(extra);
+      return { browser: extra, newPage: (options) => newPageIn(extra, options), close: () => extra.close() };
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
+      for (const b of extras) await b.close().catch(() => undefined);
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
       await h.close();
