@@ -86,3 +86,34 @@ describe('statusLine', () => {
     expect(text).toBe(`\rworking... 0.0 s\r${longest}\r${'working: short... 3.0 s'.padEnd(longest.length)}\r${' '.repeat('working: short... 3.0 s'.length)}\r`);
   });
 });
+
+describe('progress for paper restore --init', () => {
+  it('shows the derivation of the new keystore passphrase at a terminal, then erases the line', async () => {
+    const { splitSecret } = await import('../../src-main/core/paper/slip39/index.js');
+    const { masterKeyCheck } = await import('../../src-main/core/masterkey/subkeys.js');
+    const key = new Uint8Array(32).fill(9);
+    const shares = splitSecret({ secret: new Uint8Array(key), groupThreshold: 1, groups: [{ threshold: 2, count: 3 }] })[0] ?? [];
+    const path = join(tempDir(), 'restored.db');
+    const { io, result } = fakeIo({ env: {}, stdin: `${shares[0]}\n${shares[1]}\n` });
+    const argv = ['paper', 'restore', '--shares-stdin', '--init', '--keystore', path, '--expect-check', masterKeyCheck(key), '--passphrase-file', passphraseFile(), '--kdf-memory-mib', '8'];
+    const code = await runCli(argv, { ...io, stderrIsTTY: true });
+    const { stderr, stdout } = result();
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/\rderiving the key from the passphrase: calibrating argon2id for this machine\.\.\. \d+\.\d s/);
+    expect(stderr).toMatch(/\rderiving the key from the passphrase: argon2id, 8 MiB, \d+ passes\.\.\. \d+\.\d s *\r +\r/);
+    expect(stdout).toContain('custos import --keystore');
+  });
+});
+
+describe('progress for paper split', () => {
+  it('draws the sheet bar at 0% before Chromium starts, then to 100%, at a terminal only', async () => {
+    const v = await initVault();
+    const { io, result } = fakeIo({ env: v.env });
+    const out = join(v.dir, 'sheets');
+    const code = await runCli(['paper', 'split', '--threshold', '2', '--shares', '3', '--out', out, '--allow-same-disk'], { ...io, stderrIsTTY: true });
+    const { stderr } = result();
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('\rrendering sheets [------------------------------] 0% (0/3)');
+    expect(stderr).toContain('\rrendering sheets [##############################] 100% (3/3)');
+  });
+});

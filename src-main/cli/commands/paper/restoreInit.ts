@@ -5,6 +5,7 @@ import { OutputFile } from '../../../core/files/outputFile.js';
 import { createKeystore } from '../../../core/keystore/create.js';
 import { encodeMasterKey } from '../../../core/masterkey/masterKey.js';
 import { kdfParams } from '../init.js';
+import { statusLine } from '../../progress.js';
 import { newPassphrase, readPassphraseFile } from '../../secrets.js';
 import type { CliIo } from '../../io.js';
 
@@ -13,6 +14,7 @@ export interface InitUnlockOptions {
   masterKeyOut?: string | undefined;
   kdfMemoryMib?: string | undefined;
   kdfPasses?: string | undefined;
+  json?: boolean | undefined;
 }
 
 /** How the new keystore will be unlocked, settled before any share is read. */
@@ -55,18 +57,24 @@ export interface CreatedFromShares {
 export async function createFromShares(plan: InitPlan, options: InitUnlockOptions, masterKey: Uint8Array, io: CliIo, extra: { actor: string | null; audit: Parameters<typeof createKeystore>[1]['auditAlso'] }): Promise<CreatedFromShares> {
   const passphrase = options.passphraseFile ? readPassphraseFile(options.passphraseFile) : plan.askPassphrase ? await newPassphrase({}, io) : null;
   if (plan.askPassphrase && passphrase === null) throw new CustosError('INVALID_ARGUMENT', 'no passphrase for the new keystore');
-  const params = passphrase === null ? undefined : await kdfParams(options);
+  // Calibration and the derivation take one to many seconds: say so at a terminal, as init does.
+  const status = passphrase === null ? null : statusLine(io, 'deriving the key from the passphrase', !options.json);
   const file = plan.keyFile;
-  if (file) {
-    file.write(Buffer.from(`${encodeMasterKey(masterKey)}\n`));
-    file.publish();
-  }
   try {
+    const params = passphrase === null ? undefined : await kdfParams(options, () => status?.step('calibrating argon2id for this machine'));
+    if (params) status?.step(`argon2id, ${params.memoryKiB / 1024} MiB, ${params.iterations} passes`);
+    if (file) {
+      file.write(Buffer.from(`${encodeMasterKey(masterKey)}\n`));
+      file.publish();
+    }
     const created = await createKeystore(plan.path, { masterKey, passphrase: params && passphrase !== null ? { text: passphrase, params } : undefined, actor: extra.actor, auditAlso: extra.audit });
+    status?.finish();
     return { path: created.path, keystoreId: created.keystoreId, unlock: [...(file ? ['master-key'] : []), ...(params ? ['passphrase'] : [])], masterKeyFile: file?.path ?? null };
   } catch (error) {
     file?.unpublish();
     throw error;
+  } finally {
+    status?.finish();
   }
 }
 

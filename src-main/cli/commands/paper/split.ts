@@ -170,6 +170,8 @@ async function splitAndDeliver(io: CliIo, options: SplitOptions, destination: De
       const made = await splitVault(ks, request, (done) => checking.update(done, quorumCount));
       checking.finish();
       const rendering = progressBar(io, 'rendering sheets', !options.json);
+      // Drawn before Chromium starts, which takes a second or two before the first sheet is done.
+      rendering.update(0, made.sheets.length);
       const htmls = made.sheets.map((sheet) => renderSheetHtml(sheet, options.paperSize));
       const pdfs = await renderPdfs(htmls, plan.chromium, (done) => rendering.update(done, made.sheets.length), { paper: options.paperSize });
       rendering.finish();
