@@ -85,7 +85,7 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
     const v = report.vault;
     const changedVault = v !== null && (v.ceremonies.length > 0 || v.adoptedName !== null || v.auditHistory);
     if (refs.size === 0 && !changedVault) return null;
-    const vault = v ? { sourceVault: v.sourceVault, ceremonies: v.ceremonies, skippedCeremonies: v.skippedCeremonies, adoptedName: v.adoptedName, auditHistory: v.auditHistory } : {};
+    const vault = v ? { sourceVault: v.sourceVault, ceremonies: v.ceremonies, skippedCeremonies: v.skippedCeremonies, adoptedName: v.adoptedName, auditHistory: v.auditHistory, ...(v.unverifiedTagKeys.length > 0 ? { unverifiedTagKeys: v.unverifiedTagKeys } : {}) } : {};
     return { operation: 'import', subject: refs.subject({ bundle: report.bundle, pairFingerprint: report.pairFingerprint, privateKeys, onConflict: policy, skipped: report.skipped, replaced: report.replaced, publicOnlyVersions: report.publicOnlyVersions, ...vault }) };
   });
 }

@@ -5,6 +5,7 @@ import type { Keystore } from '../keystore/keystore.js';
 import { ceremonyShares, listCeremonies, sealedSupersededTagKey } from '../keystore/paperStore.js';
 import { openSupersededTagKey } from '../keystore/rotation/reseal.js';
 import { recordWrapKey } from '../masterkey/subkeys.js';
+import { sealTagKeyForBundle } from './tagKeyTransport.js';
 import type { BundleWriter } from './writer.js';
 
 export interface VaultRecordsWritten {
@@ -18,7 +19,8 @@ export interface VaultRecordsWritten {
  * Writes the v2 vault records after the keys: the vault's identity, every
  * paper ceremony (tags, never words) and the audit history. Call inside the
  * export's read transaction, so they describe the same state as the keys. A
- * superseded ceremony's tag key is opened and travels only when private keys do.
+ * superseded ceremony's tag key travels only when private keys do, sealed so
+ * that only a host with this master key opens it (bundle/tagKeyTransport.ts).
  */
 export function writeVaultRecords(keystore: Keystore, writer: BundleWriter): VaultRecordsWritten {
   return keystore.internal('read', (ctx) => {
@@ -33,7 +35,8 @@ export function writeVaultRecords(keystore: Keystore, writer: BundleWriter): Vau
         const tagKey = sealed && wrap ? openSupersededTagKey(wrap, ctx.keystoreId, c.id, sealed) : null;
         if (sealed && !tagKey) throw new CustosError('KEYSTORE_CORRUPT', `paper ceremony ${c.id}: its superseded share-tag key does not open; nothing was exported. Run 'custos check'`);
         try {
-          writer.addCeremony({ record: { ...record, shares: ceremonyShares(ctx.db, c.id) }, supersededAt, supersededTagKey: tagKey });
+          const carried = tagKey ? sealTagKeyForBundle(ctx.masterKey, c.id, c.identifier, tagKey) : null;
+          writer.addCeremony({ record: { ...record, shares: ceremonyShares(ctx.db, c.id) }, supersededAt, supersededTagKey: carried });
         } finally {
           wipe(tagKey);
         }

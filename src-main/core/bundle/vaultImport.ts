@@ -5,6 +5,7 @@ import { ceremonyExists, insertCeremony } from '../keystore/paperStore.js';
 import { sealSupersededTagKey } from '../keystore/rotation/reseal.js';
 import { storeVaultName } from '../keystore/vaultIdentity.js';
 import { recordWrapKey } from '../masterkey/subkeys.js';
+import { openTagKeyFromBundle } from './tagKeyTransport.js';
 import type { VaultExtras } from './vaultRecords.js';
 
 export interface VaultRecordsImported {
@@ -16,6 +17,12 @@ export interface VaultRecordsImported {
   ceremonies: string[];
   /** Ceremonies this keystore holds already (same id), or whose share tags it holds: left as they are. */
   skippedCeremonies: string[];
+  /**
+   * Superseded ceremonies whose tag key did not open under this master key
+   * (another vault's, or altered): recorded without it, so their sheets are
+   * never called genuine here.
+   */
+  unverifiedTagKeys: string[];
   auditHistory: boolean;
 }
 
@@ -25,7 +32,8 @@ export interface VaultRecordsImported {
  * keystore has none, each ceremony not yet recorded (it is history, whatever
  * its vault: `paper check` calls a sheet genuine only when its tag verifies
  * under this master key), a superseded ceremony's tag key re-sealed under
- * this keystore, and the audit history (audit/importedHistory.ts).
+ * this keystore when it opens under this master key (else the ceremony is
+ * kept without it), and the audit history (audit/importedHistory.ts).
  */
 export function importVaultRecords(ctx: InternalContext, extras: VaultExtras, source: { bundleId: string; pairFingerprint: string }): VaultRecordsImported {
   const result: VaultRecordsImported = {
@@ -34,6 +42,7 @@ export function importVaultRecords(ctx: InternalContext, extras: VaultExtras, so
     adoptedName: null,
     ceremonies: [],
     skippedCeremonies: [],
+    unverifiedTagKeys: [],
     auditHistory: false,
   };
   if (extras.vault?.vaultName && ctx.vaultName === null) {
@@ -49,7 +58,10 @@ export function importVaultRecords(ctx: InternalContext, extras: VaultExtras, so
         result.skippedCeremonies.push(record.id);
         continue;
       }
-      const sealed = supersededTagKey ? sealSupersededTagKey(wrap, ctx.keystoreId, record.id, supersededTagKey) : null;
+      const tagKey = supersededTagKey ? openTagKeyFromBundle(ctx.masterKey, record.id, record.identifier, supersededTagKey) : null;
+      if (supersededTagKey && !tagKey) result.unverifiedTagKeys.push(record.id);
+      const sealed = tagKey ? sealSupersededTagKey(wrap, ctx.keystoreId, record.id, tagKey) : null;
+      wipe(tagKey);
       insertCeremony(ctx.db, { ...record, importedFrom: `bundle ${source.pairFingerprint}` }, supersededAt === null ? null : { at: supersededAt, sealedTagKey: sealed });
       result.ceremonies.push(record.id);
     }

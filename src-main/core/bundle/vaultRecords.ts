@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { CeremonyRecord, CeremonyShare } from '../paper/ceremony.js';
 import { Cursor, type Staging } from './codec.js';
+import { SEALED_TAG_KEY_BYTES } from './tagKeyTransport.js';
 
 /**
  * The records a v2 bundle carries after its keys (docs/formats/bundle.md):
@@ -23,7 +24,10 @@ export interface VaultIdentityRecord {
 export interface PortableCeremony {
   record: Omit<CeremonyRecord, 'importedFrom'>;
   supersededAt: string | null;
-  /** The superseded epoch's share-tag key, in the clear inside the encrypted payload; null unless private keys travel. */
+  /**
+   * The superseded epoch's share-tag key, sealed under the exporting master key
+   * (bundle/tagKeyTransport.ts); null unless private keys travel.
+   */
   supersededTagKey: Uint8Array | null;
 }
 
@@ -102,7 +106,7 @@ function checkCeremony(r: PortableCeremony['record'], c: PortableCeremony): void
   if (r.groups.length === 0 || r.groupThreshold < 1 || r.groupThreshold > r.groups.length) throw malformed(`ceremony ${r.id} has impossible thresholds`);
   if (r.groups.some((g) => g.threshold < 1 || g.threshold > g.count || g.count > 16)) throw malformed(`ceremony ${r.id} has an impossible group`);
   if ((r.tagScheme === 1) !== (r.tagSalt?.length === 16) || (r.tagScheme !== 1 && r.tagScheme !== 2)) throw malformed(`ceremony ${r.id} has a wrong tag scheme or salt`);
-  if (c.supersededTagKey && (c.supersededTagKey.length !== 32 || c.supersededAt === null)) throw malformed(`ceremony ${r.id} carries a tag key it must not`);
+  if (c.supersededTagKey && (c.supersededTagKey.length !== SEALED_TAG_KEY_BYTES || c.supersededAt === null)) throw malformed(`ceremony ${r.id} carries a tag key it must not`);
   const expected = r.groups.reduce((n, g) => n + g.count, 0);
   if (r.shares.length !== expected || r.shares.some((s) => s.tag.length !== 32 || s.groupIndex >= r.groups.length || s.memberIndex >= (r.groups[s.groupIndex]?.count ?? 0))) {
     throw malformed(`ceremony ${r.id} has shares that do not match its groups`);

@@ -6,7 +6,8 @@ import { deriveSubkey } from '../crypto/hkdf.js';
  * wrapping key are unrelated and a master key shared by two keystores yields
  * different subkeys in each. The exceptions (empty salt) are the values that
  * must be the same on every host holding the master key: the key check, the
- * vault fingerprint and the scheme-2 share-tag key.
+ * vault fingerprint, the scheme-2 share-tag key and the key that seals a
+ * superseded tag key inside a bundle.
  */
 export const SUBKEY_LABELS = {
   keyCheck: 'custos/v1/key-check-value',
@@ -16,6 +17,8 @@ export const SUBKEY_LABELS = {
   auditRoot: 'custos/v1/audit-root',
   vaultFingerprint: 'custos/v2/vault-fingerprint',
   paperShareTagV2: 'custos/v2/paper-share-tag',
+  /** Seals a superseded ceremony's tag key inside a bundle (bundle/tagKeyTransport.ts). */
+  bundleTagKeyTransport: 'custos/v2/bundle-superseded-tag-key',
 } as const;
 
 const EMPTY_SALT = new Uint8Array(0);

@@ -32,7 +32,7 @@ const CEREMONY: PortableCeremony = {
     vaultFingerprint: '6447-4354-f04a-0861', masterKeyCheck: 'cd9a-dec0-f722-b5d8', tagScheme: 2, tagSalt: null, shares: [{ groupIndex: 0, memberIndex: 0, custodian: null, tag: new Uint8Array(32).fill(7) }],
   },
   supersededAt: '2026-02-01T00:00:00.000Z',
-  supersededTagKey: new Uint8Array(32).fill(9),
+  supersededTagKey: new Uint8Array(73).fill(9),
 };
 
 function craft(build: (writer: BundleWriter, staging: Staging) => void, options: { privateKeys?: boolean; formatVersion?: 1 | 2; keys?: number } = {}): string {

@@ -8,6 +8,7 @@ import { signingPairFromSeed } from '../../../src-main/core/bundle/crypto.js';
 import { sourceVaultField } from '../../../src-main/core/bundle/header.js';
 import { inspectBundle } from '../../../src-main/core/bundle/inspect.js';
 import { BundleReader } from '../../../src-main/core/bundle/reader.js';
+import { openTagKeyFromBundle, sealTagKeyForBundle } from '../../../src-main/core/bundle/tagKeyTransport.js';
 import type { PortableCeremony, VaultExtras } from '../../../src-main/core/bundle/vaultRecords.js';
 import { BundleWriter, accessKeysOf, type ExportSecrets } from '../../../src-main/core/bundle/writer.js';
 import type { PortableKey } from '../../../src-main/core/keystore/importer.js';
@@ -31,6 +32,8 @@ interface Vector {
   vault: { vaultFingerprint: string; vaultName: string | null };
   ceremonies: Array<{ record: HexCeremony; supersededAt: string | null; supersededTagKey: string | null }>;
   auditHistory: string;
+  /** The master key the superseded tag key is sealed under (bundle/tagKeyTransport.ts), and the tag key inside. */
+  tagKeyTransport: { masterKey: string; tagKey: string };
   expected: { pairFingerprint?: string; bundleBytes?: number; chunks?: number; bundleSha256?: string };
 }
 
@@ -46,16 +49,19 @@ const keys: PortableKey[] = v1Keys.map((k) => ({
 function fixedVector(): Vector {
   const tag = (n: number) => createHash('sha256').update(`vector share ${n}`).digest('hex');
   const shares = (count: number, offset: number) => Array.from({ length: count }, (_, i) => ({ groupIndex: 0, memberIndex: i, custodian: i === 0 ? 'Ana Lima' : null, tag: tag(offset + i) }));
+  const transport = { masterKey: '11'.repeat(32), tagKey: 'ab'.repeat(32) };
+  const sealed = Buffer.from(sealTagKeyForBundle(hex(transport.masterKey)!, '0635-d5ae-9f01-77c2', 654, hex(transport.tagKey)!)).toString('hex');
   const common = { groupThreshold: 1, groups: [{ threshold: 2, count: 3 }], iterationExponent: 1, extendable: true, passphraseUsed: false, masterKeyCheck: 'cd9a-dec0-f722-b5d8' };
   return {
     description: 'Custos backup bundle format v2 test vector: the seven keys of bundle-v1.json, then the vault record, two ceremony records and a small audit history. Every input is fixed; see docs/formats/bundle.md.',
     inputs: { bundleId: '6a1f0c4e2b7d49a8b3c5d7e9f1a2b3c4', encryptionKey: '5f'.repeat(32), signingSeed: '1c'.repeat(32), createdAt: '2026-11-27T10:00:00.000Z', chunkBytes: 1024, privateKeys: true },
     vault: { vaultFingerprint: '6447-4354-f04a-0861', vaultName: 'Payments prod' },
     ceremonies: [
-      { record: { id: '0635-d5ae-9f01-77c2', createdAt: '2025-06-01T09:00:00.000Z', identifier: 654, ...common, vaultFingerprint: '80aa-b4fd-1c2e-3d4f', tagScheme: 1, tagSalt: '40f60a439503147862c26e5fe7439266', shares: shares(3, 0) }, supersededAt: '2026-01-02T08:00:00.000Z', supersededTagKey: 'ab'.repeat(32) },
+      { record: { id: '0635-d5ae-9f01-77c2', createdAt: '2025-06-01T09:00:00.000Z', identifier: 654, ...common, vaultFingerprint: '80aa-b4fd-1c2e-3d4f', tagScheme: 1, tagSalt: '40f60a439503147862c26e5fe7439266', shares: shares(3, 0) }, supersededAt: '2026-01-02T08:00:00.000Z', supersededTagKey: sealed },
       { record: { id: '20976', createdAt: '2026-02-01T09:00:00.000Z', identifier: 20976, ...common, passphraseUsed: true, vaultFingerprint: '6447-4354-f04a-0861', tagScheme: 2, tagSalt: null, shares: shares(3, 3) }, supersededAt: null, supersededTagKey: null },
     ],
     auditHistory: JSON.stringify({ type: 'opaque to the bundle', filler: 'x'.repeat(1500), note: 'ünïcödé' }),
+    tagKeyTransport: transport,
     expected: {},
   };
 }
@@ -135,5 +141,18 @@ describe('bundle format v2 test vector', () => {
     expect(extras.auditHistory).toBe(vector.auditHistory);
     const inspected = inspectBundle(FILES.bundle, readAccessKeysFile(FILES.accessKeys));
     expect(inspected.vault).toEqual({ fingerprint: vector.vault.vaultFingerprint, name: 'Payments prod', auditHistory: true, ceremonies: vector.ceremonies.map((c) => ({ id: c.record.id, createdAt: c.record.createdAt, supersededAt: c.supersededAt })) });
+  });
+
+  it("the superseded tag key opens only under the exporting master key, and only for its own ceremony", () => {
+    const { extras } = readStored();
+    const superseded = extras.ceremonies.find((c) => c.supersededAt !== null);
+    const sealed = superseded?.supersededTagKey;
+    expect(sealed).toHaveLength(73);
+    const masterKey = hex(vector.tagKeyTransport.masterKey)!;
+    const opened = openTagKeyFromBundle(masterKey, '0635-d5ae-9f01-77c2', 654, sealed!);
+    expect(opened && Buffer.from(opened).toString('hex')).toBe(vector.tagKeyTransport.tagKey);
+    expect(openTagKeyFromBundle(new Uint8Array(32).fill(0x12), '0635-d5ae-9f01-77c2', 654, sealed!)).toBeNull();
+    expect(openTagKeyFromBundle(masterKey, '20976', 654, sealed!)).toBeNull();
+    expect(openTagKeyFromBundle(masterKey, '0635-d5ae-9f01-77c2', 655, sealed!)).toBeNull();
   });
 });

@@ -74,6 +74,22 @@ describe('ceremony records travel in the bundle', () => {
     });
   });
 
+  it("another vault's superseded ceremony brings no tag key that could call its sheets genuine here", async () => {
+    const a = await vault();
+    const old = await ceremony(a);
+    const newKey = generateMasterKey();
+    await withKs(a, (ks) => rotateMasterKey(ks, { newMasterKey: newKey, rewrappers: new Map() }));
+    const full = await exportFrom({ ...a, masterKey: newKey }, true);
+    // A host with a master key of its own: the bundle's tag key is sealed under the source's key, so it does not open here.
+    const other = await vault();
+    const report = await importInto(other, full.bundle, full.accessKeys);
+    expect(report.vault).toMatchObject({ ceremonies: [old.id], unverifiedTagKeys: [old.id] });
+    await withKs(other, (ks) => {
+      expect(checkShare(old.words[1] ?? '', ks)).toMatchObject({ genuine: false, match: null });
+      expect(vaultInfo(ks).ceremonies).toEqual([expect.objectContaining({ id: old.id, supersededAt: expect.any(String) as unknown })]);
+    });
+  });
+
   it('the vault name is adopted by a keystore without one, and kept by a keystore that has one', async () => {
     const key = generateMasterKey();
     const a = await vault(key, 'Payments prod');
