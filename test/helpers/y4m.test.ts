@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { readPnm, toY4m } from './y4m.js';
+
+const ppm = (w: number, h: number, rgb: number[]) => Buffer.concat([Buffer.from(`P6\n# made by a test\n${w} ${h}\n255\n`), Buffer.from(rgb)]);
+
+describe('still image → YUV4MPEG2 for the fake camera', () => {
+  it('reads a PPM with a comment, and a PGM as grey RGB', () => {
+    expect(readPnm(ppm(2, 1, [255, 0, 0, 0, 0, 255]))).toEqual({ width: 2, height: 1, rgb: Uint8Array.from([255, 0, 0, 0, 0, 255]) });
+    expect(readPnm(Buffer.concat([Buffer.from('P5 2 1 255\n'), Buffer.from([7, 200])])).rgb).toEqual(Uint8Array.from([7, 7, 7, 200, 200, 200]));
+    expect(() => readPnm(Buffer.from('P3\n1 1\n255\n0 0 0'))).toThrow(/not a binary/);
+  });
+  it('writes the header, then frames of Y then quarter-size U and V planes; scaled to fit, padded white', () => {
+    // A 2x2 black image in a 4x2 frame: scaled 1:1, centred, white columns either side.
+    const out = toY4m(readPnm(ppm(2, 2, Array(12).fill(0))), { width: 4, height: 2, frames: 3 });
+    const header = 'YUV4MPEG2 W4 H2 F10:1 Ip A1:1 C420jpeg\n';
+    expect(out.subarray(0, header.length).toString()).toBe(header);
+    const frame = 6 + 8 + 2 + 2;
+    expect(out.length).toBe(header.length + 3 * frame);
+    const first = out.subarray(header.length, header.length + frame);
+    expect(first.subarray(0, 6).toString()).toBe('FRAME\n');
+    expect([...first.subarray(6, 14)]).toEqual([255, 0, 0, 255, 255, 0, 0, 255]);
+    // Neutral chroma for grey pixels.
+    expect([...first.subarray(14)]).toEqual([128, 128, 128, 128]);
+    expect(() => toY4m(readPnm(ppm(1, 1, [0, 0, 0])), { width: 3, height: 2 })).toThrow(/even/);
+  });
+  it('shows only the crop, enlarged', () => {
+    // 4x1: black, black, white, white; crop the white half into a 2x2 frame → all white.
+    const image = readPnm(ppm(4, 1, [0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255]));
+    const out = toY4m(image, { width: 2, height: 2, crop: { x: 2, y: 0, width: 2, height: 1 }, frames: 1 });
+    const y = out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10);
+    expect([...y]).toEqual([255, 255, 255, 255]);
+  });
+});
