@@ -9,7 +9,7 @@ import { decodeKey, MAX_RECORD_BYTES, RECORD_KEY } from './codec.js';
 import { formatFingerprint, keyCommitment, pairFingerprintBytes, payloadKey, signedMessage, verifyBundle, verifyKeyHash } from './crypto.js';
 import { checkPreamble, decodeHeader, HEADER_BYTES, type BundleHeader } from './header.js';
 import { FLAG_LAST, FLAG_MORE, FRAME_HEADER_BYTES, openChunk, TAG_BYTES } from './stream.js';
-import { decodeCeremony, decodeVaultIdentity, RECORD_AUDIT_HISTORY, RECORD_CEREMONY, RECORD_VAULT, vaultCursor, type VaultExtras } from './vaultRecords.js';
+import { checkDistinct, decodeCeremony, decodeVaultIdentity, RECORD_AUDIT_HISTORY, RECORD_CEREMONY, RECORD_VAULT, vaultCursor, type VaultExtras } from './vaultRecords.js';
 
 const SIGNATURE_BYTES = 64;
 const tampered = (message: string) => new CustosError('BUNDLE_TAMPERED', message);
@@ -44,6 +44,7 @@ export class BundleReader {
   private stage: number = STAGE.keys;
   private auditParts: Buffer[] = [];
   private auditBytes = 0;
+  private ceremonyTags = new Set<string>();
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -99,6 +100,7 @@ export class BundleReader {
     this.stage = STAGE.keys;
     this.auditParts = [];
     this.auditBytes = 0;
+    this.ceremonyTags = new Set();
     try {
       for (let last = false; !last; summary.chunks++) {
         const counter = summary.chunks;
@@ -178,7 +180,14 @@ export class BundleReader {
       summary.extras.vault = decodeVaultIdentity(c);
       this.stage = STAGE.vault;
     } else if (type === RECORD_CEREMONY && (this.stage === STAGE.vault || this.stage === STAGE.ceremonies)) {
-      summary.extras.ceremonies.push(decodeCeremony(c, this.header.privateKeys));
+      const ceremony = decodeCeremony(c, this.header.privateKeys);
+      try {
+        checkDistinct(summary.extras.ceremonies, ceremony, this.ceremonyTags);
+      } catch (error) {
+        wipe(ceremony.supersededTagKey);
+        throw error;
+      }
+      summary.extras.ceremonies.push(ceremony);
       this.stage = STAGE.ceremonies;
     } else if (type === RECORD_AUDIT_HISTORY && this.stage !== STAGE.keys) {
       const part = Buffer.from(c.rest());

@@ -1,4 +1,5 @@
 import { CustosError } from '../../../shared/errors.js';
+import { MAX_VAULT_NAME } from '../keystore/vaultIdentity.js';
 import type { CeremonyRecord, CeremonyShare } from '../paper/ceremony.js';
 import { Cursor, type Staging } from './codec.js';
 import { SEALED_TAG_KEY_BYTES } from './tagKeyTransport.js';
@@ -35,6 +36,12 @@ const FLAG_EXTENDABLE = 0x1;
 const FLAG_PASSPHRASE = 0x2;
 const FINGERPRINT = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/;
 const malformed = (why: string) => new CustosError('BUNDLE_MALFORMED', `a vault record inside the bundle is malformed: ${why}`);
+/** Text that `info`, `import` and `paper check` print: a bundle must not carry terminal control sequences into them. */
+// eslint-disable-next-line no-control-regex
+const printable = (s: string, max: number) => s.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(s);
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+/** Custodian names, vault fingerprints and key checks as a ceremony records them (generous: the CLI does not bound names). */
+const MAX_TEXT = 1000;
 
 function begin(out: Staging, type: number): number {
   const start = out.length;
@@ -97,12 +104,22 @@ export function decodeVaultIdentity(c: Cursor): VaultIdentityRecord {
   if (!FINGERPRINT.test(vaultFingerprint)) throw malformed('its vault fingerprint is not 4 groups of 4 hex digits');
   const vaultName = c.optStr();
   c.done();
+  // What validVaultName would let the keystore store: it is adopted as this vault's name.
+  if (vaultName !== null && (vaultName.trim() !== vaultName || vaultName.length === 0 || !printable(vaultName, MAX_VAULT_NAME))) {
+    throw malformed(`its vault name is not 1 to ${MAX_VAULT_NAME} printable characters`);
+  }
   return { vaultFingerprint, vaultName };
 }
 
 function checkCeremony(r: PortableCeremony['record'], c: PortableCeremony): void {
   if (!r.id || r.id.length > 64) throw malformed('a ceremony has no id');
+  if (!printable(r.id, 64)) throw malformed('a ceremony id has control characters');
   if (r.identifier > 0x7fff) throw malformed(`ceremony ${r.id} has an identifier above 32767`);
+  if (r.iterationExponent > 15 || r.groups.length > 16) throw malformed(`ceremony ${r.id} has parameters SLIP-0039 cannot hold`);
+  if (!TIME.test(r.createdAt) || (c.supersededAt !== null && !TIME.test(c.supersededAt))) throw malformed(`ceremony ${r.id} has a date that is not an ISO-8601 UTC time`);
+  if (!printable(r.vaultFingerprint, MAX_TEXT) || !printable(r.masterKeyCheck, MAX_TEXT) || r.shares.some((s) => s.custodian !== null && !printable(s.custodian, MAX_TEXT))) {
+    throw malformed(`ceremony ${r.id} has a fingerprint, key check or custodian name with control characters`);
+  }
   if (r.groups.length === 0 || r.groupThreshold < 1 || r.groupThreshold > r.groups.length) throw malformed(`ceremony ${r.id} has impossible thresholds`);
   if (r.groups.some((g) => g.threshold < 1 || g.threshold > g.count || g.count > 16)) throw malformed(`ceremony ${r.id} has an impossible group`);
   if ((r.tagScheme === 1) !== (r.tagSalt?.length === 16) || (r.tagScheme !== 1 && r.tagScheme !== 2)) throw malformed(`ceremony ${r.id} has a wrong tag scheme or salt`);
@@ -110,6 +127,22 @@ function checkCeremony(r: PortableCeremony['record'], c: PortableCeremony): void
   const expected = r.groups.reduce((n, g) => n + g.count, 0);
   if (r.shares.length !== expected || r.shares.some((s) => s.tag.length !== 32 || s.groupIndex >= r.groups.length || s.memberIndex >= (r.groups[s.groupIndex]?.count ?? 0))) {
     throw malformed(`ceremony ${r.id} has shares that do not match its groups`);
+  }
+  const positions = new Set(r.shares.map((s) => `${s.groupIndex}#${s.memberIndex}`));
+  if (positions.size !== r.shares.length) throw malformed(`ceremony ${r.id} names one share twice`);
+}
+
+/**
+ * The ceremonies of one bundle are distinct: one id once, one tag once (a
+ * writer reads them from a table where both are unique). Checked as each
+ * arrives, against those before it; `seenTags` holds hex tags.
+ */
+export function checkDistinct(earlier: readonly PortableCeremony[], next: PortableCeremony, seenTags: Set<string>): void {
+  if (earlier.some((c) => c.record.id === next.record.id)) throw malformed(`it holds ceremony ${next.record.id} twice`);
+  for (const s of next.record.shares) {
+    const tag = Buffer.from(s.tag).toString('hex');
+    if (seenTags.has(tag)) throw malformed(`it holds one share tag twice (ceremony ${next.record.id})`);
+    seenTags.add(tag);
   }
 }
 

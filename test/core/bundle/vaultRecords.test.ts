@@ -106,4 +106,54 @@ describe('the vault records of a v2 bundle: the reader enforces their order and 
       w.addCeremony({ ...CEREMONY, record: { ...CEREMONY.record, groups: [{ threshold: 2, count: 3 }] } });
     }), /do not match its groups/);
   });
+
+  const VAULT = { vaultFingerprint: '6447-4354-f04a-0861', vaultName: null };
+  const current = { ...CEREMONY, supersededAt: null, supersededTagKey: null };
+  const twoShares = (shares: PortableCeremony['record']['shares']): PortableCeremony => ({ ...current, record: { ...current.record, groups: [{ threshold: 2, count: 2 }], shares } });
+  const share = (memberIndex: number, fill: number) => ({ groupIndex: 0, memberIndex, custodian: null, tag: new Uint8Array(32).fill(fill) });
+
+  it('a vault name that the keystore would not take (control characters, too long, untrimmed)', () => {
+    for (const vaultName of ['Payments\u001b]0;owned\u0007', 'x'.repeat(201), ' padded ', '']) {
+      refused(craft((w) => w.addVaultIdentity({ ...VAULT, vaultName })), /vault name/);
+    }
+  });
+
+  it('a ceremony that names one share position twice, or one tag twice', () => {
+    refused(craft((w) => {
+      w.addVaultIdentity(VAULT);
+      w.addCeremony(twoShares([share(0, 1), share(0, 2)]));
+    }), /twice/);
+    refused(craft((w) => {
+      w.addVaultIdentity(VAULT);
+      w.addCeremony(twoShares([share(0, 1), share(1, 1)]));
+    }), /twice/);
+  });
+
+  it('one ceremony id twice, or one tag in two ceremonies', () => {
+    refused(craft((w) => {
+      w.addVaultIdentity(VAULT);
+      w.addCeremony(current);
+      w.addCeremony({ ...current, record: { ...current.record, shares: [share(0, 3)] } });
+    }), /ceremony 654 twice/);
+    refused(craft((w) => {
+      w.addVaultIdentity(VAULT);
+      w.addCeremony(current);
+      w.addCeremony({ ...current, record: { ...current.record, id: '655', identifier: 655 } });
+    }), /twice/);
+  });
+
+  it('a custodian name or a date with control characters, an iteration exponent SLIP-0039 cannot hold', () => {
+    const bad: Array<Partial<PortableCeremony['record']>> = [
+      { shares: [{ ...share(0, 4), custodian: 'Ana\u001b[2J' }] },
+      { createdAt: '2026-01-01\u001b[2J' },
+      { iterationExponent: 16 },
+    ];
+    for (const change of bad) {
+      refused(craft((w) => {
+        w.addVaultIdentity(VAULT);
+        w.addCeremony({ ...current, record: { ...current.record, ...change } });
+      }), /ceremony 654/);
+    }
+  });
 });
+
