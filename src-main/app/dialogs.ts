@@ -1,5 +1,5 @@
 import { dialog, type BrowserWindow } from 'electron';
-import type { FilePurpose } from '../ipc/context.js';
+import type { FilePurpose, FolderPurpose, SavePurpose } from '../ipc/context.js';
 
 /**
  * File choices happen in main's own native dialog: the renderer never sends
@@ -13,4 +13,23 @@ export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose
   };
   const result = win ? await dialog.showOpenDialog(win, options[purpose]) : await dialog.showOpenDialog(options[purpose]);
   return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** A folder for the ceremony's files: the sheets, then the backup's two halves (main checks they are on two devices). */
+export async function chooseFolder(win: BrowserWindow | null, purpose: FolderPurpose): Promise<string | null> {
+  const titles: Record<FolderPurpose, string> = {
+    'ceremony-sheets': 'Choose a folder on a removable medium for the PDF sheets',
+    'backup-bundle': 'Choose a folder for the backup bundle (a removable medium)',
+    'backup-access-keys': 'Choose a folder for the access keys (another removable medium)',
+  };
+  const options: Electron.OpenDialogOptions = { title: titles[purpose], properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'] };
+  const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+export async function chooseSaveFile(win: BrowserWindow | null, purpose: SavePurpose, defaultName: string): Promise<string | null> {
+  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript' };
+  const options: Electron.SaveDialogOptions = { title: titles[purpose], defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? null : (result.filePath ?? null);
 }

@@ -11,7 +11,7 @@ import { networkStatus } from '../ipc/network.js';
 import { fileSettings } from '../ipc/settings.js';
 import { vaultRegistry } from '../ipc/vaults.js';
 import { startCore } from '../ipc/worker/coreClient.js';
-import { chooseFile } from './dialogs.js';
+import { chooseFile, chooseFolder, chooseSaveFile } from './dialogs.js';
 import { registerIpc } from './ipcMain.js';
 import { startIdleLock } from './lock/idleLock.js';
 import { lockOnSystemEvents } from './lock/systemLock.js';
@@ -19,7 +19,8 @@ import { installMenu } from './menu.js';
 import { appPaths } from './paths.js';
 import { APP_ORIGIN, APP_SCHEME, serveAppFile } from './protocol.js';
 import { devtoolsAllowed } from './security/devtools.js';
-import { denyAllPermissions } from './security/permissions.js';
+import { guardPermissions } from './security/permissions.js';
+import { electronPrinter } from './printing/electronPrinter.js';
 import { blockRemoteProtocols } from './security/remoteProtocols.js';
 import { enableSandboxEverywhere } from './security/sandbox.js';
 import { ensureSingleInstance } from './security/singleInstance.js';
@@ -38,7 +39,7 @@ async function start(): Promise<void> {
   const paths = appPaths(app.getAppPath(), app.getPath('userData'));
   const devTools = devtoolsAllowed(app.isPackaged, process.env);
   const ses = session.defaultSession;
-  denyAllPermissions(ses);
+  const camera = guardPermissions(ses, APP_ORIGIN);
   blockRemoteProtocols(ses, `${APP_SCHEME}:`);
   ses.protocol.handle(APP_SCHEME, (request) => serveAppFile(paths.renderer, request.url));
 
@@ -59,6 +60,11 @@ async function start(): Promise<void> {
     settings,
     network: () => networkStatus(),
     chooseFile: (purpose) => chooseFile(win, purpose),
+    chooseFolder: (purpose) => chooseFolder(win, purpose),
+    chooseSaveFile: (purpose, name) => chooseSaveFile(win, purpose, name),
+    printer: electronPrinter(),
+    setCamera: (open) => camera.set(open),
+    cupsServerRoot: process.platform === 'linux' ? process.env['CUPS_SERVERROOT'] || '/etc/cups' : null,
     writeClipboard: (text) => clipboard.writeText(text),
     emit: send,
   });

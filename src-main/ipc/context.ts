@@ -1,10 +1,15 @@
 import type { EventChannel, EventPayload, LockReason, NetworkStatus, Settings } from '../../shared/ipc.js';
+import type { SheetPrinter } from './printing.js';
 import type { CoreClient } from './worker/coreClient.js';
 import type { SettingsStore } from './settings.js';
 import type { VaultRegistry } from './vaults.js';
 
 /** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate. */
 export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca';
+/** Why main asks for a folder: the ceremony's PDF sheets, the backup bundle, the backup's access keys (two different devices). */
+export type FolderPurpose = 'ceremony-sheets' | 'backup-bundle' | 'backup-access-keys';
+/** Why main asks where to save a file: the ceremony transcript PDF. */
+export type SavePurpose = 'ceremony-transcript';
 
 /** Everything the handlers need from outside. Electron provides it in the app; tests provide it in plain Node. */
 export interface IpcDeps {
@@ -16,6 +21,16 @@ export interface IpcDeps {
   network: () => NetworkStatus;
   /** Main's own file dialog. Returns null when the person cancels. */
   chooseFile: (purpose: FilePurpose) => Promise<string | null>;
+  /** Main's own folder dialog (the folder may be created there). Null when the person cancels. */
+  chooseFolder: (purpose: FolderPurpose) => Promise<string | null>;
+  /** Main's own save dialog, offering `defaultName`. Null when the person cancels. */
+  chooseSaveFile: (purpose: SavePurpose, defaultName: string) => Promise<string | null>;
+  /** Renders and prints sheets and transcripts (Electron's window in the app; the CLI's Chromium in tests). */
+  printer: SheetPrinter;
+  /** Grants (true) or withdraws (false) the camera to the app's own page: only while the verify step's camera is open. */
+  setCamera: (open: boolean) => void;
+  /** CUPS's configuration folder, read for PreserveJobFiles before printing; null off Linux. */
+  cupsServerRoot: string | null;
   writeClipboard: (text: string) => void;
   emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
   /** Called after settings change, so the idle timer re-arms. */
@@ -34,6 +49,7 @@ export function ipcContext(deps: IpcDeps): IpcContext {
       try {
         await deps.core.call('lock', {});
       } finally {
+        deps.setCamera(false);
         // The renderer resets even if the worker had died: its keys are gone either way.
         deps.emit('event:locked', { reason });
       }

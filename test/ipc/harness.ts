@@ -12,6 +12,8 @@ import { afterEach } from 'vitest';
 import type { EventChannel, EventPayload, InvokeChannel, IpcRequest, IpcResponse, IpcResult, NetworkStatus } from '../../shared/ipc.js';
 import { contractEmit } from '../../src-main/ipc/events.js';
 import { createIpc, type Ipc } from '../../src-main/ipc/handlers/index.js';
+import { chromiumPrinter } from '../../src-main/ipc/printing.js';
+import type { FolderPurpose } from '../../src-main/ipc/context.js';
 import type { Sender } from '../../src-main/ipc/origin.js';
 import { fileSettings } from '../../src-main/ipc/settings.js';
 import { vaultRegistry, type VaultRegistry } from '../../src-main/ipc/vaults.js';
@@ -40,6 +42,12 @@ export interface Harness {
   clipboard: string[];
   /** Answers for the next file dialogs (null = the person cancels). */
   fileChoices: Array<string | null>;
+  /** Answers for the next folder dialogs, with the purpose each must be asked for. */
+  folderChoices: Array<{ purpose: FolderPurpose; path: string | null }>;
+  /** Answers for the next save dialogs. */
+  saveChoices: Array<string | null>;
+  /** Every camera grant (true) and withdrawal (false), in order. */
+  camera: boolean[];
   network: { current: NetworkStatus };
   call<C extends InvokeChannel>(channel: C, payload: IpcRequest<C>, sender?: Sender): Promise<IpcResult<IpcResponse<C>>>;
   /** Like call, but fails the test unless the result is ok. */
@@ -59,14 +67,21 @@ export interface HarnessOptions {
   onEvent?: (e: RecordedEvent) => void;
   /** Lives across the tests of a suite (browser tests): the caller closes it in afterAll. */
   suite?: boolean;
+  /** CUPS configuration folder read before printing (null: as off Linux). */
+  cupsServerRoot?: string | null;
+  /** Another harness's folder: a new worker on the same vaults (a restart). */
+  dir?: string;
 }
 
 export function startHarness(options: HarnessOptions = {}): Harness {
-  const dir = options.suite ? mkdtempSync(join(tmpdir(), 'custos-e2e-')) : tempDir('custos-ipc-');
+  const dir = options.dir ?? (options.suite ? mkdtempSync(join(tmpdir(), 'custos-e2e-')) : tempDir('custos-ipc-'));
   const vaultsDir = join(dir, 'vaults');
   const events: RecordedEvent[] = [];
   const clipboard: string[] = [];
   const fileChoices: Array<string | null> = [];
+  const folderChoices: Harness['folderChoices'] = [];
+  const saveChoices: Array<string | null> = [];
+  const camera: boolean[] = [];
   const network = { current: { airGapped: true, interfaces: [] } as NetworkStatus };
   // The same contract filter main.ts puts in front of webContents.send.
   const record = contractEmit(<E extends EventChannel>(channel: E, payload: EventPayload<E>) => {
@@ -91,6 +106,20 @@ export function startHarness(options: HarnessOptions = {}): Harness {
       if (fileChoices.length === 0) throw new Error('a file dialog opened that the test did not expect');
       return fileChoices.shift() ?? null;
     },
+    chooseFolder: async (purpose) => {
+      const next = folderChoices.shift();
+      if (!next) throw new Error(`a folder dialog (${purpose}) opened that the test did not expect`);
+      if (next.purpose !== purpose) throw new Error(`a folder dialog asked for ${purpose}, the test expected ${next.purpose}`);
+      return next.path;
+    },
+    chooseSaveFile: async () => {
+      if (saveChoices.length === 0) throw new Error('a save dialog opened that the test did not expect');
+      return saveChoices.shift() ?? null;
+    },
+    // The CLI's Chromium, through the same handlers and HTML as Electron's printer in the app.
+    printer: chromiumPrinter(),
+    setCamera: (open) => void camera.push(open),
+    cupsServerRoot: options.cupsServerRoot ?? null,
     writeClipboard: (text) => void clipboard.push(text),
     emit: record,
   });
@@ -107,5 +136,5 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     await core.close();
     if (options.suite) rmSync(dir, { recursive: true, force: true });
   };
-  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, network, call, ok, raw, close };
+  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, folderChoices, saveChoices, camera, network, call, ok, raw, close };
 }

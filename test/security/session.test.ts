@@ -1,30 +1,74 @@
 import type { Session } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../src-main/app/security/csp.js';
-import { denyAllPermissions } from '../../src-main/app/security/permissions.js';
+import { guardPermissions } from '../../src-main/app/security/permissions.js';
 import { blockRemoteProtocols, isAllowedRequest } from '../../src-main/app/security/remoteProtocols.js';
 import { as, Fake, navEvent } from './fakes.js';
 
+const APP = 'custos://app';
+
+function permissionSession() {
+  const session = new Fake() as Fake & Record<string, unknown>;
+  const handlers: {
+    request?: ((wc: unknown, permission: string, cb: (granted: boolean) => void, details?: unknown) => void) | undefined;
+    check?: ((wc: unknown, permission: string, origin: string, details?: unknown) => boolean) | undefined;
+    device?: ((details: unknown) => boolean) | undefined;
+  } = {};
+  session['setPermissionRequestHandler'] = (fn: typeof handlers.request) => (handlers.request = fn);
+  session['setPermissionCheckHandler'] = (fn: typeof handlers.check) => (handlers.check = fn);
+  session['setDevicePermissionHandler'] = (fn: typeof handlers.device) => (handlers.device = fn);
+  const camera = guardPermissions(as<Session>(session), APP);
+  const page = (url: string) => ({ getURL: () => url });
+  const ask = (permission: string, details: Record<string, unknown>, url = `${APP}/index.html#/ceremony`) => {
+    const answers: boolean[] = [];
+    handlers.request?.(page(url), permission, (granted) => answers.push(granted), { requestingUrl: url, isMainFrame: true, ...details });
+    return answers;
+  };
+  const check = (permission: string, origin: string, details: Record<string, unknown>) => handlers.check?.(page(`${APP}/index.html`), permission, origin, { isMainFrame: true, ...details });
+  return { session, handlers, camera, ask, check };
+}
+
+const OTHERS = ['geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'midi', 'pointerLock'];
+
 describe('permission handler', () => {
-  it('denies every permission request and check, every device, every download', () => {
-    const session = new Fake() as Fake & Record<string, unknown>;
-    let request: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | undefined;
-    let check: ((wc: unknown, permission: string) => boolean) | undefined;
-    let device: ((details: unknown) => boolean) | undefined;
-    session['setPermissionRequestHandler'] = (fn: typeof request) => (request = fn);
-    session['setPermissionCheckHandler'] = (fn: typeof check) => (check = fn);
-    session['setDevicePermissionHandler'] = (fn: typeof device) => (device = fn);
-    denyAllPermissions(as<Session>(session));
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb']) {
-      const answers: boolean[] = [];
-      request?.({}, permission, (granted) => answers.push(granted));
-      expect(answers, permission).toEqual([false]);
-      expect(check?.({}, permission), permission).toBe(false);
+  it('while the camera step is closed: denies every permission request and check (media included), every device, every download', () => {
+    const { session, handlers, camera, ask, check } = permissionSession();
+    expect(camera.open).toBe(false);
+    for (const permission of ['media', ...OTHERS]) {
+      expect(ask(permission, { mediaTypes: ['video'] }), permission).toEqual([false]);
+      expect(check(permission, APP, { mediaType: 'video' }), permission).toBe(false);
     }
-    expect(device?.({ deviceType: 'usb' })).toBe(false);
+    expect(handlers.device?.({ deviceType: 'usb' })).toBe(false);
     const download = navEvent();
     session.fire('will-download', download, {}, {});
     expect(download.prevented).toBe(true);
+  });
+
+  it("while it is open: grants the camera (video only) to the app's own top-level page, and nothing else to anyone", () => {
+    const { camera, ask, check } = permissionSession();
+    camera.set(true);
+    expect(ask('media', { mediaTypes: ['video'] })).toEqual([true]);
+    expect(check('media', APP, { mediaType: 'video' })).toBe(true);
+    // No microphone, alone or with the camera; no unknown media type.
+    expect(ask('media', { mediaTypes: ['audio'] })).toEqual([false]);
+    expect(ask('media', { mediaTypes: ['video', 'audio'] })).toEqual([false]);
+    expect(ask('media', { mediaTypes: [] })).toEqual([false]);
+    expect(check('media', APP, { mediaType: 'audio' })).toBe(false);
+    expect(check('media', APP, { mediaType: 'unknown' })).toBe(false);
+    // Another origin, an iframe, a look-alike scheme: no.
+    expect(ask('media', { mediaTypes: ['video'] }, 'https://evil.example/')).toEqual([false]);
+    expect(ask('media', { mediaTypes: ['video'], isMainFrame: false })).toEqual([false]);
+    expect(ask('media', { mediaTypes: ['video'] }, 'custos://app.evil/index.html')).toEqual([false]);
+    expect(check('media', 'https://evil.example', { mediaType: 'video' })).toBe(false);
+    expect(check('media', APP, { mediaType: 'video', isMainFrame: false })).toBe(false);
+    for (const permission of OTHERS) {
+      expect(ask(permission, { mediaTypes: ['video'] }), permission).toEqual([false]);
+      expect(check(permission, APP, { mediaType: 'video' }), permission).toBe(false);
+    }
+    // Closed again: the camera is denied like everything else.
+    camera.set(false);
+    expect(ask('media', { mediaTypes: ['video'] })).toEqual([false]);
+    expect(check('media', APP, { mediaType: 'video' })).toBe(false);
   });
 });
 

@@ -34,6 +34,8 @@ export const AUDIT_OPERATIONS = [
   'key-import',
   'audit-history-import',
   'vault-rename',
+  'ceremony-air-gap-override',
+  'ceremony-abandoned',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
 

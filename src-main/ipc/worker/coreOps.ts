@@ -9,6 +9,7 @@ import { openKeystore } from '../../core/keystore/open.js';
 import { generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/masterKey.js';
 import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
 import { rotationOps } from './rotationOps.js';
+import { ceremonyOps } from './ceremonyOps.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
 type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
@@ -20,19 +21,22 @@ type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['r
  */
 export function coreOps(report: Report): Impl {
   let open: Keystore | null = null;
+  const unlocked = (): Keystore => {
+    if (!open) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
+    return open;
+  };
+  const ceremony = ceremonyOps(unlocked, report);
 
   const lock = (): void => {
     const current = open;
     open = null;
+    // Share words held between a split and its printing go with the key.
+    ceremony.forget();
     current?.close();
   };
   const opened = (keystore: Keystore): OpenedVault => {
     open = keystore;
     return { path: keystore.path, keystoreId: keystore.keystoreId, vaultFingerprint: keystore.vaultFingerprint() };
-  };
-  const unlocked = (): Keystore => {
-    if (!open) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
-    return open;
   };
 
   return {
@@ -115,5 +119,6 @@ export function coreOps(report: Report): Impl {
     destroy: ({ name, version }) => unlocked().destroy(name, version),
     publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
     ...rotationOps(unlocked, report),
+    ...ceremony.ops,
   };
 }

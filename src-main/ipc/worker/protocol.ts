@@ -10,6 +10,7 @@ import type { MethodCredentials } from '../../core/keystore/methods/kinds.js';
 import type { OfferedMethod } from '../../core/keystore/methods/offered.js';
 import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
+import type { CeremonyOps } from './ceremonyOps.js';
 
 export interface OpenedVault {
   path: string;
@@ -31,8 +32,8 @@ export interface ListArgs {
   allVersions?: boolean | undefined;
 }
 
-/** Every operation the worker runs, with its argument and result. */
-export interface CoreOps {
+/** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
+export interface CoreOps extends CeremonyOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };

@@ -8,6 +8,7 @@ import { migration005 } from './005_master_key_rotation.js';
 import { migration006 } from './006_keks.js';
 import { migration007 } from './007_vault_identity.js';
 import { migration008 } from './008_imported_history.js';
+import { migration009 } from './009_ceremony_session.js';
 
 export interface Migration {
   version: number;
@@ -16,7 +17,7 @@ export interface Migration {
 }
 
 /** Forward-only, numbered; one file per migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 export function assertSupportedVersion(userVersion: number, path: string): void {
