@@ -6,6 +6,7 @@ import { equalBytes, toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
 import { groupHex } from './sheet/html.js';
 import { combineMnemonics, decodeMnemonic, recoverEncryptedSecret, splitSecret, type EncryptedSecret, type GroupSpec } from './slip39/index.js';
 import { normalizeMnemonic } from './mnemonic.js';
+import { choose } from './slip39/surplus.js';
 import { masterKeyCheck } from '../masterkey/subkeys.js';
 
 /** One printed share, as the keystore remembers it: never the words, only a keyed tag of them. */
@@ -90,18 +91,6 @@ export function freshIdentifier(used: ReadonlySet<number> = new Set()): number {
 /** The short sheet fingerprint printed in each header: the first 8 bytes of its tag. */
 export function sheetFingerprint(tag: Uint8Array): string {
   return groupHex(toHex(tag.subarray(0, 8)));
-}
-
-function* choose<T>(items: readonly T[], k: number, start = 0, picked: T[] = []): Generator<T[]> {
-  if (picked.length === k) {
-    yield [...picked];
-    return;
-  }
-  for (let i = start; i <= items.length - (k - picked.length); i++) {
-    picked.push(items[i] as T);
-    yield* choose(items, k, i + 1, picked);
-    picked.pop();
-  }
 }
 
 function binomial(n: number, k: number): number {

@@ -9,7 +9,8 @@ export interface Consistent {
   outliers: number[];
 }
 
-function* choose<T>(items: readonly T[], k: number, start = 0, picked: T[] = []): Generator<T[]> {
+/** Every k-element subset of `items`, in order (each yielded as a new array). */
+export function* choose<T>(items: readonly T[], k: number, start = 0, picked: T[] = []): Generator<T[]> {
   if (picked.length === k) {
     yield [...picked];
     return;
