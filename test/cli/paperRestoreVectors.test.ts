@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors.js';
-import { CustosError } from '../../shared/errors.js';
 import { restoreSecret } from '../../src-main/core/paper/restore.js';
 import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { caughtCustosError } from '../helpers/errorCode.js';
 
 /** The official vectors (python-shamir-mnemonic/vectors.json): [description, mnemonics, secret hex, xprv]. */
 type Vector = [string, string[], string, string];
@@ -44,15 +44,7 @@ function restore(mnemonics: string[]) {
   return runInProcess(['paper', 'restore', '--shares-stdin', '--print', '--json', '--share-passphrase-file', passphraseFile], { stdin: `${mnemonics.join('\n')}\n` });
 }
 
-function errorOf(fn: () => unknown): CustosError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CustosError) return error;
-    throw error;
-  }
-  throw new Error('expected a CustosError, nothing was thrown');
-}
+const errorOf = caughtCustosError;
 
 describe('every official SLIP-0039 vector through restoreSecret and `custos paper restore`', () => {
   it('has the full official set (45 vectors, 15 valid)', () => {

@@ -1,21 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CustosError } from '../../../shared/errors.js';
 import { restoreSecret, type ShareInput } from '../../../src-main/core/paper/restore.js';
 import { decodeMnemonic, splitSecret } from '../../../src-main/core/paper/slip39/index.js';
+import { caughtCustosError } from '../../helpers/errorCode.js';
 
 const secret = new Uint8Array(randomBytes(32));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const inputs = (mnemonics: string[], prefix = 'share') => mnemonics.map((text, i): ShareInput => ({ source: `${prefix}-${i + 1}`, text }));
-function caught(fn: () => unknown): CustosError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CustosError) return error;
-    throw error;
-  }
-  throw new Error('expected a CustosError, nothing was thrown');
-}
+const caught = caughtCustosError;
 const split35 = () => splitSecret({ secret, groupThreshold: 1, groups: [{ threshold: 3, count: 5 }], iterationExponent: 0 })[0] ?? [];
 
 describe('restoreSecret', () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CustosError } from '../../../shared/errors.js';
 import { restoreProgress, restoreSecret, type ShareInput } from '../../../src-main/core/paper/restore.js';
 import { decodeMnemonic, splitSecret, type GroupSpec } from '../../../src-main/core/paper/slip39/index.js';
 import { encodeShare } from '../../../src-main/core/paper/slip39/share.js';
+import { caughtCustosError } from '../../helpers/errorCode.js';
 
 const secret = new Uint8Array(randomBytes(32));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -17,15 +17,7 @@ function genuineAndForged(groupThreshold: number, groups: GroupSpec[]): { genuin
   return { genuine, forged };
 }
 
-function caught(fn: () => unknown): CustosError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CustosError) return error;
-    throw error;
-  }
-  throw new Error('expected a CustosError, nothing was thrown');
-}
+const caught = caughtCustosError;
 
 describe('restoreSecret uses every share given', () => {
   it('2-of-5, all five given, share 3 forged with a valid checksum: refused, share 3 named', () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CustosError } from '../../../../shared/errors.js';
+import type { CustosError } from '../../../../shared/errors.js';
 import { combineMnemonics, decodeMnemonic, splitSecret, wordSuggestions } from '../../../../src-main/core/paper/slip39/index.js';
 import type { SplitOptions } from '../../../../src-main/core/paper/slip39/index.js';
 import { encodeShare } from '../../../../src-main/core/paper/slip39/share.js';
+import { caughtCustosError } from '../../../helpers/errorCode.js';
 
-function caught(fn: () => unknown): CustosError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CustosError) return error;
-    throw error;
-  }
-  throw new Error('expected a CustosError, nothing was thrown');
-}
+const caught = caughtCustosError;
 
 /** No message may carry share material: no run of three share words, no secret bytes. */
 function expectNoLeak(error: CustosError, mnemonics: readonly string[], secret: Uint8Array): void {

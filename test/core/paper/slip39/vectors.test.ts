@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../../shared/errors.js';
-import { CustosError } from '../../../../shared/errors.js';
 import { combineMnemonics, decodeMnemonic, decryptMasterSecret, passphraseBytes, recoverEncryptedSecret } from '../../../../src-main/core/paper/slip39/index.js';
 import { createChecksum } from '../../../../src-main/core/paper/slip39/rs1024.js';
 import { encodeShare } from '../../../../src-main/core/paper/slip39/share.js';
 import { mnemonicToIndices, wordAt } from '../../../../src-main/core/paper/slip39/wordlist.js';
+import { caughtCustosError } from '../../../helpers/errorCode.js';
 
 /** The official vectors (python-shamir-mnemonic/vectors.json): [description, mnemonics, secret hex, xprv]. */
 type Vector = [string, string[], string, string];
@@ -42,15 +42,7 @@ function expectedFor(description: string): [ErrorCode, RegExp] {
   return [hit[1], hit[2]];
 }
 
-function caught(fn: () => unknown): CustosError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CustosError) return error;
-    throw error;
-  }
-  throw new Error('expected a CustosError, nothing was thrown');
-}
+const caught = caughtCustosError;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
