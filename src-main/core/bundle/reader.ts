@@ -7,7 +7,7 @@ import type { PortableKey } from '../keystore/importer.js';
 import { accessKeysFingerprint, type AccessKeys } from './accessKeys.js';
 import { decodeKey, MAX_RECORD_BYTES, RECORD_KEY } from './codec.js';
 import { formatFingerprint, keyCommitment, pairFingerprintBytes, payloadKey, signedMessage, verifyBundle, verifyKeyHash } from './crypto.js';
-import { checkPreamble, decodeHeader, HEADER_BYTES, type BundleHeader } from './header.js';
+import { checkPreamble, decodeHeader, HEADER_BYTES, sourceVaultOf, type BundleHeader } from './header.js';
 import { FLAG_LAST, FLAG_MORE, FRAME_HEADER_BYTES, openChunk, TAG_BYTES } from './stream.js';
 import { checkDistinct, decodeCeremony, decodeVaultIdentity, RECORD_AUDIT_HISTORY, RECORD_CEREMONY, RECORD_VAULT, vaultCursor, type VaultExtras } from './vaultRecords.js';
 
@@ -130,6 +130,11 @@ export class BundleReader {
       if (pending) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: the payload ends inside a key record`);
       this.checkSignature(keys.verifyKey, summary.chunks, hash.digest());
       if (this.header.version >= 2 && summary.extras.vault === null) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: a v2 bundle must carry its vault record`);
+      // `inspect` shows the header's vault, `import` acts on the record's: they must be one vault.
+      const named = sourceVaultOf(this.header);
+      if (named !== null && summary.extras.vault !== null && named !== summary.extras.vault.vaultFingerprint) {
+        throw new CustosError('BUNDLE_MALFORMED', `${this.path}: its header names vault ${named}, its vault record ${summary.extras.vault.vaultFingerprint}`);
+      }
       if (this.auditParts.length > 0) summary.extras.auditHistory = Buffer.concat(this.auditParts).toString('utf8');
       if (summary.keys !== this.header.keyCount || summary.versions !== this.header.versionCount) {
         throw new CustosError('BUNDLE_MALFORMED', `${this.path} holds ${summary.keys} keys / ${summary.versions} versions; its header says ${this.header.keyCount} / ${this.header.versionCount}`);

@@ -155,5 +155,11 @@ describe('the vault records of a v2 bundle: the reader enforces their order and 
       }), /ceremony 654/);
     }
   });
+
+  it('a vault record naming another vault than the header does', () => {
+    // craft() leaves the header's source field zero: vault 0000-0000-0000-0000.
+    refused(craft((w) => w.addVaultIdentity(VAULT)), /header names vault 0000-0000-0000-0000, its vault record 6447-4354-f04a-0861/);
+    expect(() => read(craft((w) => w.addVaultIdentity({ ...VAULT, vaultFingerprint: '0000-0000-0000-0000' })))).not.toThrow();
+  });
 });
 
