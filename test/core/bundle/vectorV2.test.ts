@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +155,14 @@ describe('bundle format v2 test vector', () => {
     expect(openTagKeyFromBundle(new Uint8Array(32).fill(0x12), '0635-d5ae-9f01-77c2', 654, sealed!)).toBeNull();
     expect(openTagKeyFromBundle(masterKey, '20976', 654, sealed!)).toBeNull();
     expect(openTagKeyFromBundle(masterKey, '0635-d5ae-9f01-77c2', 655, sealed!)).toBeNull();
+    // The documented recipe, recomputed without the code under test: HKDF (node:crypto), F[...] by hand, the AEAD box (0x01 | nonce | ciphertext+tag).
+    const key = new Uint8Array(hkdfSync('sha256', masterKey, new Uint8Array(0), 'custos/v2/bundle-superseded-tag-key', 32));
+    const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
+    const u32 = Buffer.alloc(4);
+    u32.writeUInt32BE(654);
+    const aad = Buffer.concat([field(Buffer.from('custos/bundle/superseded-tag-key/v1')), field(Buffer.from('0635-d5ae-9f01-77c2')), field(u32)]);
+    expect(sealed![0]).toBe(1);
+    const plain = xchacha20poly1305(key, sealed!.subarray(1, 25), aad).decrypt(sealed!.subarray(25));
+    expect(Buffer.from(plain).toString('hex')).toBe(vector.tagKeyTransport.tagKey);
   });
 });
