@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hashAt, historyProblem, parseHistory, type HistoryDocument } from '../../../src-main/core/audit/historyDocument.js';
@@ -37,4 +38,40 @@ describe('audit history document, format v1 (test/vectors/audit-history-v1.json)
       expect(historyProblem(doc, decoded, publicKeyOf(vector.input.masterKey, vector.input.keystoreId))).not.toBeNull();
     }
   });
+
+  it('its signature verifies over the payload of docs/formats/audit.md, built by hand and checked with node:crypto alone', () => {
+    const d = vector.document;
+    const field = (b: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(b.length);
+      return Buffer.concat([length, b]);
+    };
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(n);
+      return b;
+    };
+    const publicKey = Buffer.from(d.publicKey, 'base64');
+    const payload = Buffer.concat(
+      [
+        Buffer.from('custos/audit/history/v1'),
+        Buffer.from(d.keystoreId, 'hex'),
+        Buffer.from(d.vaultFingerprint),
+        Buffer.from(d.exportedAt),
+        publicKey,
+        u32(d.head.seq),
+        Buffer.from(d.head.hash, 'hex'),
+        u32(d.anchor.seq),
+        Buffer.from(d.anchor.hash, 'hex'),
+        createHash('sha256').update(Buffer.from(d.earlier, 'base64')).digest(),
+        u32(d.entries.length),
+      ].map(field),
+    );
+    // Ed25519 SubjectPublicKeyInfo: the fixed 12-byte prefix, then the raw key.
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]), format: 'der', type: 'spki' });
+    expect(verify(null, payload, key, Buffer.from(d.signature, 'base64'))).toBe(true);
+    expect(verify(null, Buffer.concat([payload, Buffer.from([0])]), key, Buffer.from(d.signature, 'base64'))).toBe(false);
+    expect(Buffer.from(publicKey).equals(Buffer.from(publicKeyOf(vector.input.masterKey, vector.input.keystoreId)))).toBe(true);
+  });
 });
+
