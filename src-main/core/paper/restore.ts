@@ -19,10 +19,29 @@ export interface RestoreResult {
 
 const sources = (items: readonly Decoded[]) => items.map((d) => d.source).join(', ');
 
+/**
+ * Whether the points off the polynomial found make a consistent split of
+ * their own (T of them pass the digest). Then the shares hold two splits
+ * under one identifier, and which one came first in the input decides which
+ * looks "genuine": neither set can be named as the forgery. With T = 1 there
+ * is no digest to tell a split from any share, so the answer is no.
+ */
+function formsSecondSplit(threshold: number, points: readonly Point[], outliers: readonly number[]): boolean {
+  if (threshold < 2 || outliers.length < threshold) return false;
+  const found = recoverConsistent(threshold, points.filter((p) => outliers.includes(p.x)));
+  if (found) wipe(found.secret);
+  return found !== null;
+}
+
+const twoSplits = (one: string, other: string, threshold: number) =>
+  `${one} and ${other} are two different splits that share one identifier: each set is consistent on its own, so the shares alone cannot tell which is genuine, and at least ${threshold} of them are forged. ` +
+  "Nothing was restored; check each sheet with 'custos paper check' on a host that holds the vault's master key";
+
 /** One complete group's value, with every member checked to lie on the group's polynomial. */
 function recoverGroup(index: number, members: readonly Decoded[]): Point {
   const threshold = (members[0] as Decoded).share.memberThreshold;
-  const found = recoverConsistent(threshold, members.map((d) => ({ x: d.share.memberIndex, y: d.share.value })));
+  const points = members.map((d) => ({ x: d.share.memberIndex, y: d.share.value }));
+  const found = recoverConsistent(threshold, points);
   if (found === null) {
     throw new CustosError(
       'SHARE_DIGEST',
@@ -32,6 +51,10 @@ function recoverGroup(index: number, members: readonly Decoded[]): Point {
   if (found.outliers.length > 0) {
     wipe(found.secret);
     const off = members.filter((d) => found.outliers.includes(d.share.memberIndex));
+    if (formsSecondSplit(threshold, points, found.outliers)) {
+      const on = members.filter((d) => !found.outliers.includes(d.share.memberIndex));
+      throw new CustosError('SHARE_DIGEST', `in group ${index + 1}, ${twoSplits(sources(on), sources(off), threshold)}`);
+    }
     if (threshold === 1) {
       throw new CustosError('SHARE_DIGEST', `group ${index + 1} needs one share, so its shares must be identical, but ${sources(members)} differ: at least one is forged or damaged; nothing was restored`);
     }
@@ -51,7 +74,12 @@ function recoverEncrypted(set: ShareSet, groupPoints: Point[]): Uint8Array {
   }
   if (found.outliers.length > 0) {
     wipe(found.secret);
-    const named = found.outliers.map((x) => `group ${x + 1} (${sources(set.groups.get(x) ?? [])})`).join('; ');
+    const group = (x: number) => `group ${x + 1} (${sources(set.groups.get(x) ?? [])})`;
+    if (formsSecondSplit(groupThreshold, groupPoints, found.outliers)) {
+      const on = groupPoints.map((p) => p.x).filter((x) => !found.outliers.includes(x));
+      throw new CustosError('SHARE_DIGEST', twoSplits(on.map(group).join(', '), found.outliers.map(group).join(', '), groupThreshold));
+    }
+    const named = found.outliers.map(group).join('; ');
     throw new CustosError('SHARE_DIGEST', `${named} does not belong to the same split as the other groups: its shares are forged or damaged; nothing was restored`);
   }
   return found.secret;

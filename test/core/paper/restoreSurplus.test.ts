@@ -94,6 +94,28 @@ describe('restoreSecret uses every share given', () => {
   });
 });
 
+describe('two consistent splits under one identifier', () => {
+  it('a forged split of T or more shares given first does not get the genuine shares named as the forgeries', () => {
+    const { genuine, forged } = genuineAndForged(1, [{ threshold: 2, count: 5 }]);
+    const given = [...named((forged[0] ?? []).slice(0, 2), 'f'), ...named((genuine[0] ?? []).slice(2), 'g')];
+    const error = caught(() => restoreSecret(given));
+    expect(error.code).toBe('SHARE_DIGEST');
+    expect(error.message).toContain('f1.txt, f2.txt and g1.txt, g2.txt, g3.txt are two different splits');
+    expect(error.message).not.toMatch(/g\d\.txt: share \d of group 1 does not belong/);
+  });
+
+  it('the same for groups: two complete groups of a forged split beside two genuine ones', () => {
+    const spec = [{ threshold: 1, count: 1 }, { threshold: 1, count: 1 }, { threshold: 1, count: 1 }, { threshold: 1, count: 1 }];
+    const { genuine, forged } = genuineAndForged(2, spec);
+    const given = [...named(forged[0] ?? [], 'f'), ...named(forged[1] ?? [], 'h'), ...named(genuine[2] ?? [], 'g'), ...named(genuine[3] ?? [], 'k')];
+    const error = caught(() => restoreSecret(given));
+    expect(error.code).toBe('SHARE_DIGEST');
+    expect(error.message).toContain('two different splits');
+    expect(error.message).toContain('group 1 (f1.txt), group 2 (h1.txt)');
+    expect(error.message).toContain('group 3 (g1.txt), group 4 (k1.txt)');
+  });
+});
+
 describe('restoreSecret with every share of random splits', () => {
   it('restores from all shares, and names any one share replaced by a well-formed forgery', () => {
     const shapes = [[2, 3], [2, 5], [3, 4], [3, 7], [4, 9], [5, 6], [2, 16], [8, 16], [15, 16]] as const;
