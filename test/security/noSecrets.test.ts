@@ -15,6 +15,8 @@ import type { Unlock } from '../../src-main/core/keystore/unlock.js';
 import { newArgon2idParams } from '../../src-main/core/crypto/kdf.js';
 import { encodeMasterKey, generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { FAST_KDF, startHarness } from '../ipc/harness.js';
+import { decodeQrImage } from '../../src-main/core/paper/print/qrImage.js';
+import { otherDeviceDir } from '../helpers/otherDevice.js';
 
 const PASS = 'the ceremony passphrase';
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -43,7 +45,7 @@ async function secretsOf(path: string, unlock: Unlock): Promise<string[]> {
 
 const leaks = (haystack: string, needles: Iterable<string>) => [...needles].filter((n) => haystack.includes(n));
 
-type Step = { [C in InvokeChannel]: [C, IpcRequest<C> | (() => IpcRequest<C>)] }[InvokeChannel];
+type Step = { [C in InvokeChannel]: [C, IpcRequest<C> | (() => IpcRequest<C> | Promise<IpcRequest<C>>)] }[InvokeChannel];
 
 describe('no channel returns secret bytes', () => {
   it('the detector finds a secret in each encoding (so a pass below means something)', () => {
@@ -55,6 +57,12 @@ describe('no channel returns secret bytes', () => {
     const h = startHarness();
     const masterKey = generateMasterKey();
     const path = join(h.vaultsDir, 'secrets.custos.db');
+    const sheets = join(h.dir, 'sheets');
+    const otherDevice = () => {
+      const found = otherDeviceDir();
+      if (!found.dir) throw new Error(found.reason);
+      return found.dir;
+    };
     await createKeystore(path, { masterKey: new Uint8Array(masterKey), passphrase: { text: PASS, params: newArgon2idParams(8 * 1024, 1) } });
     const keyFile = join(h.dir, 'master.key');
     writeFileSync(keyFile, encodeMasterKey(masterKey), { mode: 0o600 });
@@ -93,6 +101,22 @@ describe('no channel returns secret bytes', () => {
       ['keys:list', {}],
       ['vault:unlockWithKeyFile', { id }],
       ['keys:list', {}],
+      // The ceremony wizard, one sheet: the vault's secrets must not come back through it either.
+      ['ceremony:state', {}],
+      ['ceremony:begin', () => ((h.network.current = { airGapped: false, interfaces: [{ name: 'eth0', address: '10.0.0.2', family: 'IPv4' }] }), {})],
+      ['ceremony:airGap', { override: { reason: 'test machine; the network is a test fixture' } }],
+      ['ceremony:roles', { operator: 'Olivia', witnesses: ['Wes'], custodians: ['Ana'] }],
+      ['ceremony:keys', { clientIds: ['ceremony-svc'], zoneIds: [] }],
+      ['ceremony:quorum', { groupThreshold: 1, groups: [{ threshold: 1, count: 1 }], custodians: ['Ana'] }],
+      ['ceremony:preview', { paperSize: 'a4' }],
+      ['ceremony:print', () => (h.folderChoices.push({ purpose: 'ceremony-sheets', path: sheets }), { destination: 'pdf-folder' as const, paperSize: 'a4' as const, allowSameDisk: true })],
+      ['ceremony:camera', { open: true }],
+      ['ceremony:verifySheet', async () => ({ index: 1, words: (await decodeQrImage(join(sheets, 'share-1.pdf')))[0] ?? '', how: 'camera' as const })],
+      ['ceremony:backup', () => (h.folderChoices.push({ purpose: 'backup-bundle', path: h.dir }, { purpose: 'backup-access-keys', path: otherDevice() }), {})],
+      ['ceremony:transcript', () => (h.saveChoices.push(join(h.dir, 'transcript.pdf')), {})],
+      ['ceremony:finish', {}],
+      ['ceremony:begin', {}],
+      ['ceremony:abandon', { confirmation: 'abandon' }],
       ['vault:openFile', {}],
       ['vault:create', { name: 'second', passphrase: PASS, kdf: FAST_KDF }],
       ['keys:generate', { scope: 'client', clientId: 'second-svc' }],
@@ -107,7 +131,7 @@ describe('no channel returns secret bytes', () => {
       if (channel === 'vault:openFile') h.fileChoices.push(path);
       // Secrets are read just before anything is destroyed, so destroyed material is searched for too.
       if (channel === 'keys:destroy' || channel === 'vault:lock') await collect();
-      const result = await h.raw(channel, typeof payload === 'function' ? payload() : payload);
+      const result = await h.raw(channel, typeof payload === 'function' ? await payload() : payload);
       expect(result.ok, `${channel}: ${JSON.stringify(result)}`).toBe(true);
       responses.push(JSON.stringify(result));
       called.add(channel);
