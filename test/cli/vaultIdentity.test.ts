@@ -131,4 +131,24 @@ describe('one vault identity, and ceremony records that travel in the bundle', (
     expect(again.stdout).toContain(`already recorded here: ceremony ${c.split.ceremonyId}`);
     expect(json<Info>(expectOk(await c.runB(['info', '--json']))).ceremonies).toHaveLength(1);
   });
+
+  it("another vault's superseded ceremony is imported without its tag key: its old sheet is not genuine there, and import says so", async () => {
+    const c = await ceremonyAndRestore();
+    const newKeyFile = join(c.dir, 'a-new.key');
+    expectOk(await c.runA(['master-key', 'rotate', '--new-master-key-out', newKeyFile, '--yes']));
+    const bundle = join(c.dir, 'rotated.bundle');
+    const accessKeys = join(c.dir, 'rotated.access.json');
+    const a = join(c.dir, 'a', 'custos.db');
+    expectOk(await runInProcess(['export', '--all', '--private-keys', '--bundle', bundle, '--access-keys', accessKeys, '--keystore', a, '--master-key-file', newKeyFile], { env: {} }));
+    const other = tempDir();
+    const { key } = newKey();
+    const env = { CUSTOS_MASTER_KEY: key, CUSTOS_KEYSTORE: join(other, 'custos.db') };
+    expectOk(await runInProcess(['init'], { env }));
+    const imported = expectOk(await runInProcess(['import', '--bundle', bundle, '--access-keys', accessKeys], { env })).stdout;
+    expect(imported).toContain(`their old sheets are never called genuine here): ceremony ${c.split.ceremonyId}`);
+    const check = await runInProcess(['paper', 'check', '--share-file', join(c.sheets, 'share-1.txt')], { env });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('genuine: NO');
+  });
 });
+

@@ -69,6 +69,9 @@ function vaultLines(v: ImportReport['vault']): string[] {
     lines.push(`imported paper ceremonies: ${v.ceremonies.map((id) => `ceremony ${id}`).join(', ')}${note}`);
   }
   if (v.skippedCeremonies.length > 0) lines.push(`already recorded here: ${v.skippedCeremonies.map((id) => `ceremony ${id}`).join(', ')}`);
+  if (v.unverifiedTagKeys.length > 0) {
+    lines.push(`superseded ceremonies whose tag key is not this master key's (their old sheets are never called genuine here): ${v.unverifiedTagKeys.map((id) => `ceremony ${id}`).join(', ')}`);
+  }
   if (v.auditHistory) lines.push('imported the source audit history (see custos audit verify --head)');
   return lines;
 }
