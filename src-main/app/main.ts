@@ -51,7 +51,11 @@ async function start(): Promise<void> {
     workerUrl: pathToFileURL(paths.worker),
     nativeBinding: paths.nativeSqlite,
     onProgress: (progress) => send('event:progress', progress),
-    onExit: () => send('event:locked', { reason: 'worker-exit' }),
+    onExit: () => {
+      // The keys died with the worker: the vault is locked, and the camera step with it.
+      camera.set(false);
+      send('event:locked', { reason: 'worker-exit' });
+    },
   });
   const ipc = createIpc({
     core,

@@ -127,6 +127,10 @@ describe('the ceremony wizard, end to end through the handler table', () => {
 
     expect(await r.ok('ceremony:finish', {})).toEqual({ finished: true, ceremonyId: split.state.ceremonyId });
     expect((await r.ok('ceremony:state', {})).state).toBeNull();
+    // The next ceremony on this vault is warned: this one's sheets still restore the master key.
+    expect((await r.ok('ceremony:begin', {})).state).toMatchObject({ step: 'roles', earlierCeremonies: 1 });
+    expect(await r.ok('ceremony:abandon', { confirmation: 'abandon' })).toEqual({ abandoned: true });
+    expect(recordedCeremonies(h)).toEqual([{ id: split.state.ceremonyId }]);
 
     // Any three of the PDFs restore the master key: the CLI reads their QR codes and checks it opens this vault.
     const passFile = join(h.dir, 'pass.txt');

@@ -82,8 +82,10 @@ describe('ceremony wizard: resume', () => {
     const printed = await h2.ok('ceremony:print', { destination: 'pdf-folder', paperSize: 'a4' });
     const words = await wordsOf(printed.files);
     for (const i of [0, 1]) expect((await h2.ok('ceremony:verifySheet', { index: i + 1, words: words[i] ?? '', how: 'scan' })).match).toBe(true);
-    // Locking drops the worker's keys; a restart is the same.
+    // Locking drops the worker's keys (a restart is the same) and withdraws the camera.
+    await h2.ok('ceremony:camera', { open: true });
     await h2.ok('vault:lock', {});
+    expect(h2.camera).toEqual([true, false]);
     await h2.close();
 
     const h3 = startHarness({ dir: h1.dir });
