@@ -136,20 +136,19 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
   }, 120_000);
 
   /** A fresh Chromium whose camera plays `video`; its page resumes the wizard at step 6 and starts the camera. */
-  async function showToCamera(video: string, name: string): Promise<{ close(): Promise<void>; page: Page }> {
+  async function showToCamera(video: string): Promise<{ close(): Promise<void>; page: Page }> {
     const extra = await app.launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     const camPage = await extra.newPage({ permissions: ['camera'] });
     await openCeremony(camPage, app);
     await camPage.getByRole('heading', { level: 2, name: 'Step 6 of 8: Verify each sheet' }).waitFor();
     await camPage.getByRole('button', { name: 'Start the camera' }).click();
-    await shot(camPage, name);
     return { close: () => extra.close(), page: camPage };
   }
   const sheetOf = (state: CeremonyState, index: number) => sheets.find((s) => s.text.includes(state.sheets[index - 1]!.sheetFingerprint))!;
 
   it('step 6: a wrong sheet held to the camera is refused, naming which sheet it is', async () => {
     const state = await sessionState(app);
-    const cam = await showToCamera(sheetOf(state, 2).y4m, 'ceremony-6-camera-wrong-sheet');
+    const cam = await showToCamera(sheetOf(state, 2).y4m);
     const refusal = cam.page.getByTestId('verify-refused');
     await refusal.waitFor();
     expect(await refusal.innerText()).toBe('Refused: that is not sheet 1. It is sheet 2 of this ceremony; show sheet 1.');
@@ -160,8 +159,10 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
 
   it('step 6: sheets 1 to 4 each read by the fake camera in their own browser, in order', async () => {
     for (let i = 1; i <= 4; i++) {
-      const cam = await showToCamera(sheetOf(await sessionState(app), i).y4m, `ceremony-6-camera-sheet-${i}`);
+      const cam = await showToCamera(sheetOf(await sessionState(app), i).y4m);
       await cam.page.getByRole('heading', { level: 3, name: `Sheet ${i + 1}: ${CUSTODIANS[i]}` }).waitFor();
+      expect(await cam.page.getByRole('status').filter({ hasText: `Sheet ${i} matches its share.` }).count()).toBe(1);
+      await shot(cam.page, `ceremony-6-camera-sheet-${i}`);
       await cam.close();
       const sheet = (await sessionState(app)).sheets[i - 1]!;
       expect(sheet).toMatchObject({ verified: true, verifiedHow: 'camera', verifiedBy: CUSTODIANS[i - 1] });
