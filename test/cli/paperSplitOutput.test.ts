@@ -89,6 +89,18 @@ describe('paper split: where share words end up', () => {
     expect(snapshot(v.path)).toEqual(store);
   });
 
+  it('refuses a custodian name a sheet cannot print (control characters, empty, too long) before anything happens', async () => {
+    const v = await initVault();
+    const out = sheetsFolder('sheets');
+    const store = snapshot(v.path);
+    for (const name of ['Ana\u001b[2J', '   ', 'x'.repeat(101)]) {
+      const message = expectTextError(await v.run(['paper', 'split', '--threshold', '2', '--shares', '2', '--custodian', name, ...out, '--chromium', CHROMIUM]), 'INVALID_ARGUMENT', 2);
+      expect(message).toContain('a custodian name is 1 to 100 printable characters');
+    }
+    expect(existsSync(out[1] ?? '')).toBe(false);
+    expect(snapshot(v.path)).toEqual(store);
+  });
+
   it('prints A4 (595x842 pt) or US Letter (612x792 pt), one page per sheet, naming the vault', async () => {
     const v = await initVault();
     // A second vault with a human name (custos init --name), as on the ceremony laptop.

@@ -1,20 +1,15 @@
-import { CustosError } from '../../../shared/errors.js';
 import type { Db } from '../keystore/sqlite.js';
 import type { AuditDraft, AuditRow } from './entry.js';
 import { claimUnlockNotes, discardClaim, noteMacFields, noteUnlock, returnClaim, unreadableId, type ClaimedNotes } from './unlockNotes.js';
 import type { AuditLog } from './log.js';
+import { printableName } from '../text/printable.js';
 
 const MAX_ACTOR = 100;
 
 /** `--actor` / CUSTOS_ACTOR: a name of 1 to 100 printable characters, or null when not given. */
 export function validateActor(text: string | null | undefined): string | null {
   if (text === null || text === undefined || text === '') return null;
-  const trimmed = text.trim();
-  // eslint-disable-next-line no-control-regex
-  if (trimmed.length === 0 || trimmed.length > MAX_ACTOR || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new CustosError('INVALID_ARGUMENT', `an actor name is 1 to ${MAX_ACTOR} printable characters`);
-  }
-  return trimmed;
+  return printableName(text, MAX_ACTOR, 'an actor name');
 }
 
 /**

@@ -3,6 +3,7 @@ import { MAX_VAULT_NAME } from '../keystore/vaultIdentity.js';
 import type { CeremonyRecord, CeremonyShare } from '../paper/ceremony.js';
 import { Cursor, type Staging } from './codec.js';
 import { SEALED_TAG_KEY_BYTES } from './tagKeyTransport.js';
+import { isPrintable } from '../text/printable.js';
 
 /**
  * The records a v2 bundle carries after its keys (docs/formats/bundle.md):
@@ -37,8 +38,7 @@ const FLAG_PASSPHRASE = 0x2;
 const FINGERPRINT = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/;
 const malformed = (why: string) => new CustosError('BUNDLE_MALFORMED', `a vault record inside the bundle is malformed: ${why}`);
 /** Text that `info`, `import` and `paper check` print: a bundle must not carry terminal control sequences into them. */
-// eslint-disable-next-line no-control-regex
-const printable = (s: string, max: number) => s.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(s);
+const printable = isPrintable;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** Custodian names, vault fingerprints and key checks as a ceremony records them (generous: the CLI does not bound names). */
 const MAX_TEXT = 1000;

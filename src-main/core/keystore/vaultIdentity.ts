@@ -5,6 +5,7 @@ import { vaultFingerprintOf } from '../masterkey/subkeys.js';
 import type { Keystore } from './keystore.js';
 import { checkKeystoreFile } from './schemaCheck.js';
 import { guardSqlite, openSqlite, type Db } from './sqlite.js';
+import { printableName } from '../text/printable.js';
 
 /** The vault's clear metadata (schema 7): readable on a locked keystore, checked at every unlock. */
 export interface VaultIdentity {
@@ -43,12 +44,7 @@ export function lockedVaultIdentity(path: string): VaultIdentity {
 
 /** A name a person gives the vault: trimmed, 1 to 200 characters, no control characters. */
 export function validVaultName(name: string): string {
-  const trimmed = name.trim();
-  // eslint-disable-next-line no-control-regex
-  if (trimmed.length === 0 || trimmed.length > MAX_VAULT_NAME || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new CustosError('INVALID_ARGUMENT', `a vault name is 1 to ${MAX_VAULT_NAME} printable characters`);
-  }
-  return trimmed;
+  return printableName(name, MAX_VAULT_NAME, 'a vault name');
 }
 
 /**

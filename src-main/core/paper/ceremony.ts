@@ -8,6 +8,7 @@ import { combineMnemonics, decodeMnemonic, recoverEncryptedSecret, splitSecret, 
 import { normalizeMnemonic } from './mnemonic.js';
 import { choose } from './slip39/surplus.js';
 import { masterKeyCheck } from '../masterkey/subkeys.js';
+import { printableName } from '../text/printable.js';
 
 /** One printed share, as the keystore remembers it: never the words, only a keyed tag of them. */
 export interface CeremonyShare {
@@ -67,6 +68,14 @@ export interface SplitOutcome {
   /** Mnemonics per group, in the same order as record.shares when flattened. */
   mnemonics: string[][];
   subsetsChecked: number;
+}
+
+/** The longest custodian name a sheet prints (the app's contract takes the same). */
+export const MAX_CUSTODIAN_NAME = 100;
+
+/** A custodian's name as the sheet, the keystore, bundles and the audit log keep it: trimmed, printable, 1 to 100 characters. */
+export function validCustodianName(name: string): string {
+  return printableName(name, MAX_CUSTODIAN_NAME, 'a custodian name');
 }
 
 /**
@@ -176,7 +185,7 @@ export function splitMasterKey(masterKey: Uint8Array, tagKey: Uint8Array, vaultF
   const checked = checkEveryQuorum(mnemonics, masterKey, passphrase, request, onProgress);
   const first = decodeMnemonic(mnemonics[0]?.[0] ?? '');
   wipe(first.value);
-  const custodians = [...request.custodians];
+  const custodians = request.custodians.map(validCustodianName);
   const shares: CeremonyShare[] = mnemonics.flatMap((group, groupIndex) =>
     group.map((mnemonic, memberIndex) => ({ groupIndex, memberIndex, custodian: custodians.shift() ?? null, tag: shareTag(tagKey, mnemonic, 2) })),
   );

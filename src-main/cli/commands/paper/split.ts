@@ -9,7 +9,7 @@ import { renderPdfs } from '../../../core/paper/print/pdf.js';
 import { printPdf } from '../../../core/paper/print/cups.js';
 import { PAPER, PAPER_SIZES, type PaperSize } from '../../../core/paper/sheet/style.js';
 import { renderSheetHtml } from '../../../core/paper/sheet/template.js';
-import { countQuorums } from '../../../core/paper/ceremony.js';
+import { countQuorums, validCustodianName } from '../../../core/paper/ceremony.js';
 import { recordCeremony, splitVault } from '../../../core/paper/paperVault.js';
 import { readPassphraseFile } from '../../secrets.js';
 import type { CliIo } from '../../io.js';
@@ -64,9 +64,10 @@ function sheetLabels(groups: readonly GroupSpec[]): string[] {
   return groups.flatMap((g, gi) => Array.from({ length: g.count }, (_, mi) => `share-g${gi + 1}-${mi + 1}`));
 }
 
-/** More names than sheets would leave a custodian with nothing: refused before anything happens. */
+/** More names than sheets would leave a custodian with nothing, and a name must print: both refused before anything happens. */
 function checkCustodians(names: readonly string[], labels: readonly string[]): string[] {
   if (names.length > labels.length) throw new CustosError('INVALID_ARGUMENT', `${names.length} custodian names for ${labels.length} share${labels.length === 1 ? '' : 's'}: give at most one --custodian per sheet`);
+  for (const name of names) validCustodianName(name);
   return labels.slice(names.length);
 }
 
