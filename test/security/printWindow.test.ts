@@ -7,7 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 const made: Array<{ options: { show: boolean; webPreferences: Record<string, unknown> }; loaded: string[]; destroyed: boolean; printed: unknown[] }> = [];
-const sessions: Array<{ partition: string; options: unknown; filter?: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void; request?: (c: unknown, p: string, cb: (g: boolean) => void) => void; check?: () => boolean }> = [];
+const sessions: Array<{ partition: string; options: unknown; filter?: ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void) | undefined; request?: ((c: unknown, p: string, cb: (g: boolean) => void) => void) | undefined; check?: (() => boolean) | undefined }> = [];
 
 vi.mock('electron', () => {
   class BrowserWindow {
