@@ -79,13 +79,28 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
     expect((await sessionState(app)).airGap?.overrideReason).toBe(REASON);
   }, 60_000);
 
-  it('step 2: operator, witnesses and five custodians by name', async () => {
-    await page.getByLabel(/^Operator/).fill('Olivia Operator');
-    await page.getByLabel(/^Witnesses/).fill('Walter Witness\nWinona Witness');
-    await page.getByLabel(/^Custodians/).fill(CUSTODIANS.join('\n'));
+  it('step 2: operator, witnesses and five custodians by name, typed from the keyboard alone', async () => {
+    // The new step's heading has focus; Tab walks the form in reading order, Enter in a text area is a new line.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('ceremony-step-title');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Olivia Operator');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Walter Witness');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Winona Witness');
+    await page.keyboard.press('Tab');
+    for (const name of CUSTODIANS) {
+      await page.keyboard.type(name);
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Tab');
+    const save = page.getByRole('button', { name: 'Save the roles' });
+    expect(await save.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     expect(await page.getByText('5 custodians, 2 witnesses.').count()).toBe(1);
     await accessible(page, 'ceremony-2-roles');
-    await page.getByRole('button', { name: 'Save the roles' }).click();
+    // accessible() used the Theme menu; focus goes back to the button the Tab key had reached.
+    await save.focus();
+    await page.keyboard.press('Enter');
     await expectStep(page, 3, 'Vault and keys');
     expect((await sessionState(app)).roles).toEqual({ operator: 'Olivia Operator', witnesses: ['Walter Witness', 'Winona Witness'], custodians: CUSTODIANS });
   }, 60_000);
@@ -160,7 +175,13 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
   it('step 6: sheets 1 to 4 each read by the fake camera in their own browser, in order', async () => {
     for (let i = 1; i <= 4; i++) {
       const cam = await showToCamera(sheetOf(await sessionState(app), i).y4m);
-      await cam.page.getByRole('heading', { level: 3, name: `Sheet ${i + 1}: ${CUSTODIANS[i]}` }).waitFor();
+      await cam.page
+        .getByRole('heading', { level: 3, name: `Sheet ${i + 1}: ${CUSTODIANS[i]}` })
+        .waitFor({ timeout: 45_000 })
+        .catch(async (e: unknown) => {
+          await shot(cam.page, `ceremony-6-camera-sheet-${i}-failed`);
+          throw e;
+        });
       expect(await cam.page.getByRole('status').filter({ hasText: `Sheet ${i} matches its share.` }).count()).toBe(1);
       await shot(cam.page, `ceremony-6-camera-sheet-${i}`);
       await cam.close();
@@ -177,6 +198,12 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
     await page.getByRole('heading', { level: 3, name: `Sheet 5: ${CUSTODIANS[4]}` }).waitFor();
     await accessible(page, 'ceremony-6-verify');
     const state = await sessionState(app);
+    // A scan of the wrong sheet (sheet 1's page at 150 dpi, as pdftoppm wrote it) is read in the page and refused.
+    await page.getByLabel('Scan or photo of the sheet (an image)').setInputFiles(sheetOf(state, 1).png);
+    const refusal = page.getByTestId('verify-refused');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe('Refused: that is not sheet 5. It is sheet 1 of this ceremony; show sheet 5.');
+    await shot(page, 'ceremony-6-scan-refused');
     await page.getByLabel('Words of sheet 5, in order').fill(sheetOf(state, 5).words);
     await page.getByRole('button', { name: 'Check the words' }).click();
     await expectStep(page, 7, 'Backup');

@@ -21,6 +21,8 @@ export interface PrintedSheet {
   words: string;
   /** The fake-camera video of this sheet. */
   y4m: string;
+  /** Its page at 150 dpi (a scan). */
+  png: string;
 }
 
 function qrOf(image: Raster): { text: string; box: { x: number; y: number; width: number; height: number } } {
@@ -57,6 +59,6 @@ export function readSheets(folder: string, work: string): PrintedSheet[] {
     const image = readPnm(readFileSync(`${base}.ppm`));
     const { text, box } = qrOf(image);
     writeY4mFromPnm(`${base}.ppm`, `${base}.y4m`, { width: 640, height: 480, crop: box, frames: 4 });
-    return { pdf, text: execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }), words: text, y4m: `${base}.y4m` };
+    return { pdf, text: execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }), words: text, y4m: `${base}.y4m`, png: `${base}.png` };
   });
 }
