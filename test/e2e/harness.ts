@@ -75,10 +75,12 @@ export interface ExtraBrowser {
 }
 
 export interface App {
-  h: Harness;
+  readonly h: Harness;
   origin: string;
   browser: Browser;
   newPage(options?: PageOptions): Promise<Page>;
+  /** Stops the worker and starts a new one on the same vaults (all locked again), as a restart of the app does. */
+  restartWorker(): Promise<void>;
   /** Launches another Chromium with these extra arguments, its pages bridged to this app's handlers. */
   launchBrowser(args: string[]): Promise<ExtraBrowser>;
   close(): Promise<void>;
@@ -90,15 +92,17 @@ export async function launchApp(options: { args?: string[] } = {}): Promise<App>
   mkdirSync(SHOTS, { recursive: true });
   const { server, origin } = await serve();
   const pages: Page[] = [];
-  const h = startHarness({
+  const harnessOptions = {
     appOrigin: origin,
     suite: true,
-    onEvent: ({ channel, payload }) => {
+    onEvent: ({ channel, payload }: { channel: string; payload: unknown }) => {
       for (const page of pages) {
         if (!page.isClosed()) void page.evaluate(([c, p]) => (globalThis as unknown as { __custosDeliver(c: unknown, p: unknown): void }).__custosDeliver(c, p), [channel, payload] as const).catch(() => undefined);
       }
     },
-  });
+  };
+  // `let`: restartWorker() swaps in a new harness (new worker, same vaults); the page bridge reads this variable at each call.
+  let h = startHarness(harnessOptions);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -123,7 +127,14 @@ export async function launchApp(options: { args?: string[] } = {}): Promise<App>
     return page;
   };
   return {
-    h,
+    get h() {
+      return h;
+    },
+    async restartWorker() {
+      // The worker stops as after a crash or a restart of the app; its folder (the vaults) stays for the next one.
+      await h.core.close();
+      h = startHarness({ ...harnessOptions, dir: h.dir });
+    },
     origin,
     browser,
     newPage: (options) => newPageIn(browser, options),
