@@ -11,6 +11,7 @@ import type { ErrorCode } from './errors.js';
 import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, ROTATION_NEEDS, UNLOCK_METHOD_KINDS } from './keys.js';
 import type { EventChannel, InvokeChannel } from './ipcChannels.js';
 import { CEREMONY_CONTRACT } from './ipcCeremony.js';
+import { AUDIT_CONTRACT } from './ipcAudit.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
@@ -196,6 +197,7 @@ export const CONTRACT = {
   'settings:get': { request: empty, response: settings },
   'settings:set': { request: settings, response: settings },
   ...CEREMONY_CONTRACT,
+  ...AUDIT_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup'] as const;

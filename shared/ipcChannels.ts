@@ -42,6 +42,10 @@ export const INVOKE_CHANNELS = [
   'ceremony:transcript',
   'ceremony:finish',
   'ceremony:abandon',
+  'audit:head',
+  'audit:page',
+  'audit:verify',
+  'audit:export',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

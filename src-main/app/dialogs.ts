@@ -28,8 +28,10 @@ export async function chooseFolder(win: BrowserWindow | null, purpose: FolderPur
 }
 
 export async function chooseSaveFile(win: BrowserWindow | null, purpose: SavePurpose, defaultName: string): Promise<string | null> {
-  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript' };
-  const options: Electron.SaveDialogOptions = { title: titles[purpose], defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };
+  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript', 'audit-transcript': 'Save the signed audit transcript' };
+  // The audit screen saves JSON too: the filter follows the offered name's extension.
+  const filter = defaultName.endsWith('.json') ? { name: 'JSON', extensions: ['json'] } : { name: 'PDF', extensions: ['pdf'] };
+  const options: Electron.SaveDialogOptions = { title: titles[purpose], defaultPath: defaultName, filters: [filter], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };
   const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
   return result.canceled ? null : (result.filePath ?? null);
 }

@@ -8,8 +8,8 @@ import type { VaultRegistry } from './vaults.js';
 export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca';
 /** Why main asks for a folder: the ceremony's PDF sheets, the backup bundle, the backup's access keys (two different devices). */
 export type FolderPurpose = 'ceremony-sheets' | 'backup-bundle' | 'backup-access-keys';
-/** Why main asks where to save a file: the ceremony transcript PDF. */
-export type SavePurpose = 'ceremony-transcript';
+/** Why main asks where to save a file: the ceremony transcript PDF, the audit screen's signed transcript (JSON or PDF). */
+export type SavePurpose = 'ceremony-transcript' | 'audit-transcript';
 
 /** Everything the handlers need from outside. Electron provides it in the app; tests provide it in plain Node. */
 export interface IpcDeps {

@@ -117,6 +117,12 @@ describe('no channel returns secret bytes', () => {
       ['ceremony:finish', {}],
       ['ceremony:begin', {}],
       ['ceremony:abandon', { confirmation: 'abandon' }],
+      // The audit screen: pages of entries, the head, verification, the signed transcript to a file.
+      ['audit:head', {}],
+      ['audit:page', { filter: {}, offset: 0, limit: 500 }],
+      ['audit:page', { filter: { key: 'billing' }, offset: 0, limit: 10 }],
+      ['audit:verify', {}],
+      ['audit:export', () => (h.saveChoices.push(join(h.dir, 'audit.json')), { format: 'json' as const })],
       ['vault:openFile', {}],
       ['vault:create', { name: 'second', passphrase: PASS, kdf: FAST_KDF }],
       ['keys:generate', { scope: 'client', clientId: 'second-svc' }],

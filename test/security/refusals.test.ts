@@ -92,6 +92,10 @@ const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
   'ceremony:transcript': [{ file: '/tmp/t.pdf' }],
   'ceremony:finish': [{ force: true }],
   'ceremony:abandon': [{}, { confirmation: 7 }],
+  'audit:head': [{ seq: 1 }],
+  'audit:page': [{ filter: {}, offset: 0, limit: 501 }, { filter: { from: '1 May' }, offset: 0, limit: 10 }, { filter: { sql: 'x' }, offset: 0, limit: 10 }, { filter: {}, offset: -1, limit: 10 }],
+  'audit:verify': [{ head: '1:abcd' }],
+  'audit:export': [{ format: 'xml' }, { format: 'json', file: '/tmp/t.json' }],
 };
 
 describe('malformed payloads', () => {

@@ -10,6 +10,7 @@ import { generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/mast
 import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
 import { rotationOps } from './rotationOps.js';
 import { ceremonyOps } from './ceremonyOps.js';
+import { auditOps } from './auditOps.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
 type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
@@ -120,5 +121,6 @@ export function coreOps(report: Report): Impl {
     publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
     ...rotationOps(unlocked, report),
     ...ceremony.ops,
+    ...auditOps(unlocked),
   };
 }

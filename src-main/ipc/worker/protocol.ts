@@ -11,6 +11,7 @@ import type { OfferedMethod } from '../../core/keystore/methods/offered.js';
 import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { CeremonyOps } from './ceremonyOps.js';
+import type { AuditOps } from './auditOps.js';
 
 export interface OpenedVault {
   path: string;
@@ -33,7 +34,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps {
+export interface CoreOps extends CeremonyOps, AuditOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
