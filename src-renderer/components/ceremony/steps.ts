@@ -1,4 +1,4 @@
-import type { CeremonyState, CeremonyStep } from '../../../shared/ipc';
+import type { CeremonyState, CeremonyStep } from '../../../shared/ipc.js';
 
 /** The eight steps a person goes through, in order ('done' is where they end). */
 export const STEP_LABELS: ReadonlyArray<{ step: Exclude<CeremonyStep, 'done'>; label: string }> = [
