@@ -8,7 +8,8 @@
  * carries the audit head the sheets print; any three sheets restore the master
  * key through `custos paper restore --qr-image`.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,10 +53,14 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
   let page: Page;
   let vaultPath: string;
   let sheets: PrintedSheet[] = [];
+  let cups: string;
   const work = () => join(app.h.dir, 'work');
 
   beforeAll(async () => {
-    app = await launchApp();
+    // A CUPS that keeps a copy of every job for a day: the print step must say so.
+    cups = mkdtempSync(join(tmpdir(), 'custos-cups-'));
+    writeFileSync(join(cups, 'cupsd.conf'), 'LogLevel warn\nPreserveJobFiles 1d\n');
+    app = await launchApp({ cupsServerRoot: cups });
     mkdirSync(work(), { recursive: true });
     await app.h.ok('vault:create', { name: 'ceremony-vault', passphrase: PASS, kdf: { memoryMiB: 8, passes: 1 } });
     vaultPath = readdirSync(app.h.vaultsDir).filter((f) => f.endsWith('.db')).map((f) => join(app.h.vaultsDir, f))[0]!;
@@ -63,7 +68,10 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
     page = await app.newPage();
     await openCeremony(page, app);
   }, 90_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    rmSync(cups, { recursive: true, force: true });
+  });
 
   it('step 1: stops while a network is up, naming each interface; goes on only with a typed reason', async () => {
     await page.getByRole('button', { name: 'Start a ceremony' }).click();
@@ -137,6 +145,8 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
     expect(await previews.count()).toBe(5);
     const state = await sessionState(app);
     expect(await previews.nth(1).innerText()).toContain(state.sheets[1]!.sheetFingerprint);
+    const spool = page.getByRole('note', { name: 'Printer spool' });
+    expect((await spool.innerText()).replace(/\s+/g, ' ')).toMatch(/^Before printing: .*PreserveJobFiles.* Read from .*custos-cups-.*cupsd\.conf \(PreserveJobFiles seconds\)\.$/);
     await accessible(page, 'ceremony-5-print');
     const folder = join(work(), 'sheets');
     app.h.folderChoices.push({ purpose: 'ceremony-sheets', path: folder });

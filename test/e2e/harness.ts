@@ -88,13 +88,21 @@ export interface App {
 
 const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function launchApp(options: { args?: string[] } = {}): Promise<App> {
+export interface LaunchOptions {
+  /** Extra Chromium arguments for the app's browser. */
+  args?: string[];
+  /** CUPS configuration folder the handlers read PreserveJobFiles from (default: none, as off Linux). */
+  cupsServerRoot?: string | null;
+}
+
+export async function launchApp(options: LaunchOptions = {}): Promise<App> {
   mkdirSync(SHOTS, { recursive: true });
   const { server, origin } = await serve();
   const pages: Page[] = [];
   const harnessOptions = {
     appOrigin: origin,
     suite: true,
+    cupsServerRoot: options.cupsServerRoot ?? null,
     onEvent: ({ channel, payload }: { channel: string; payload: unknown }) => {
       for (const page of pages) {
         if (!page.isClosed()) void page.evaluate(([c, p]) => (globalThis as unknown as { __custosDeliver(c: unknown, p: unknown): void }).__custosDeliver(c, p), [channel, payload] as const).catch(() => undefined);
