@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../shared/ipc.js';
 import { createKeystore } from '../../src-main/core/keystore/create.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
+import { lockedVaultIdentity } from '../../src-main/core/keystore/vaultIdentity.js';
 import { encodeMasterKey, generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { FAST_KDF, startHarness } from './harness.js';
 
@@ -23,6 +24,8 @@ describe('the IPC handler table', () => {
     expect(vault).toMatchObject({ name: 'ceremony', id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect((await h.ok('vault:list', {})).vaults).toEqual([{ id: vault.id, name: 'ceremony', path: join(h.vaultsDir, 'ceremony.custos.db') }]);
     expect(await h.ok('app:status', {})).toEqual({ unlocked: vault });
+    // The name given in the app is the vault's human name too (sheets, bundles, custos info), read here without unlocking.
+    expect(lockedVaultIdentity(join(h.vaultsDir, 'ceremony.custos.db'))).toEqual({ vaultName: 'ceremony', vaultFingerprint: vault.vaultFingerprint });
 
     const a = await h.ok('keys:generate', { scope: 'client', clientId: 'billing-svc' });
     const b = await h.ok('keys:generate', { scope: 'zone', zoneId: 'zone-0001' });

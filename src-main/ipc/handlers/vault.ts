@@ -25,7 +25,7 @@ export function vaultHandlers(ctx: IpcContext) {
     'vault:create': handle('vault:create', appOrigin, async ({ name, passphrase, kdf }) => {
       const path = vaults.pathForNew(name);
       const choice = kdf ? { memoryKiB: kdf.memoryMiB * 1024, iterations: kdf.passes } : null;
-      return ref(await core.call('create', { path, passphrase, kdf: choice }));
+      return ref(await core.call('create', { path, name, passphrase, kdf: choice }));
     }),
     'vault:openFile': handle('vault:openFile', appOrigin, async () => {
       const path = await ctx.chooseFile('open-vault');

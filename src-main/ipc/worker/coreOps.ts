@@ -43,14 +43,15 @@ export function coreOps(report: Report): Impl {
   return {
     status: () => (open ? { path: open.path, keystoreId: open.keystoreId, vaultFingerprint: open.vaultFingerprint() } : null),
 
-    async create({ path, passphrase, kdf }) {
+    async create({ path, name, passphrase, kdf }) {
       lock();
       const masterKey = generateMasterKey();
       try {
         report('create', 'Measuring this machine for the passphrase KDF', 0, 0);
         const params = kdf ? newArgon2idParams(kdf.memoryKiB, kdf.iterations) : await calibrateArgon2id(1000, DEFAULT_MEMORY_KIB);
         report('create', 'Deriving the key from the passphrase (argon2id)', 1, 3);
-        await createKeystore(path, { masterKey, passphrase: { text: passphrase, params } });
+        // The vault's name in the app is also its human name on sheets, bundles and `custos info`.
+        await createKeystore(path, { masterKey, passphrase: { text: passphrase, params }, vaultName: name });
         report('create', 'Opening the new vault', 2, 3);
         // Opened with the master key still in hand: a second KDF run would only cost time.
         const keystore = await openKeystore(path, { kind: 'master-key', masterKey });

@@ -37,7 +37,7 @@ export interface ListArgs {
 export interface CoreOps extends CeremonyOps, AuditOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
-  create: { args: { path: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
+  create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
   unlockPassphrase: { args: { path: string; passphrase: string; methodId?: number | undefined }; result: OpenedVault };
   unlockKeyFile: { args: { path: string; keyFile: string }; result: OpenedVault };
   /** Read before unlocking: which methods the vault offers (never their parameters or wraps). */
