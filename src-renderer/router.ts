@@ -1,5 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import { useSessionStore } from './stores/session';
+import AuditView from './views/AuditView.vue';
 import CeremonyView from './views/CeremonyView.vue';
 import KeysView from './views/KeysView.vue';
 import MasterKeyView from './views/MasterKeyView.vue';
@@ -16,6 +17,7 @@ export const router = createRouter({
     { path: '/keys', name: 'keys', component: KeysView, meta: { title: 'Keys', unlocked: true } },
     { path: '/ceremony', name: 'ceremony', component: CeremonyView, meta: { title: 'Key ceremony', unlocked: true } },
     { path: '/master-key', name: 'master-key', component: MasterKeyView, meta: { title: 'Master key', unlocked: true } },
+    { path: '/audit', name: 'audit', component: AuditView, meta: { title: 'Audit log', unlocked: true } },
     { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings', unlocked: true } },
     { path: '/:rest(.*)', redirect: '/' },
   ],

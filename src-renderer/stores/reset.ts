@@ -1,3 +1,4 @@
+import { useAuditStore } from './audit';
 import { useCeremonyStore } from './ceremony';
 import { useKeysStore } from './keys';
 import { useMasterKeyStore } from './masterKey';
@@ -8,6 +9,7 @@ import { useSettingsStore } from './settings';
 
 /** On lock every store goes back to its empty state: nothing of the vault stays on screen or in memory here. */
 export function resetAllStores(): void {
+  useAuditStore().$reset();
   useCeremonyStore().$reset();
   useKeysStore().$reset();
   useMasterKeyStore().$reset();

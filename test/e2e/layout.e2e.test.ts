@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('the desktop layout', () => {
   }, 60_000);
   afterAll(async () => app?.close());
 
-  it('side navigation: the vault name, its fingerprint v2 and the lock state, and links to the four screens only', async () => {
+  it('side navigation: the vault name, its fingerprint v2 and the lock state, and links to the five screens only', async () => {
     const side = page.getByRole('banner');
     expect(fingerprint).toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/);
     expect(await side.getByTestId('vault-name').innerText()).toBe('layout-vault');
@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)('the desktop layout', () => {
     expect(await side.getByTestId('lock-state').innerText()).toBe('Unlocked');
     expect(await side.getByRole('button', { name: 'Lock', exact: true }).count()).toBe(1);
     const nav = side.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Keys', 'Ceremony', 'Master key', 'Settings']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Keys', 'Ceremony', 'Master key', 'Audit log', 'Settings']);
     expect(await nav.getByRole('link', { name: 'Ceremony' }).getAttribute('href')).toBe('#/ceremony');
     expect(await nav.getByRole('link', { name: 'Keys' }).getAttribute('aria-current')).toBe('page');
     // The main area no longer repeats "Vault: …" in a top bar.

@@ -29,7 +29,6 @@ export async function growAuditLog(path: string, passphrase: string, total: numb
             actor: rare ? 'auditor' : 'fixture',
             subject: { keys: [{ name, version: 1, fingerprint: '0123456789abcdef0123456789abcdef' }] },
           },
-          'fixture',
         );
       }
     });
