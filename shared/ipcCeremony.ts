@@ -6,15 +6,14 @@
  * and the share passphrase only in the `ceremony:quorum` request.
  */
 import { z } from 'zod';
-import { ID_PATTERN } from './ipcRules.js';
+import { ABANDON_CONFIRMATION, ID_PATTERN, MIN_OVERRIDE_REASON } from './ipcRules.js';
 
 export const CEREMONY_STEPS = ['air-gap', 'roles', 'keys', 'quorum', 'print', 'verify', 'backup', 'transcript', 'done'] as const;
 export type CeremonyStep = (typeof CEREMONY_STEPS)[number];
 export const PAPER_SIZE_NAMES = ['a4', 'letter'] as const;
 export const VERIFY_HOW = ['camera', 'scan', 'typed'] as const;
-/** What the typed confirmation of `ceremony:abandon` must say. */
-export const ABANDON_CONFIRMATION = 'abandon';
-export const MIN_OVERRIDE_REASON = 10;
+/** What the typed confirmation of `ceremony:abandon` must say, and the shortest air-gap override reason (kept in ipcRules so the renderer bundles no zod). */
+export { ABANDON_CONFIRMATION, MIN_OVERRIDE_REASON };
 
 const text = (max: number) => z.string().max(max);
 const when = text(40);

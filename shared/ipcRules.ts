@@ -11,3 +11,6 @@ export const MIN_PASSPHRASE_LENGTH = 10;
 export const IDLE_LOCK_MINUTES = { min: 1, max: 120, default: 5 } as const;
 /** The core refuses argon2id below 8 MiB; the contract says so before the worker does. */
 export const KDF_LIMITS = { minMemoryMiB: 8, maxMemoryMiB: 4096, minPasses: 1, maxPasses: 64 } as const;
+/** What a person types to abandon a ceremony, and the shortest reason that overrides the air-gap stop. */
+export const ABANDON_CONFIRMATION = 'abandon';
+export const MIN_OVERRIDE_REASON = 10;

@@ -39,7 +39,7 @@ describe('the ceremony wizard, end to end through the handler table', () => {
     expect(quorumEvents.at(-1)?.payload).toMatchObject({ done: 10, total: 10 });
 
     const preview = await r.ok('ceremony:preview', { paperSize: 'a4' });
-    expect(preview).toMatchObject({ paperSize: 'a4', vaultName: '', ceremonyId: split.state.ceremonyId, auditHead: split.state.auditHead, wordsPerSheet: 33, spool: null });
+    expect(preview).toMatchObject({ paperSize: 'a4', vaultName: 'ceremony', ceremonyId: split.state.ceremonyId, auditHead: split.state.auditHead, wordsPerSheet: 33, spool: null });
     expect(preview.sheets.map((s) => [s.member, s.memberCount, s.memberThreshold, s.custodian])).toEqual(ROLES.custodians.map((c, i) => [i + 1, 5, 3, c]));
 
     const sameDisk = join(tempDir('custos-sheets-'), 'sheets');
