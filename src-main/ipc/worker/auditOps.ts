@@ -4,7 +4,7 @@
  * whole for display; verification walks it once with the core's verifier.
  */
 import { toHex } from '../../core/crypto/bytes.js';
-import type { JsonValue } from '../../core/audit/entry.js';
+import type { AuditRow, JsonValue } from '../../core/audit/entry.js';
 import { auditHead, exportTranscript, verifyAudit } from '../../core/audit/report.js';
 import { summarizeSubject } from '../../core/audit/summary.js';
 import { renderTranscriptHtml } from '../../core/audit/transcriptHtml.js';
@@ -40,15 +40,8 @@ function where(filter: AuditFilter): { sql: string; params: unknown[] } {
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
-interface Row {
-  seq: number;
-  at: string;
-  operation: string;
-  actor: string | null;
-  subject: string;
-  outcome: string;
-  hash: Uint8Array;
-}
+/** The columns a page reads: an entry as the log stores it, without the chain link and MAC. */
+type Row = Pick<AuditRow, 'seq' | 'at' | 'operation' | 'actor' | 'subject' | 'outcome' | 'hash'>;
 
 function details(subject: string): string {
   try {
