@@ -2,21 +2,30 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCups } from '../helpers/cupsServer.js';
+import { startCups, type CupsServer } from '../helpers/cupsServer.js';
 import { expectOk, initVault, json } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
+/** Runs `fn` against a private cupsd with that PreserveJobFiles, stopped afterwards; skips, saying why, where CUPS cannot run. */
+async function withCups(preserveJobFiles: string, ctx: { skip(): void }, fn: (server: CupsServer) => Promise<void>): Promise<void> {
+  const { server, reason } = await startCups(preserveJobFiles);
+  if (!server) {
+    console.warn(`skipped: ${reason}`);
+    ctx.skip();
+    return;
+  }
+  try {
+    await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Real CUPS (a private cupsd on loopback, started and stopped here): what --printer leaves on disk, and when. */
 describe('paper split --printer through a real CUPS scheduler', () => {
   it('sends each sheet on lp\'s standard input, warns that PreserveJobFiles keeps them, and CUPS indeed keeps them', async (ctx) => {
-    const { server, reason } = await startCups('1h');
-    if (!server) {
-      console.warn(`skipped: ${reason}`);
-      ctx.skip();
-      return;
-    }
-    try {
+    await withCups('1h', ctx, async (server) => {
       const v = await initVault();
       const before = readdirSync(join(v.path, '..'));
       const result = await v.run(['paper', 'split', '--threshold', '2', '--shares', '3', '--printer', 'sheets', '--paper-size', 'letter', '--chromium', CHROMIUM, '--json'], { ...server.env, PATH: process.env['PATH'] ?? '' });
@@ -34,19 +43,11 @@ describe('paper split --printer through a real CUPS scheduler', () => {
       }
       // Custos itself wrote no sheet: beside the keystore are only the keystore's files.
       expect(readdirSync(join(v.path, '..')).filter((f) => !before.includes(f) && !f.startsWith('custos.db'))).toEqual([]);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it('with PreserveJobFiles No, as the warning advises, says nothing and CUPS keeps no copy', async (ctx) => {
-    const { server, reason } = await startCups('No');
-    if (!server) {
-      console.warn(`skipped: ${reason}`);
-      ctx.skip();
-      return;
-    }
-    try {
+    await withCups('No', ctx, async (server) => {
       const v = await initVault();
       const result = expectOk(await v.run(['paper', 'split', '--threshold', '2', '--shares', '2', '--printer', 'sheets', '--chromium', CHROMIUM], { ...server.env, PATH: process.env['PATH'] ?? '' }));
       expect(result.stderr).not.toContain('warning');
@@ -60,8 +61,6 @@ describe('paper split --printer through a real CUPS scheduler', () => {
       expect(missing.stderr).toMatch(/error PRINT_FAILED: lp could not print to no-such-printer \(exit \d+\): .*The printer or class does not exist/);
       const ceremonies = json<{ ceremonies: unknown[] }>(expectOk(await v.run(['info', '--json']))).ceremonies;
       expect(ceremonies).toHaveLength(1);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import { openSupersededTagKey } from '../keystore/rotation/reseal.js';
 import { paperTagKeyV2, recordWrapKey } from '../masterkey/subkeys.js';
 import { sheetFingerprint, shareTag, splitMasterKey, type CeremonyRecord, type SplitRequest } from './ceremony.js';
 import { qrSvg } from './sheet/qr.js';
-import { renderSheetHtml, type SheetData } from './sheet/template.js';
+import type { SheetData } from './sheet/template.js';
 import { decodeMnemonic } from './slip39/index.js';
 import { printableHead } from '../audit/report.js';
 
@@ -72,10 +72,6 @@ export function recordCeremony(keystore: Keystore, record: CeremonyRecord, audit
       subject: { ceremonyId: record.id, identifier: record.identifier, groupThreshold: record.groupThreshold, groups, passphraseUsed: record.passphraseUsed, vaultFingerprint: record.vaultFingerprint, auditHeadPrinted: auditHead, sheets },
     });
   });
-}
-
-export function sheetHtml(sheet: SheetData): string {
-  return renderSheetHtml(sheet);
 }
 
 export interface ShareCheck {
