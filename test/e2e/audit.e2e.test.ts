@@ -20,6 +20,7 @@ const PASS = 'correct horse battery staple';
 const ENTRIES = 100_000;
 const TAMPERED = 77_777;
 const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 /** The focused element as `tag#id:text`, so inputs (no text) are told apart by id. */
 const focused = (page: Page) =>
