@@ -15,6 +15,12 @@ import { fingerprintMatches } from './validate.js';
 import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
 
 export type Progress = (done: number, total: number) => void;
+/** Asked between batches of keys; true stops the work with CANCELLED (the app's Cancel button). */
+export type ShouldCancel = () => boolean;
+
+export function throwIfCancelled(shouldCancel: ShouldCancel | undefined, what: string): void {
+  if (shouldCancel?.()) throw new CustosError('CANCELLED', `the ${what} was cancelled; nothing was written`);
+}
 
 export interface ExportOptions {
   bundlePath: string;
@@ -24,6 +30,7 @@ export interface ExportOptions {
   privateKeys: boolean;
   force?: boolean | undefined;
   onProgress?: Progress | undefined;
+  shouldCancel?: ShouldCancel | undefined;
   /** Fixed export secrets, for test vectors; normally fresh random ones. */
   secrets?: ExportSecrets | undefined;
   /** Plaintext bytes per chunk (default 64 KiB); tests use small chunks to get many. */
@@ -91,7 +98,10 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
       }
       current?.versions.push(versionOf(keystore, row, options.privateKeys));
       refs.add({ name: row.name, version: row.version, fingerprint: row.fingerprint });
-      if (++done % 256 === 0) options.onProgress?.(done, view.versions);
+      if (++done % 256 === 0) {
+        throwIfCancelled(options.shouldCancel, 'export');
+        options.onProgress?.(done, view.versions);
+      }
     }
     if (current) writer.add(current);
   } finally {
@@ -137,6 +147,7 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
         writer.dispose();
       }
     });
+    throwIfCancelled(options.shouldCancel, 'export');
     keysOut.write(utf8Bytes(encodeAccessKeys(accessKeysOf(secrets))));
     bundleOut.seal();
     keysOut.seal();

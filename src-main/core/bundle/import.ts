@@ -1,7 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Keystore } from '../keystore/keystore.js';
 import type { AccessKeys } from './accessKeys.js';
-import type { Progress } from './export.js';
+import { throwIfCancelled, type Progress, type ShouldCancel } from './export.js';
 import type { BundleReader } from './reader.js';
 import { validatePortableKey } from './validate.js';
 import { KeyRefCollector } from '../audit/subjects.js';
@@ -15,6 +15,8 @@ export interface ImportOptions {
   /** What to do with a key whose name exists already: fail (default, nothing is written), skip it, or replace it. */
   onConflict?: ConflictPolicy | undefined;
   onProgress?: Progress | undefined;
+  /** Asked after each chunk: true rolls the whole import back (CANCELLED). */
+  shouldCancel?: ShouldCancel | undefined;
 }
 
 export interface ImportReport {
@@ -73,8 +75,12 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
         for (const v of key.versions) refs.add({ name: key.name, version: v.version, fingerprint: v.fingerprint });
         for (const v of key.versions) if (!v.secret && v.state !== 'destroyed') report.publicOnlyVersions++;
       },
-      (done) => options.onProgress?.(done, keyCount),
+      (done) => {
+        throwIfCancelled(options.shouldCancel, 'import');
+        options.onProgress?.(done, keyCount);
+      },
     );
+    throwIfCancelled(options.shouldCancel, 'import');
     if (conflictCount > 0) {
       const named = conflicts.join(', ') + (conflictCount > MAX_NAMED ? ` and ${conflictCount - MAX_NAMED} more` : '');
       throw new CustosError('KEY_EXISTS', `${conflictCount} key(s) in the bundle exist in this keystore already: ${named}. Nothing was imported; choose --on-conflict skip or replace`);

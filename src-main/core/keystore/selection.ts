@@ -1,9 +1,17 @@
 import { CustosError } from '../../../shared/errors.js';
+import type { KeyPurpose } from '../../../shared/keys.js';
 import type { VersionRow } from './rows.js';
 import type { Db } from './sqlite.js';
 
-/** Which keys an export takes: every key, or those of some client ids and/or some names. */
-export type KeySelection = { all: true } | { all?: false; clientIds: readonly string[]; names: readonly string[] };
+/** The app's selection: keys matching every field given (client id, zone id, purpose), as keys:list filters. */
+export interface KeyFilter {
+  clientId?: string | undefined;
+  zoneId?: string | undefined;
+  purpose?: KeyPurpose | undefined;
+}
+
+/** Which keys an export takes: every key, those of some client ids and/or some names (the CLI), or those a filter matches (the app). */
+export type KeySelection = { all: true } | { all?: false; clientIds: readonly string[]; names: readonly string[] } | { all?: false; filter: KeyFilter };
 
 /** A version row with what an export carries beyond `VersionRow`. */
 export interface ExportRow extends VersionRow {
@@ -23,6 +31,18 @@ const COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.al
 
 function where(selection: KeySelection): { clause: string; args: string[] } {
   if (selection.all) return { clause: '', args: [] };
+  if ('filter' in selection) {
+    const f = selection.filter;
+    const columns: string[] = [];
+    const args: string[] = [];
+    for (const [column, value] of [['k.client_id', f.clientId], ['k.zone_id', f.zoneId], ['k.purpose', f.purpose]] as const) {
+      if (value === undefined) continue;
+      columns.push(`${column} = ?`);
+      args.push(value);
+    }
+    if (columns.length === 0) throw new CustosError('INVALID_ARGUMENT', 'select keys to export: all of them, or a client id, zone id and/or purpose');
+    return { clause: `WHERE ${columns.join(' AND ')}`, args };
+  }
   const parts: string[] = [];
   if (selection.clientIds.length > 0) parts.push(`k.client_id IN (${selection.clientIds.map(() => '?').join(', ')})`);
   if (selection.names.length > 0) parts.push(`k.name IN (${selection.names.map(() => '?').join(', ')})`);
@@ -36,7 +56,7 @@ function where(selection: KeySelection): { clause: string; args: string[] } {
  */
 export function selectionView(db: Db, selection: KeySelection): SelectionView {
   const { clause, args } = where(selection);
-  if (!selection.all) {
+  if (!selection.all && !('filter' in selection)) {
     const has = (column: string, value: string) => db.prepare(`SELECT 1 FROM keys WHERE ${column} = ? LIMIT 1`).get(value) !== undefined;
     const missing = [...selection.names.filter((n) => !has('name', n)), ...selection.clientIds.filter((c) => !has('client_id', c)).map((c) => `client id ${c}`)];
     if (missing.length > 0) throw new CustosError('KEY_NOT_FOUND', `nothing to export for: ${missing.join(', ')}`);
@@ -46,6 +66,7 @@ export function selectionView(db: Db, selection: KeySelection): SelectionView {
       `SELECT count(DISTINCT k.id) AS keys, count(*) AS versions FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause}`,
     )
     .get(...args) ?? { keys: 0, versions: 0 };
+  if ('filter' in selection && counts.keys === 0) throw new CustosError('KEY_NOT_FOUND', 'no key matches the selection: nothing to export');
   const statement = db.prepare<string[], ExportRow>(`SELECT ${COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.id, v.version`);
   return { keys: counts.keys, versions: counts.versions, rows: () => statement.iterate(...args) };
 }
