@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   KEYSTORE_NEWER_SCHEMA: 'The keystore was written by a newer Custos; this build cannot open it.',
   KEYSTORE_IO: 'The keystore could not be read or written (permissions, disk).',
   KEYSTORE_LOCKED: 'The keystore is locked (closed); unlock it again.',
+  KEYSTORE_BUSY: 'The vault is busy with a long operation (an import or export); the request was refused at once. Try again when it ends, or cancel it.',
   MASTER_KEY_MISSING: 'No master key or passphrase was given to unlock the keystore.',
   MASTER_KEY_MALFORMED: 'The master key is not base64 of exactly 32 bytes.',
   WRONG_MASTER_KEY: 'The master key does not match this keystore.',
@@ -83,6 +84,9 @@ export const ERROR_CODES = {
   KEK_EXISTS: 'That client id or system already has a key-encrypting key (KEK).',
   KEK_DISABLED: 'The key-encrypting key (KEK) that wraps this key is disabled; every key below it is unreadable until it is enabled.',
   KEK_DESTROYED: 'The key-encrypting key (KEK) was destroyed, and with it every key below it.',
+  NOT_APPROVED: 'A stored unlock method names a PKCS#11 module or Vault server that this installation has not approved; nothing was loaded or contacted.',
+  CONFIG_INVALID: "The CLI's configuration file (approved modules and Vault servers) is not valid JSON of the expected shape.",
+  NATIVE_MODULE_UNAVAILABLE: 'A native module (better-sqlite3, pkcs11js) could not be loaded: it was built for another Node or Electron version, or is missing.',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 

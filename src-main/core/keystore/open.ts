@@ -6,6 +6,7 @@ import { noteFailedUnlock, RECORDED_UNLOCK_FAILURES } from '../audit/unlockNotes
 import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession, validateActor } from '../audit/session.js';
+import type { ApprovalGate } from '../config/approvals.js';
 import { Keystore } from './keystore.js';
 import { checkKeystoreFile } from './schemaCheck.js';
 import { migrate, SCHEMA_VERSION } from './migrations/index.js';
@@ -16,6 +17,8 @@ import { settleVaultFingerprint } from './vaultIdentity.js';
 export interface OpenOptions {
   /** Who is acting (`--actor`, CUSTOS_ACTOR), recorded in every audit entry of the session. */
   actor?: string | null | undefined;
+  /** Which PKCS#11 modules and Vault servers a stored method may use (config/approvals.ts); none when absent. */
+  approvals?: ApprovalGate | undefined;
 }
 
 /** The schema version that added the audit log: opening an older file starts its log. */
@@ -43,7 +46,7 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     const userVersion = checkKeystoreFile(db, target);
     applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
-    masterKey = await verifiedMasterKey(target, db, identity, unlock, actor);
+    masterKey = await verifiedMasterKey(target, db, identity, unlock, actor, options.approvals);
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
@@ -68,9 +71,9 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
 }
 
 /** The verified master key; a wrong key or passphrase is noted beside the keystore before the error goes on. */
-async function verifiedMasterKey(target: string, db: Db, identity: KeystoreIdentity, unlock: Unlock, actor: string | null): Promise<Uint8Array> {
+async function verifiedMasterKey(target: string, db: Db, identity: KeystoreIdentity, unlock: Unlock, actor: string | null, approve: ApprovalGate | undefined): Promise<Uint8Array> {
   try {
-    return await resolveMasterKey(db, identity, unlock);
+    return await resolveMasterKey(db, identity, unlock, approve);
   } catch (error) {
     if (!(error instanceof CustosError) || !RECORDED_UNLOCK_FAILURES.includes(error.code)) throw error;
     const failed = noteFailedUnlock(target, { method: unlockLabel(unlock), code: error.code, actor });

@@ -6,6 +6,7 @@ import { unwrapWithPassphrase } from '../masterkey/passphraseWrap.js';
 import { keyCheckValue } from '../masterkey/subkeys.js';
 import type { Db } from './sqlite.js';
 import type { MethodCredentials } from './methods/kinds.js';
+import { DENY_ALL, type ApprovalGate } from '../config/approvals.js';
 import { unwrapMethod } from './methods/unwrap.js';
 
 /**
@@ -68,7 +69,7 @@ function checkMasterKey(masterKey: Uint8Array, identity: KeystoreIdentity): bool
  * Turns an unlock request into the verified master key (a fresh copy the
  * caller owns and must wipe). Reads only; never writes.
  */
-export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unlock: Unlock): Promise<Uint8Array> {
+export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unlock: Unlock, approve: ApprovalGate = DENY_ALL): Promise<Uint8Array> {
   if (unlock.kind === 'master-key') {
     if (!checkMasterKey(unlock.masterKey, identity)) {
       throw new CustosError('WRONG_MASTER_KEY', 'the master key does not match this keystore (key check value differs); nothing was changed');
@@ -80,9 +81,9 @@ export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unloc
     if (!row) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no unlock method ${unlock.methodId} (see 'custos unlock-methods list')`);
     const credentials = await unlock.credentials(row.kind, row.id);
     if (credentials.kind !== row.kind) throw new CustosError('INVALID_ARGUMENT', `unlock method ${row.id} is ${row.kind}, not ${credentials.kind}`);
-    return resolveMasterKey(db, identity, { ...credentials, methodId: row.id });
+    return resolveMasterKey(db, identity, { ...credentials, methodId: row.id }, approve);
   }
-  if (unlock.kind !== 'passphrase') return unlockWithMethod(db, identity, unlock);
+  if (unlock.kind !== 'passphrase') return unlockWithMethod(db, identity, unlock, approve);
   const methods = readUnlockMethods(db).filter((m) => m.kind === 'passphrase' && (unlock.methodId === undefined || m.id === unlock.methodId));
   if (methods.length === 0 && unlock.methodId !== undefined) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no passphrase method ${unlock.methodId}`);
   if (methods.length === 0) {
@@ -112,12 +113,12 @@ export async function resolveMasterKey(db: Db, identity: KeystoreIdentity, unloc
  * match; its failure is final (the typed error of its kind), never a reason
  * to try something else.
  */
-async function unlockWithMethod(db: Db, identity: KeystoreIdentity, unlock: Exclude<Unlock, { kind: 'master-key' } | { kind: 'passphrase' } | { kind: 'method' }>): Promise<Uint8Array> {
+async function unlockWithMethod(db: Db, identity: KeystoreIdentity, unlock: Exclude<Unlock, { kind: 'master-key' } | { kind: 'passphrase' } | { kind: 'method' }>, approve: ApprovalGate): Promise<Uint8Array> {
   const rows = readUnlockMethods(db).filter((m) => m.kind === unlock.kind && (unlock.methodId === undefined || m.id === unlock.methodId));
   if (rows.length === 0) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this keystore has no ${unlock.kind} unlock method${unlock.methodId === undefined ? '' : ` ${unlock.methodId}`} (see 'custos unlock-methods list')`);
   const [row] = rows;
   if (!row || rows.length > 1) throw new CustosError('INVALID_ARGUMENT', `this keystore has ${rows.length} ${unlock.kind} unlock methods; choose one with --unlock-method ID`);
-  const masterKey = await unwrapMethod(db, row, unlock, identity.keystoreId);
+  const masterKey = await unwrapMethod(db, row, unlock, identity.keystoreId, approve);
   if (checkMasterKey(masterKey, identity)) return masterKey;
   wipe(masterKey);
   // A secret read from Vault KV or restored from shares is simply another key; a wrap that opened to one was tampered with.

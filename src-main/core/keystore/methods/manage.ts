@@ -2,6 +2,7 @@ import { CustosError } from '../../../../shared/errors.js';
 import type { JsonValue } from '../../audit/entry.js';
 import type { Keystore } from '../keystore.js';
 import { readUnlockMethods, type UnlockMethodRow } from '../unlock.js';
+import { DENY_ALL, type ApprovalGate } from '../../config/approvals.js';
 import { prepareMethod, type MethodSpec } from './prepare.js';
 
 export interface MethodInfo {
@@ -34,7 +35,7 @@ export function listUnlockMethods(keystore: Keystore): MethodInfo[] {
  * is made and checked first, outside the transaction; then the row and its
  * `unlock-method-add` entry are written together.
  */
-export async function addUnlockMethod(keystore: Keystore, spec: MethodSpec, now = new Date()): Promise<MethodInfo> {
+export async function addUnlockMethod(keystore: Keystore, spec: MethodSpec, now = new Date(), approve: ApprovalGate = DENY_ALL): Promise<MethodInfo> {
   const { masterKey, keystoreId, ceremony } = keystore.internal('read', (ctx) => ({
     masterKey: new Uint8Array(ctx.masterKey),
     keystoreId: new Uint8Array(ctx.keystoreId),
@@ -44,7 +45,7 @@ export async function addUnlockMethod(keystore: Keystore, spec: MethodSpec, now 
     if (spec.kind === 'paper' && !ceremony) throw new CustosError('INVALID_ARGUMENT', `no paper ceremony ${spec.ceremonyId} is recorded in this keystore (see 'custos paper split')`);
     if (ceremony?.superseded_at) throw new CustosError('INVALID_ARGUMENT', `paper ceremony ${spec.kind === 'paper' ? spec.ceremonyId : ''} was superseded by a master-key rotation; split new shares first`);
     if (spec.label !== undefined && (spec.label.length === 0 || spec.label.length > 100)) throw new CustosError('INVALID_ARGUMENT', 'a method label is 1 to 100 characters');
-    const prepared = await prepareMethod(spec, masterKey, keystoreId);
+    const prepared = await prepareMethod(spec, masterKey, keystoreId, approve);
     const at = now.toISOString();
     return keystore.internal('write', (ctx) => {
       const result = ctx.db.prepare('INSERT INTO unlock_methods (kind, label, params, wrapped, created_at) VALUES (?, ?, ?, ?, ?)').run(prepared.kind, prepared.label, prepared.params, prepared.wrapped, at);

@@ -9,7 +9,8 @@ import { readMasterKeyFromKv, writeMasterKeyToKv } from '../../kms/vault/kv.js';
 import { transitUnwrap, transitWrap } from '../../kms/vault/transit.js';
 import { wrapWithPassphrase } from '../../masterkey/passphraseWrap.js';
 import type { MethodKind, VaultAccess } from './kinds.js';
-import { withVault } from './unwrap.js';
+import { DENY_ALL, type ApprovalGate } from '../../config/approvals.js';
+import { approvedModule, withVault } from './unwrap.js';
 
 /** A new unlock method, as asked for (credentials included; they are used, never stored). */
 export type MethodSpec = { label?: string | undefined } & (
@@ -35,13 +36,14 @@ const mismatch = (what: string) => new CustosError('UNLOCK_METHOD_TAMPERED', `${
  * opens again to exactly this key before anything is stored. Runs outside any
  * transaction: an HSM, Vault or a KDF may take a while.
  */
-export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, keystoreId: Uint8Array): Promise<PreparedMethod> {
+export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, keystoreId: Uint8Array, approve: ApprovalGate = DENY_ALL): Promise<PreparedMethod> {
   const json = (value: unknown) => JSON.stringify(value);
   switch (spec.kind) {
     case 'passphrase':
       return { kind: 'passphrase', label: spec.label ?? 'passphrase', params: json(spec.params), wrapped: await wrapWithPassphrase(masterKey, spec.passphrase, spec.params, keystoreId) };
     case 'pkcs11': {
-      const wrapped = await withHsmSession({ modulePath: spec.modulePath, token: spec.token, pin: spec.pin }, (s) => {
+      const modulePath = await approvedModule(spec.modulePath, approve);
+      const wrapped = await withHsmSession({ modulePath, token: spec.token, pin: spec.pin }, (s) => {
         const key = spec.generate ? generateWrappingKey(s, spec.keyLabel) : findKeyByLabel(s, spec.keyLabel);
         const blob = hsmWrap(s, key, masterKey, keystoreId);
         const back = hsmUnwrap(s, key, blob, keystoreId);
@@ -55,7 +57,7 @@ export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, key
     }
     case 'vault-transit': {
       const key = { mount: checkVaultPath(spec.mount ?? 'transit', 'the transit mount'), name: checkVaultPath(spec.keyName, 'the transit key') };
-      const wrapped = await withVault(spec.endpoint, spec.vault, async (conn) => {
+      const wrapped = await withVault(spec.endpoint, spec.vault, approve, async (conn) => {
         const blob = await transitWrap(conn, key, masterKey, keystoreId);
         const back = await transitUnwrap(conn, key, blob, keystoreId);
         const ok = equalBytes(back, masterKey);
@@ -67,7 +69,7 @@ export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, key
     }
     case 'vault-kv': {
       const location = { mount: checkVaultPath(spec.mount ?? 'secret', 'the KV mount'), path: checkVaultPath(spec.path, 'the KV path'), field: spec.field ?? 'master_key' };
-      await withVault(spec.endpoint, spec.vault, async (conn) => {
+      await withVault(spec.endpoint, spec.vault, approve, async (conn) => {
         if (spec.write) await writeMasterKeyToKv(conn, location, masterKey, { overwrite: Boolean(spec.overwrite) });
         const back = await readMasterKeyFromKv(conn, location);
         const ok = equalBytes(back, masterKey);

@@ -1,5 +1,6 @@
 import { CustosError } from '../../../../shared/errors.js';
 import { equalBytes, utf8Bytes, wipe } from '../../crypto/bytes.js';
+import { DENY_ALL, moduleRealPath, vaultTarget, type ApprovalGate } from '../../config/approvals.js';
 import type { VaultConnection } from '../../kms/vault/connect.js';
 import { passphraseRewrapper, type Rewrapper } from '../rotation/rewrap.js';
 import type { Db } from '../sqlite.js';
@@ -17,7 +18,9 @@ const hsm = async () => ({ ...(await import('../../kms/pkcs11/gcmWrap.js')), ...
 const vaultKv = () => import('../../kms/vault/kv.js');
 const vaultTransit = () => import('../../kms/vault/transit.js');
 
-export async function withVault<T>(endpoint: string, access: VaultAccess, fn: (conn: VaultConnection) => Promise<T>): Promise<T> {
+/** Connects only to a Vault address (with the CA in use) that this installation approved. */
+export async function withVault<T>(endpoint: string, access: VaultAccess, approve: ApprovalGate, fn: (conn: VaultConnection) => Promise<T>): Promise<T> {
+  await approve(vaultTarget(endpoint, access.caPem));
   const { connectVault } = await import('../../kms/vault/connect.js');
   const conn = await connectVault({ ...access, endpoint });
   try {
@@ -30,24 +33,36 @@ export async function withVault<T>(endpoint: string, access: VaultAccess, fn: (c
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 /**
+ * The module a stored method names, resolved and approved before anything
+ * loads it; the resolved path is what gets loaded, so a symlink swapped after
+ * the check cannot point elsewhere.
+ */
+export async function approvedModule(modulePath: string, approve: ApprovalGate): Promise<string> {
+  const path = moduleRealPath(modulePath);
+  await approve({ kind: 'pkcs11-module', path });
+  return path;
+}
+
+/**
  * The master key one stored method gives with these credentials: a fresh
  * buffer the caller owns. Throws that kind's typed error (HSM_*, VAULT_*,
  * SHARE_*); never tries another method. The caller checks the key check value.
  */
-export async function unwrapMethod(db: Db, row: UnlockMethodRow, creds: Exclude<MethodCredentials, { kind: 'passphrase' }>, keystoreId: Uint8Array): Promise<Uint8Array> {
+export async function unwrapMethod(db: Db, row: UnlockMethodRow, creds: Exclude<MethodCredentials, { kind: 'passphrase' }>, keystoreId: Uint8Array, approve: ApprovalGate = DENY_ALL): Promise<Uint8Array> {
   switch (creds.kind) {
     case 'pkcs11': {
       const p = await methodParams('pkcs11', row);
+      const modulePath = await approvedModule(p.modulePath, approve);
       const { withHsmSession, hsmUnwrap, findKeyByLabel } = await hsm();
-      return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => hsmUnwrap(s, findKeyByLabel(s, p.keyLabel), row.wrapped, keystoreId));
+      return withHsmSession({ modulePath, token: p.token, pin: creds.pin }, (s) => hsmUnwrap(s, findKeyByLabel(s, p.keyLabel), row.wrapped, keystoreId));
     }
     case 'vault-transit': {
       const p = await methodParams('vault-transit', row);
-      return withVault(p.endpoint, creds.vault, async (conn) => (await vaultTransit()).transitUnwrap(conn, { mount: p.mount, name: p.keyName }, text(row.wrapped), keystoreId));
+      return withVault(p.endpoint, creds.vault, approve, async (conn) => (await vaultTransit()).transitUnwrap(conn, { mount: p.mount, name: p.keyName }, text(row.wrapped), keystoreId));
     }
     case 'vault-kv': {
       const p = await methodParams('vault-kv', row);
-      return withVault(p.endpoint, creds.vault, async (conn) => (await vaultKv()).readMasterKeyFromKv(conn, { mount: p.mount, path: p.path, field: p.field }));
+      return withVault(p.endpoint, creds.vault, approve, async (conn) => (await vaultKv()).readMasterKeyFromKv(conn, { mount: p.mount, path: p.path, field: p.field }));
     }
     case 'paper': {
       const p = await methodParams('paper', row);
@@ -78,15 +93,16 @@ function requireSame(current: Uint8Array, expected: Uint8Array, row: UnlockMetho
  * commits (a failure then would leave Vault and the keystore disagreeing), and
  * paper shares restore the old key whatever is stored. Those are dropped and added again.
  */
-export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
+export function rewrapperFor(creds: MethodCredentials, approve: ApprovalGate = DENY_ALL): Rewrapper | null {
   switch (creds.kind) {
     case 'passphrase':
       return passphraseRewrapper(creds.passphrase);
     case 'pkcs11':
       return async (row, ctx) => {
         const p = await methodParams('pkcs11', row);
+        const modulePath = await approvedModule(p.modulePath, approve);
         const { withHsmSession, hsmUnwrap, hsmWrap, findKeyByLabel } = await hsm();
-        return withHsmSession({ modulePath: p.modulePath, token: p.token, pin: creds.pin }, (s) => {
+        return withHsmSession({ modulePath, token: p.token, pin: creds.pin }, (s) => {
           const key = findKeyByLabel(s, p.keyLabel);
           requireSame(hsmUnwrap(s, key, row.wrapped, ctx.keystoreId), ctx.oldMasterKey, row);
           return { params: row.params, wrapped: hsmWrap(s, key, ctx.newMasterKey, ctx.keystoreId) };
@@ -97,7 +113,7 @@ export function rewrapperFor(creds: MethodCredentials): Rewrapper | null {
         const p = await methodParams('vault-transit', row);
         const key = { mount: p.mount, name: p.keyName };
         const { transitUnwrap, transitWrap } = await vaultTransit();
-        const wrapped = await withVault(p.endpoint, creds.vault, async (conn) => {
+        const wrapped = await withVault(p.endpoint, creds.vault, approve, async (conn) => {
           requireSame(await transitUnwrap(conn, key, text(row.wrapped), ctx.keystoreId), ctx.oldMasterKey, row);
           return transitWrap(conn, key, ctx.newMasterKey, ctx.keystoreId);
         });

@@ -1,5 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
-import { CustosError } from '../../../../shared/errors.js';
+import { moduleRealPath } from '../../config/approvals.js';
 import { pkcs11js, type Pkcs11 } from './binding.js';
 import { hsmCall, toHsmError } from './errors.js';
 
@@ -25,15 +24,6 @@ export interface Pkcs11Module {
   release(): void;
 }
 
-function resolveModulePath(path: string): string {
-  try {
-    const real = realpathSync(path);
-    if (!statSync(real).isFile()) throw new Error('not a file');
-    return real;
-  } catch {
-    throw new CustosError('HSM_MODULE_NOT_FOUND', `no PKCS#11 module at ${path}`);
-  }
-}
 
 function load(real: string): Loaded {
   const p = pkcs11js();
@@ -55,7 +45,7 @@ function load(real: string): Loaded {
 
 /** Loads (or shares) the PKCS#11 library at `path`. Release it when done. */
 export function openModule(path: string): Pkcs11Module {
-  const real = resolveModulePath(path);
+  const real = moduleRealPath(path);
   let entry = modules.get(real);
   if (!entry) {
     entry = load(real);
