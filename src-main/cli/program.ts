@@ -50,6 +50,11 @@ export const TOP_COMMANDS: readonly TopCommand[] = [
     load: async (io) => (await import('./commands/unlockMethods.js')).unlockMethodsCommand(io),
   },
   { name: 'kek', summary: 'key-encrypting keys between the master key and the keys, per client id or system', load: async (io) => (await import('./commands/kek.js')).kekCommand(io) },
+  {
+    name: 'acra',
+    summary: "Acra's own key storage: write and read .acrakeys folders (keystore v1) that AcraServer and AcraTranslator open",
+    load: async (io) => (await import('./commands/acra/index.js')).acraCommand(io),
+  },
 ];
 
 /**
