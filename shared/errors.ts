@@ -90,6 +90,7 @@ export const ERROR_CODES = {
   NOT_APPROVED: 'A stored unlock method names a PKCS#11 module or Vault server that this installation has not approved; nothing was loaded or contacted.',
   CONFIG_INVALID: "The CLI's configuration file (approved modules and Vault servers) is not valid JSON of the expected shape.",
   NATIVE_MODULE_UNAVAILABLE: 'A native module (better-sqlite3, pkcs11js) could not be loaded: it was built for another Node or Electron version, or is missing.',
+  SHEET_OUT_OF_ORDER: 'A ceremony sheet was checked while an earlier sheet was not verified yet; each sheet must match its share before the next.',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 
