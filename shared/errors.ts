@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   KEYSTORE_NEWER_SCHEMA: 'The keystore was written by a newer Custos; this build cannot open it.',
   KEYSTORE_IO: 'The keystore could not be read or written (permissions, disk).',
   KEYSTORE_LOCKED: 'The keystore is locked (closed); unlock it again.',
-  KEYSTORE_BUSY: 'Another Custos process is writing to the keystore and did not finish within the wait; nothing was changed. Run the command again once it has finished.',
+  KEYSTORE_IN_USE: 'Another process (a second custos, or the app) is writing to the keystore and did not finish within the wait; nothing was changed. Run the command again once it has finished.',
   MASTER_KEY_CHANGED: 'Another process rotated the master key while this one had the keystore open; nothing was changed. Run the command again with the new master key.',
   DISK_FULL: 'The disk (file system) is full; nothing was changed. Free some space and run the command again.',
   KEYSTORE_BUSY: 'The vault is busy with a long operation (an import or export); the request was refused at once. Try again when it ends, or cancel it.',
