@@ -1,6 +1,6 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
-import { toHex, wipe } from '../crypto/bytes.js';
+import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
 import { x25519PublicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
 import { keyCheckValue, recordWrapKey, vaultFingerprintOf } from '../masterkey/subkeys.js';
@@ -325,6 +325,23 @@ export class Keystore {
   /** One immediate transaction for the change and its audit entry (`entry` returns null when nothing changed). */
   private write<T>(fn: () => T, entry?: (result: T) => AuditDraft | null): T {
     this.requireOpen();
-    return guardSqlite(this.path, () => this.audit.transaction(this.db, fn, entry));
+    const guarded = () => {
+      this.requireSameMasterKey();
+      return fn();
+    };
+    return guardSqlite(this.path, () => this.audit.transaction(this.db, guarded, entry));
+  }
+
+  /**
+   * Inside the write lock: another process may have rotated the master key
+   * since this session unlocked (a write waits for the rotation's lock, then
+   * finds records and audit head under a new root). Said as such, not as a
+   * tampered log, and nothing is written.
+   */
+  private requireSameMasterKey(): void {
+    const row = this.db.prepare('SELECT key_check FROM keystore WHERE singleton = 1').get() as { key_check: Uint8Array } | undefined;
+    if (!row || !equalBytes(row.key_check, this.identity.keyCheck)) {
+      throw new CustosError('MASTER_KEY_CHANGED', `the master key of ${this.path} was rotated by another process while this one had it open; nothing was changed. Run the command again with the new master key`);
+    }
   }
 }
