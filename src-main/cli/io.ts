@@ -42,10 +42,28 @@ async function ask(question: string, hidden: boolean): Promise<string> {
   });
 }
 
+/**
+ * A reader that went away (`custos keys list | head -1`) has what it wanted:
+ * the rest of the output is dropped and the command ends as it would have,
+ * exit status and all, instead of Node's EPIPE stack trace. The error comes
+ * after the write that failed, so writes already on their way may report
+ * ERR_STREAM_DESTROYED: those are the same closed pipe.
+ */
+function pipeWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw error;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function processIo(): CliIo {
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: pipeWriter(process.stdout),
+    err: pipeWriter(process.stderr),
     env: process.env,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

@@ -48,7 +48,12 @@ export function translateSqliteError(error: unknown, path: string): unknown {
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB') {
     return new CustosError('KEYSTORE_CORRUPT', `${path} is damaged or is not a SQLite database`, { cause: error });
   }
-  if (typeof code === 'string' && /^SQLITE_(CANTOPEN|READONLY|IOERR|PERM|FULL|BUSY|LOCKED)/.test(code)) {
+  // Another connection holds the write lock past the busy timeout (5 s): a second custos, or the app.
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return new CustosError('KEYSTORE_IN_USE', `${path} is being written by another process (a second custos, or the app); nothing was changed. Run the command again once it has finished`, { cause: error });
+  }
+  if (code === 'SQLITE_FULL') return new CustosError('DISK_FULL', `the disk holding ${path} is full; nothing was changed. Free some space and run the command again`, { cause: error });
+  if (typeof code === 'string' && /^SQLITE_(CANTOPEN|READONLY|IOERR|PERM)/.test(code)) {
     return new CustosError('KEYSTORE_IO', `cannot use ${path}: ${(error as Error).message}`, { cause: error });
   }
   return error;
