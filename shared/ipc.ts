@@ -12,6 +12,7 @@ import { KEY_ALGORITHMS, KEY_PURPOSES, KEY_STATES, ROTATION_NEEDS, UNLOCK_METHOD
 import type { EventChannel, InvokeChannel } from './ipcChannels.js';
 import { CEREMONY_CONTRACT } from './ipcCeremony.js';
 import { AUDIT_CONTRACT } from './ipcAudit.js';
+import { RESTORE_CONTRACT } from './ipcRestore.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
@@ -198,9 +199,10 @@ export const CONTRACT = {
   'settings:set': { request: settings, response: settings },
   ...CEREMONY_CONTRACT,
   ...AUDIT_CONTRACT,
+  ...RESTORE_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
-export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup'] as const;
+export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup', 'restore'] as const;
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'worker-exit'] as const;
 
 export const EVENTS = {

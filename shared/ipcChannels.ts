@@ -46,6 +46,19 @@ export const INVOKE_CHANNELS = [
   'audit:page',
   'audit:verify',
   'audit:export',
+  'restore:state',
+  'restore:wordlist',
+  'restore:addShare',
+  'restore:scanShare',
+  'restore:removeShare',
+  'restore:reset',
+  'restore:compare',
+  'restore:chooseBundle',
+  'restore:create',
+  'restore:import',
+  'restore:cancel',
+  'restore:drill',
+  'restore:printDrill',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

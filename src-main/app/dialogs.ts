@@ -10,6 +10,9 @@ export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose
     'open-vault': { title: 'Open a Custos vault', properties: ['openFile'], filters: [{ name: 'Custos vault', extensions: ['db'] }] },
     'master-key': { title: 'Choose the master key file', properties: ['openFile', 'dontAddToRecent'] },
     'vault-ca': { title: "Choose the PEM of the CA that signed Vault's certificate", properties: ['openFile'], filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt'] }] },
+    'restore-bundle': { title: 'Open the backup bundle to restore', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Custos bundle', extensions: ['bundle'] }, { name: 'All files', extensions: ['*'] }] },
+    'restore-access-keys': { title: "Open the bundle's access keys", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Access keys', extensions: ['json'] }] },
+    'share-scan': { title: "Open a scan of a share's sheet (PNG, JPEG or the PDF)", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Sheet scan', extensions: ['png', 'jpg', 'jpeg', 'pdf'] }] },
   };
   const result = win ? await dialog.showOpenDialog(win, options[purpose]) : await dialog.showOpenDialog(options[purpose]);
   return result.canceled ? null : (result.filePaths[0] ?? null);
@@ -28,7 +31,7 @@ export async function chooseFolder(win: BrowserWindow | null, purpose: FolderPur
 }
 
 export async function chooseSaveFile(win: BrowserWindow | null, purpose: SavePurpose, defaultName: string): Promise<string | null> {
-  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript', 'audit-transcript': 'Save the signed audit transcript' };
+  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript', 'audit-transcript': 'Save the signed audit transcript', 'restore-drill-report': 'Save the restore drill report' };
   // The audit screen saves JSON too: the filter follows the offered name's extension.
   const filter = defaultName.endsWith('.json') ? { name: 'JSON', extensions: ['json'] } : { name: 'PDF', extensions: ['pdf'] };
   const options: Electron.SaveDialogOptions = { title: titles[purpose], defaultPath: defaultName, filters: [filter], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };

@@ -5,11 +5,11 @@ import type { SettingsStore } from './settings.js';
 import type { VaultRegistry } from './vaults.js';
 
 /** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate. */
-export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca';
+export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca' | 'restore-bundle' | 'restore-access-keys' | 'share-scan';
 /** Why main asks for a folder: the ceremony's PDF sheets, the backup bundle, the backup's access keys (two different devices). */
 export type FolderPurpose = 'ceremony-sheets' | 'backup-bundle' | 'backup-access-keys';
 /** Why main asks where to save a file: the ceremony transcript PDF, the audit screen's signed transcript (JSON or PDF). */
-export type SavePurpose = 'ceremony-transcript' | 'audit-transcript';
+export type SavePurpose = 'ceremony-transcript' | 'audit-transcript' | 'restore-drill-report';
 
 /** Everything the handlers need from outside. Electron provides it in the app; tests provide it in plain Node. */
 export interface IpcDeps {

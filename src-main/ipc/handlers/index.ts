@@ -4,6 +4,7 @@ import { auditHandlers } from './audit.js';
 import { ceremonyHandlers } from './ceremony.js';
 import { keyHandlers } from './keys.js';
 import { masterKeyHandlers } from './masterKey.js';
+import { restoreHandlers } from './restore.js';
 import { vaultHandlers } from './vault.js';
 
 export interface Ipc {
@@ -15,6 +16,6 @@ export interface Ipc {
 export function createIpc(deps: IpcDeps): Ipc {
   const ctx = ipcContext(deps);
   // `satisfies HandlerTable` makes a channel without a handler (or a handler without a channel) a compile error.
-  const handlers = { ...vaultHandlers(ctx), ...keyHandlers(ctx), ...masterKeyHandlers(ctx), ...ceremonyHandlers(ctx), ...auditHandlers(ctx) } satisfies HandlerTable;
+  const handlers = { ...vaultHandlers(ctx), ...keyHandlers(ctx), ...masterKeyHandlers(ctx), ...ceremonyHandlers(ctx), ...auditHandlers(ctx), ...restoreHandlers(ctx) } satisfies HandlerTable;
   return { handlers: Object.freeze(handlers), lock: ctx.lock };
 }

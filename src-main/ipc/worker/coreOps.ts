@@ -11,6 +11,7 @@ import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
 import { rotationOps } from './rotationOps.js';
 import { ceremonyOps } from './ceremonyOps.js';
 import { auditOps } from './auditOps.js';
+import { restoreOps } from './restoreOps.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
 type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
@@ -27,13 +28,23 @@ export function coreOps(report: Report): Impl {
     return open;
   };
   const ceremony = ceremonyOps(unlocked, report);
+  // The restore wizard makes a new vault the open one (adopt) and keeps its shares until a lock.
+  const restore = restoreOps({ current: () => open, adopt: (keystore) => adopt(keystore) }, report);
 
   const lock = (): void => {
     const current = open;
     open = null;
     // Share words held between a split and its printing go with the key.
     ceremony.forget();
+    restore.forget();
     current?.close();
+  };
+  const adopt = (keystore: Keystore): OpenedVault => {
+    const previous = open;
+    open = null;
+    ceremony.forget();
+    previous?.close();
+    return opened(keystore);
   };
   const opened = (keystore: Keystore): OpenedVault => {
     open = keystore;
@@ -123,5 +134,6 @@ export function coreOps(report: Report): Impl {
     ...rotationOps(unlocked, report),
     ...ceremony.ops,
     ...auditOps(unlocked),
+    ...restore.ops,
   };
 }

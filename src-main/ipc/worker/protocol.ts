@@ -12,6 +12,7 @@ import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { CeremonyOps } from './ceremonyOps.js';
 import type { AuditOps } from './auditOps.js';
+import type { RestoreOps } from './restoreOps.js';
 
 export interface OpenedVault {
   path: string;
@@ -34,7 +35,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps, AuditOps {
+export interface CoreOps extends CeremonyOps, AuditOps, RestoreOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
@@ -65,7 +66,7 @@ export interface WorkerCall<K extends CoreOp = CoreOp> {
   args: CoreOps[K]['args'];
 }
 
-export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate' | 'split' | 'print' | 'backup';
+export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate' | 'split' | 'print' | 'backup' | 'restore';
 
 export interface WorkerProgress {
   kind: 'progress';
