@@ -59,6 +59,7 @@ export const INVOKE_CHANNELS = [
   'restore:cancel',
   'restore:drill',
   'restore:printDrill',
+  'restore:camera',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -140,6 +140,8 @@ export const RESTORE_CONTRACT = {
   'restore:drill': { request: z.strictObject({}), response: drillReportSchema },
   /** The last drill report as a PDF, where main's save dialog says. */
   'restore:printDrill': { request: z.strictObject({}), response: z.strictObject({ file: text(4096) }) },
+  /** Opens (or withdraws) the camera to the app's page while the restore screen reads a sheet. */
+  'restore:camera': { request: z.strictObject({ open: z.boolean() }), response: z.strictObject({ open: z.boolean() }) },
 } as const;
 
 export type RestoreState = z.output<typeof stateView>;

@@ -76,5 +76,9 @@ export function restoreHandlers(ctx: IpcContext) {
       const { paths } = writeAll([{ path: file, bytes: pdf }], true);
       return { file: paths[0] ?? file };
     }),
+    'restore:camera': handle('restore:camera', appOrigin, async ({ open }) => {
+      ctx.setCamera(open);
+      return { open };
+    }),
   } satisfies Record<string, Handler>;
 }
