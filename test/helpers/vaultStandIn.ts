@@ -9,6 +9,9 @@
  *   GET  /v1/secret/data/:path              KV v2 {data: {data, metadata}}; 404 {"errors":[]}
  *   POST /v1/secret/data/:path              {data, options.cas}; 400 check-and-set mismatch
  *   POST /v1/transit/encrypt|decrypt/:name  AES-256-GCM, "vault:v1:" + base64(nonce‖ct‖tag), associated_data
+ *   GET  /v1/sys/internal/ui/mounts         the mount table (data.secret["secret/"] = {type, options}); any valid token
+ *   GET|POST /v1/<kv1 mount>/:path          KV v1 (mounts added with addMount): fields at data; a write answers 204
+ *   GET|POST /v1/<kv2 mount>/data/:path     KV v2 on any KV v2 mount, as secret/ above
  *
  * Any other path needs a token too and answers 404. Every request without a
  * valid X-Vault-Token (or outside the token's prefixes) gets 403
@@ -21,6 +24,7 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { runTransit } from './vaultStandInTransit.js';
+import { defaultMounts, mountOf, mountsListing, runKv1, type StandInMount } from './vaultStandInMounts.js';
 
 interface KvEntry {
   versions: Array<{ data: Record<string, unknown>; created_time: string }>;
@@ -50,6 +54,11 @@ export interface VaultStandIn {
   addToken(token: string, prefixes?: string[]): void;
   addAppRole(roleId: string, secretId: string, prefixes?: string[]): void;
   putKv(path: string, data: Record<string, unknown>): void;
+  /** Mounts a secrets engine ("kv1/", {type: 'kv', options: null}); replaces one of the same name. */
+  addMount(name: string, mount: StandInMount): void;
+  /** KV v1 secrets by "<mount>/<path>"; KV v2 ones on other mounts than secret/ are in kv under "<mount>/<path>". */
+  kv1: Map<string, Record<string, unknown>>;
+  kvData(mount: string, path: string): Record<string, unknown> | undefined;
   kvVersions(path: string): number;
   transitKeys: Map<string, Buffer>;
   close(): Promise<void>;
@@ -80,6 +89,10 @@ export async function startVaultStandIn(tls?: { cert: string; key: string }): Pr
   const appRoles = new Map<string, { secretId: string; prefixes: string[] }>();
   const kv = new Map<string, KvEntry>();
   const transitKeys = new Map<string, Buffer>();
+  const mounts = defaultMounts();
+  const kv1 = new Map<string, Record<string, unknown>>();
+  // secret/ keeps its historical keys (the path alone); other KV v2 mounts are keyed "<mount>/<path>".
+  const kvKey = (mount: string, path: string) => (mount === 'secret' ? path : `${mount}/${path}`);
 
   function health(res: ServerResponse) {
     const base = { initialized: switches.initialized, sealed: switches.sealed, standby: switches.sealed, performance_standby: false, replication_performance_mode: 'disabled', replication_dr_mode: 'disabled', server_time_utc: Math.floor(Date.now() / 1000), version: '1.17.0+standin' };
@@ -132,10 +145,18 @@ export async function startVaultStandIn(tls?: { cert: string; key: string }): Pr
       return json(res, 200, { ...envelope(null), auth: { client_token: clientToken, accessor: randomUUID(), policies: ['default'], token_policies: ['default'], metadata: { role_name: 'custos' }, lease_duration: 1200, renewable: true, entity_id: randomUUID(), token_type: 'service', orphan: true } });
     }
     const prefixes = token === undefined ? undefined : tokens.get(token);
+    // Vault answers the UI mounts listing to any valid token (it lists what the token may see; here: all).
+    if (path === 'sys/internal/ui/mounts' && method === 'GET' && prefixes) return json(res, 200, envelope(mountsListing(mounts)));
     if (!prefixes || !prefixes.some((p) => path.startsWith(p))) return errors(res, 403, ['permission denied']);
     if (body === null) return errors(res, 400, ['failed to parse JSON input']);
-    const kvMatch = /^secret\/data\/(.+)$/.exec(path);
-    if (kvMatch && (method === 'GET' || method === 'POST' || method === 'PUT')) return kvRoute(res, method, kvMatch[1] ?? '', body);
+    const mounted = mountOf(mounts, path);
+    const kvMatch = mounted?.kv === 2 ? /^data\/(.+)$/.exec(mounted.rest) : null;
+    if (mounted && kvMatch && (method === 'GET' || method === 'POST' || method === 'PUT')) return kvRoute(res, method, kvKey(mounted.mount, kvMatch[1] ?? ''), body);
+    if (mounted?.kv === 1 && (method === 'GET' || method === 'POST' || method === 'PUT')) {
+      const [status, answer] = runKv1(kv1, method, path, body);
+      if (status === 204) return void res.writeHead(204).end();
+      return status === 200 ? json(res, 200, envelope(answer)) : errors(res, status, typeof answer === 'string' ? [answer] : []);
+    }
     const transitMatch = /^transit\/(encrypt|decrypt)\/([^/]+)$/.exec(path);
     if (transitMatch && (method === 'POST' || method === 'PUT')) {
       const [status, answer] = runTransit(transitKeys, transitMatch[1] as 'encrypt' | 'decrypt', transitMatch[2] ?? '', body);
@@ -160,6 +181,9 @@ export async function startVaultStandIn(tls?: { cert: string; key: string }): Pr
     addAppRole: (roleId, secretId, prefixes = ['']) => void appRoles.set(roleId, { secretId, prefixes }),
     putKv: (path, data) => void kv.set(path, { versions: [...(kv.get(path)?.versions ?? []), { data, created_time: new Date().toISOString() }] }),
     kvVersions: (path) => kv.get(path)?.versions.length ?? 0,
+    addMount: (name, mount) => void mounts.set(name, mount),
+    kv1,
+    kvData: (mount, path) => kv.get(kvKey(mount, path))?.versions.at(-1)?.data,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
