@@ -65,10 +65,14 @@ describe('the ceremony wizard, end to end through the handler table', () => {
     expect(await r.ok('ceremony:camera', { open: true })).toEqual({ open: true });
     expect(h.camera).toEqual([true]);
 
-    // Sheet 1 held up as sheet 2: refused, and named.
-    const wrong = await r.ok('ceremony:verifySheet', { index: 2, words: words[0] ?? '', how: 'camera' });
-    expect(wrong).toMatchObject({ match: false, actualIndex: 1 });
+    // Sheet 2 held up as sheet 1: refused, and named.
+    const wrong = await r.ok('ceremony:verifySheet', { index: 1, words: words[1] ?? '', how: 'camera' });
+    expect(wrong).toMatchObject({ match: false, actualIndex: 2 });
     expect(wrong.state.sheets.every((s) => !s.verified)).toBe(true);
+    // Each sheet must match before the next: main refuses sheet 2 (its own words) while sheet 1 is unverified, and the session is unchanged.
+    const before = (await r.ok('ceremony:state', {})).state;
+    expect(await r.call('ceremony:verifySheet', { index: 2, words: words[1] ?? '', how: 'camera' })).toMatchObject({ ok: false, code: 'SHEET_OUT_OF_ORDER', message: expect.stringContaining('sheet 1') });
+    expect((await r.ok('ceremony:state', {})).state).toEqual(before);
     // Words of no sheet of this ceremony.
     const garbage = await r.ok('ceremony:verifySheet', { index: 1, words: 'academic acid acne', how: 'typed' });
     expect(garbage).toMatchObject({ match: false, actualIndex: null });
@@ -76,6 +80,7 @@ describe('the ceremony wizard, end to end through the handler table', () => {
     for (const [i, w] of words.entries()) {
       // Nothing half-made looks complete: no ceremony record until the last sheet is verified.
       expect(recordedCeremonies(h)).toEqual([]);
+      if (i === 2) expect(await r.call('ceremony:verifySheet', { index: 5, words: words[4] ?? '', how: 'typed' })).toMatchObject({ ok: false, code: 'SHEET_OUT_OF_ORDER' });
       const how = i === 4 ? 'typed' : 'camera';
       const v = await r.ok('ceremony:verifySheet', { index: i + 1, words: how === 'typed' ? w.toUpperCase().split(' ').join('  ') : w, how, by: ROLES.custodians[i] });
       expect(v.match).toBe(true);

@@ -174,6 +174,9 @@ export function verifyStep(ks: Keystore, index: number, tag: Uint8Array, how: 'c
     requireStep(s, ['verify'], 'verifying a sheet');
     const sheet = s.sheets.find((x) => x.index === index);
     if (!sheet) throw new CustosError('INVALID_ARGUMENT', `this ceremony has no sheet ${index}`);
+    // Each sheet must match its share before the next: held here, not only on screen, so no caller can skip one.
+    const earlier = s.sheets.find((x) => x.index < index && !x.verified);
+    if (earlier) throw new CustosError('SHEET_OUT_OF_ORDER', `sheet ${earlier.index} is not verified yet: each sheet must match its share before the next one (sheet ${index}) is checked`);
     if (sheet.tag !== hex) {
       const other = s.sheets.find((x) => x.tag === hex);
       return { match: false, actualIndex: other?.index ?? null };
