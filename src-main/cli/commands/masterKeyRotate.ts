@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { CustosError } from '../../../shared/errors.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { wipe } from '../../core/crypto/bytes.js';
-import { OutputFile } from '../../core/files/outputFile.js';
+import { OutputFile, pathExists } from '../../core/files/outputFile.js';
 import { encodeMasterKey, generateMasterKey, parseMasterKeyFile } from '../../core/masterkey/masterKey.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
 import { rotationPreview } from '../../core/keystore/rotation/preview.js';
@@ -80,6 +81,43 @@ function warning(ks: Keystore): { text: string; ceremonies: number } {
   return { text, ceremonies };
 }
 
+/**
+ * The new key is written to OUT.pending first and put at OUT only once the
+ * rotation has committed: a crash before the commit leaves a key that does
+ * not open the vault under the pending name only, never under OUT. A pending
+ * file found at the start is an interrupted run's: one that was already put
+ * in place (the same bytes at OUT) is removed; otherwise the person decides.
+ */
+function pendingKeyFile(out: string): OutputFile {
+  const pending = `${resolve(out)}.pending`;
+  if (pathExists(pending)) {
+    let same = false;
+    try {
+      same = pathExists(out) && readFileSync(pending).equals(readFileSync(out));
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      throw new CustosError(
+        'FILE_EXISTS',
+        `${pending} holds the new master key of an interrupted rotation. If it opens the vault (custos info --master-key-file ${pending}), that rotation committed: rename it to ${out} and keep it safe; if it does not, delete it. Then run again`,
+      );
+    }
+    rmSync(pending, { force: true });
+  }
+  return new OutputFile(out, false, '', pending);
+}
+
+/** After the commit: the new key must not be lost, so a failure to put it in place keeps the pending file and says where it is. */
+function publishKey(file: OutputFile): void {
+  try {
+    file.publish();
+  } catch (error) {
+    const why = error instanceof CustosError ? error.message : String(error);
+    throw new CustosError('FILE_IO', `the master key WAS rotated, but the new key could not be put at ${file.path} (${why}); it is in ${file.tempPath}: keep that file, it opens the vault now`, { cause: error });
+  }
+}
+
 function summary(r: RotationResult, out: string | undefined): string {
   return [
     `rotated the master key: vault ${r.previousVaultFingerprint} is now ${r.vaultFingerprint}`,
@@ -125,9 +163,12 @@ Examples:
       if (!options.yes && !io.interactive) throw new CustosError('CONFIRMATION_REQUIRED', 'rotating the master key makes old paper shares and old copies of the key useless; pass --yes to confirm');
       if (options.newMasterKeyFile && options.newMasterKeyOut) throw new CustosError('INVALID_ARGUMENT', 'choose --new-master-key-file or --new-master-key-out, not both');
       const newKey = options.newMasterKeyFile ? readNewKey(options.newMasterKeyFile) : generateMasterKey();
-      const file = options.newMasterKeyOut ? new OutputFile(options.newMasterKeyOut, false) : null;
+      const file = options.newMasterKeyOut ? pendingKeyFile(options.newMasterKeyOut) : null;
+      let committed = false;
       try {
         file?.write(Buffer.from(`${encodeMasterKey(newKey)}\n`));
+        // Durable before the commit: once the vault is rotated, this file may be the only copy of its key.
+        file?.seal();
         const result = await withKeystore(options, io, async (ks, unlock) => {
           const methods = ks.internal('read', (ctx) => readUnlockMethods(ctx.db));
           const remaining = methods.filter((m) => !drop.includes(m.id));
@@ -147,16 +188,15 @@ Examples:
             const typed = await io.prompt("Type 'rotate' to replace the master key: ");
             if (typed.trim() !== 'rotate') throw new CustosError('CONFIRMATION_REQUIRED', 'confirmation not given; nothing was rotated');
           }
-          try {
-            return await rotateMasterKey(ks, { newMasterKey: newKey, rewrappers, drop, beforeCommit: () => file?.publish() });
-          } catch (error) {
-            file?.unpublish();
-            throw error;
-          }
+          const rotated = await rotateMasterKey(ks, { newMasterKey: newKey, rewrappers, drop });
+          committed = true;
+          return rotated;
         });
+        if (file) publishKey(file);
         emit(io, options, { ...result, newMasterKeyFile: options.newMasterKeyOut ?? null, warning: 'old paper shares stop working; split new ones' }, () => summary(result, options.newMasterKeyOut));
       } finally {
-        file?.discard();
+        // Committed but not published: the pending file holds the only copy of the key; it stays.
+        if (!committed || file?.isPublished) file?.discard();
         wipe(newKey);
       }
     });

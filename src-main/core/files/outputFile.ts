@@ -39,21 +39,35 @@ export class OutputFile {
   private published = false;
   private replaced: string | null = null;
 
-  /** `hint` ends the refusal message, e.g. " (pass --force to replace it)". */
+  /**
+   * `hint` ends the refusal message, e.g. " (pass --force to replace it)".
+   * `temp` names the temporary file instead of a random hidden one, for a
+   * file a person must be able to find after a crash (a new master key).
+   */
   constructor(
     path: string,
     private readonly force: boolean,
     hint = '',
+    temp?: string,
   ) {
     this.path = resolve(path);
     refuseExisting([this.path], force, hint);
-    this.temp = join(dirname(this.path), `.${basename(this.path)}.partial-${randomBytes(6).toString('hex')}`);
+    this.temp = temp ? resolve(temp) : join(dirname(this.path), `.${basename(this.path)}.partial-${randomBytes(6).toString('hex')}`);
     try {
       this.fd = openSync(this.temp, 'wx', 0o600);
       fchmodSync(this.fd, 0o600);
     } catch (error) {
       throw ioError('create', this.temp, error);
     }
+  }
+
+  get isPublished(): boolean {
+    return this.published;
+  }
+
+  /** Where the content is until `publish`. */
+  get tempPath(): string {
+    return this.temp;
   }
 
   write(bytes: Uint8Array): void {
