@@ -7,7 +7,9 @@ import type { CliIo } from '../../io.js';
  */
 type Subcommand = (io: CliIo) => Promise<Command>;
 
-const SUBCOMMANDS: readonly Subcommand[] = [];
+const SUBCOMMANDS: readonly Subcommand[] = [
+  async (io) => (await import('./vaultPublish.js')).acraVaultPublishCommand(io),
+];
 
 export const ACRA_SUMMARY = "Acra's own key storage: write and read .acrakeys folders (keystore v1) that AcraServer and AcraTranslator open";
 
