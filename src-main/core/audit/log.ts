@@ -82,7 +82,12 @@ export class AuditLog {
   /** Run inside one read transaction, so the rows and the head are one state. */
   verify(external?: ExternalHead): VerifyOutcome {
     const select = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`);
-    return verifyChain(() => select.iterate() as IterableIterator<AuditRow>, this.head(), this.genesis, keyedCheck(this.keys), external);
+    const check = keyedCheck(this.keys);
+    try {
+      return verifyChain(() => select.iterate() as IterableIterator<AuditRow>, this.head(), this.genesis, check, external);
+    } finally {
+      check.dispose?.();
+    }
   }
 
   private isWritten(head: AuditHeadRow): boolean {

@@ -1,5 +1,6 @@
 import { equalBytes, toHex } from '../crypto/bytes.js';
-import { entryHash, HASH_BYTES, type AuditHeadRow, type AuditRow } from './entry.js';
+import { HASH_BYTES, type AuditHeadRow, type AuditRow } from './entry.js';
+import { EntryHasher } from './fastChain.js';
 import type { AuditKeys } from './keys.js';
 
 export const PROBLEM_KINDS = ['edited', 'removed', 'inserted', 'reordered', 'truncated', 'forked', 'head-missing', 'head-forged', 'signature', 'head-unknown', 'head-unverified'] as const;
@@ -31,21 +32,26 @@ export interface EntryCheck {
   /** The row, placed at `seq`, hashes to its stored hash and (keyed) carries the MAC for that position. */
   authentic(row: AuditRow, seq: number): boolean;
   headAuthentic(head: AuditHeadRow): boolean;
+  /** Drops what the check derived from its keys, once verification is over. */
+  dispose?(): void;
 }
 
 const isHash = (value: unknown): value is Uint8Array => value instanceof Uint8Array && value.length === HASH_BYTES;
 
+/** Shared by every check in this thread: verification is synchronous, so no two uses interleave. */
+const hasher = new EntryHasher();
+
 function hashMatches(row: AuditRow, seq: number): boolean {
-  if (!isHash(row.hash)) return false;
-  const hash = entryHash({ ...row, seq });
-  return hash !== null && equalBytes(hash, row.hash);
+  return hasher.matches(row, seq);
 }
 
 export function keyedCheck(keys: AuditKeys): EntryCheck {
+  const macs = keys.entryMacVerifier();
   return {
     keyed: true,
-    authentic: (row, seq) => hashMatches(row, seq) && keys.entryMacOk(seq, row.hash, row.mac),
+    authentic: (row, seq) => hashMatches(row, seq) && macs.ok(seq, row.hash, row.mac),
     headAuthentic: (head) => keys.headMacOk(head),
+    dispose: () => macs.dispose(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { CustosError, type ErrorCode } from '../../../shared/errors.js';
 import { equalBytes, wipe } from '../crypto/bytes.js';
-import { x25519PublicFromSecret } from '../catalog/material.js';
+import { publicFromSecret } from '../catalog/material.js';
 import { materialFingerprint, type Keystore } from '../keystore/keystore.js';
 import type { VersionRow } from '../keystore/rows.js';
 
@@ -28,8 +28,8 @@ function checkVersion(keystore: Keystore, row: VersionRow): CheckProblem | null 
   let secret: Uint8Array | null = null;
   try {
     secret = keystore.openSecret(row);
-    if (row.algorithm === 'x25519') {
-      const derived = x25519PublicFromSecret(secret);
+    if (row.algorithm !== 'sym256') {
+      const derived = publicFromSecret(row.algorithm, secret);
       if (!row.public_key || !equalBytes(derived, row.public_key)) return problem('KEY_RECORD_TAMPERED', 'stored public key does not match the private key');
     }
     if (materialFingerprint(row.algorithm, secret, row.public_key) !== row.fingerprint) {

@@ -2,12 +2,21 @@ import { CustosError } from '../../../shared/errors.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { equalBytes, utf8Bytes, wipe } from '../crypto/bytes.js';
 import { fingerprint } from '../crypto/fingerprint.js';
-import { x25519PublicFromSecret, x25519Spki } from '../catalog/material.js';
+import { publicFromSecret, publicSpki } from '../catalog/material.js';
 import { openRecord, sealRecord, type RecordIdentity } from './records.js';
 import type { VersionRow } from './rows.js';
 
 export function materialFingerprint(algorithm: KeyAlgorithm, secret: Uint8Array, publicKey: Uint8Array | null): string {
-  return publicKey ? fingerprint(`${algorithm}-spki`, x25519Spki(publicKey)) : fingerprint(algorithm, secret);
+  return publicKey ? fingerprint(`${algorithm}-spki`, publicSpki(algorithm, publicKey)) : fingerprint(algorithm, secret);
+}
+
+/** Whether a stored public key gives the stored fingerprint; false (never a throw) for bytes that are no point on the curve. */
+function publicKeyMatches(row: VersionRow): boolean {
+  try {
+    return row.public_key !== null && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint;
+  } catch {
+    return false;
+  }
 }
 
 const tampered = (row: VersionRow, what: string) =>
@@ -71,12 +80,12 @@ export class RecordOpener {
   verifyPublicOnly(row: VersionRow): void {
     const identity = this.identity(row);
     const opened = row.sealed ? openRecord(this.keyFor(identity), row.sealed, identity, 'public-only') : null;
-    const ok = opened !== null && equalBytes(opened, utf8Bytes(row.fingerprint)) && (row.algorithm !== 'x25519' || (row.public_key !== null && materialFingerprint(row.algorithm, new Uint8Array(0), row.public_key) === row.fingerprint));
+    const ok = opened !== null && equalBytes(opened, utf8Bytes(row.fingerprint)) && (row.algorithm === 'sym256' || publicKeyMatches(row));
     if (!ok) throw tampered(row, 'public-only record');
   }
 
   /**
-   * The public key of an X25519 version, once it is shown to belong to the
+   * The public key of an asymmetric version, once it is shown to belong to the
    * record: derived from the private key, or authenticated by the
    * public-only seal.
    */
@@ -87,7 +96,7 @@ export class RecordOpener {
       return row.public_key;
     }
     const secret = this.openSecret(row);
-    const matches = equalBytes(x25519PublicFromSecret(secret), row.public_key);
+    const matches = equalBytes(publicFromSecret(row.algorithm, secret), row.public_key);
     wipe(secret);
     if (!matches) throw new CustosError('KEY_RECORD_TAMPERED', `the stored public key of '${row.name}' v${row.version} does not match its private key`);
     return row.public_key;

@@ -24,6 +24,12 @@ describe('seal/open', () => {
     expect(Buffer.from(a.subarray(1, 25)).equals(Buffer.from(b.subarray(1, 25)))).toBe(false);
   });
 
+  it('never hands out a nonce twice across refills of its random pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 3000; i++) seen.add(Buffer.from(seal(key, new Uint8Array(1), aad).subarray(1, 25)).toString('hex'));
+    expect(seen.size).toBe(3000);
+  });
+
   it('round-trips any plaintext and returns null for any single flipped bit, other AAD or other key', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(), (plaintext, where) => {

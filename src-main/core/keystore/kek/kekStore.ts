@@ -3,6 +3,7 @@ import { CustosError } from '../../../../shared/errors.js';
 import { open, seal } from '../../crypto/aead.js';
 import { encodeFields, wipe } from '../../crypto/bytes.js';
 import { fingerprint } from '../../crypto/fingerprint.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../sqlite.js';
 
 export type KekScope = 'client' | 'system';
@@ -42,9 +43,14 @@ export function kekRow(db: Db, id: number): KekRow {
   return row;
 }
 
+/** Prepared once per connection: generate asks this for every key, and preparing cost more than the query. */
+const liveKekStatements = new WeakMap<Db, Statement<[KekScope, string], KekRow>>();
+
 /** The live (not destroyed) KEK of an owner, or null. */
 export function liveKekOf(db: Db, scope: KekScope, owner: string): KekRow | null {
-  return (db.prepare("SELECT * FROM keks WHERE scope = ? AND owner = ? AND state <> 'destroyed'").get(scope, owner) as KekRow | undefined) ?? null;
+  let statement = liveKekStatements.get(db);
+  if (!statement) liveKekStatements.set(db, (statement = db.prepare<[KekScope, string], KekRow>("SELECT * FROM keks WHERE scope = ? AND owner = ? AND state <> 'destroyed'")));
+  return statement.get(scope, owner) ?? null;
 }
 
 export function listKeks(db: Db): KekInfo[] {

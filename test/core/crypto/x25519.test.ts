@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { x25519PublicFromSecret } from '../../../src-main/core/catalog/material.js';
+import { x25519PublicKey } from '../../../src-main/core/crypto/x25519.js';
+
+describe('x25519PublicKey', () => {
+  it('matches RFC 7748 section 6.1 (Alice and Bob)', () => {
+    const alice = Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex');
+    const bob = Buffer.from('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb', 'hex');
+    expect(Buffer.from(x25519PublicKey(alice)).toString('hex')).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+    expect(Buffer.from(x25519PublicKey(bob)).toString('hex')).toBe('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+  });
+
+  it('agrees with the PKCS#8 route and with the pairs Node generates, for any scalar', () => {
+    for (let i = 0; i < 200; i++) {
+      const secret = new Uint8Array(randomBytes(32));
+      expect(Buffer.from(x25519PublicKey(secret)).equals(Buffer.from(x25519PublicFromSecret(secret)))).toBe(true);
+    }
+    const pair = generateKeyPairSync('x25519');
+    const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+    const spki = pair.publicKey.export({ format: 'der', type: 'spki' });
+    expect(Buffer.from(x25519PublicKey(new Uint8Array(der.subarray(16)))).equals(spki.subarray(12))).toBe(true);
+  });
+
+  it('refuses a scalar that is not 32 bytes', () => {
+    expect(() => x25519PublicKey(new Uint8Array(31))).toThrow(RangeError);
+  });
+});
