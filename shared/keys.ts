@@ -3,7 +3,8 @@
 export const KEY_STATES = ['active', 'rotated', 'disabled', 'destroyed'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
-export const KEY_ALGORITHMS = ['x25519', 'sym256'] as const;
+/** p256: Themis EC key pairs on P-256, what Acra reads (the default); x25519 on request, and in vaults made before. */
+export const KEY_ALGORITHMS = ['x25519', 'sym256', 'p256'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 export const KEY_SCOPES = ['client', 'zone', 'global'] as const;

@@ -44,7 +44,7 @@ describe('custos keys import', () => {
     writeFileSync(short, randomBytes(16));
     const sym = json<{ name: string; fingerprint: string }>(expectOk(await v.run(['keys', 'import', '--purpose', 'storage-sym', '--client-id', 'billing-svc', '--raw-file', raw, '--json'])));
     expect(sym.name).toBe('billing-svc_storage_sym');
-    expectOk(await v.run(['keys', 'import', '--purpose', 'storage', '--client-id', 'billing-svc', '--pem-file', pem]));
+    expectOk(await v.run(['keys', 'import', '--purpose', 'storage', '--client-id', 'billing-svc', '--pem-file', pem, '--key-type', 'x25519']));
     expectOk(await v.run(['keys', 'show', 'billing-svc_storage', '--public-pem']));
     expectTextError(await v.run(['keys', 'import', '--purpose', 'hmac', '--client-id', 'billing-svc', '--raw-file', short]), 'INVALID_ARGUMENT', 2);
     expectTextError(await v.run(['keys', 'import', '--purpose', 'hmac', '--client-id', 'billing-svc', '--raw-file', raw, '--pem-file', pem]), 'INVALID_ARGUMENT', 2);

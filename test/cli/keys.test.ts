@@ -17,8 +17,8 @@ async function generate(vault: CliVault, ...args: string[]): Promise<KeyInfo[]> 
 const names = (keys: KeyInfo[]) => keys.map((k) => k.name).sort();
 
 /** The fingerprint as the design defines it, computed here without Custos's code. */
-function spkiFingerprint(spkiDer: Buffer): string {
-  return createHash('sha256').update('custos/fingerprint/v1/x25519-spki\0').update(spkiDer).digest().subarray(0, 16).toString('hex');
+function spkiFingerprint(spkiDer: Buffer, algorithm = 'p256'): string {
+  return createHash('sha256').update(`custos/fingerprint/v1/${algorithm}-spki\0`).update(spkiDer).digest().subarray(0, 16).toString('hex');
 }
 
 function opensslText(pem: string): string {
@@ -35,10 +35,11 @@ describe('custos keys generate', () => {
     const created = await generate(vault, '--client-id', 'billing-svc', '--all');
     expect(names(created)).toEqual(CLIENT_NAMES('billing-svc').sort());
     const byName = new Map(created.map((k) => [k.name, k]));
-    expect(byName.get('billing-svc')).toMatchObject({ purpose: 'transport-connector', algorithm: 'x25519' });
-    expect(byName.get('billing-svc_server')).toMatchObject({ purpose: 'transport-server', algorithm: 'x25519' });
-    expect(byName.get('billing-svc_translator')).toMatchObject({ purpose: 'transport-translator', algorithm: 'x25519' });
-    expect(byName.get('billing-svc_storage')).toMatchObject({ purpose: 'storage', algorithm: 'x25519' });
+    // Key pairs are Themis EC on P-256 by default, what Acra reads.
+    expect(byName.get('billing-svc')).toMatchObject({ purpose: 'transport-connector', algorithm: 'p256' });
+    expect(byName.get('billing-svc_server')).toMatchObject({ purpose: 'transport-server', algorithm: 'p256' });
+    expect(byName.get('billing-svc_translator')).toMatchObject({ purpose: 'transport-translator', algorithm: 'p256' });
+    expect(byName.get('billing-svc_storage')).toMatchObject({ purpose: 'storage', algorithm: 'p256' });
     expect(byName.get('billing-svc_storage_sym')).toMatchObject({ purpose: 'storage-sym', algorithm: 'sym256' });
     expect(byName.get('billing-svc_hmac')).toMatchObject({ purpose: 'hmac', algorithm: 'sym256' });
     for (const key of created) {
@@ -50,12 +51,20 @@ describe('custos keys generate', () => {
     expect(await list(vault)).toEqual([...created].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
+  it('--key-type x25519 makes X25519 pairs (symmetric keys stay sym256); an unknown type is a usage error', async () => {
+    const vault = await initVault();
+    const created = await generate(vault, '--client-id', 'billing-svc', '--all', '--key-type', 'x25519');
+    expect(created.filter((k) => k.algorithm === 'x25519').map((k) => k.purpose).sort()).toEqual(['storage', 'transport-connector', 'transport-server', 'transport-translator']);
+    expect(created.filter((k) => k.algorithm === 'sym256')).toHaveLength(2);
+    expect((await vault.run(['keys', 'generate', '--global', '--all', '--key-type', 'rsa'])).code).toBe(2);
+  });
+
   it('--zone-id ID --all makes ID_zone and ID_zone_sym', async () => {
     const vault = await initVault();
     const created = await generate(vault, '--zone-id', 'zone-0001', '--all');
     expect(names(created)).toEqual(ZONE_NAMES('zone-0001').sort());
     for (const key of created) expect(key).toMatchObject({ clientId: null, zoneId: 'zone-0001' });
-    expect(created.find((k) => k.name === 'zone-0001_zone')?.algorithm).toBe('x25519');
+    expect(created.find((k) => k.name === 'zone-0001_zone')?.algorithm).toBe('p256');
     expect(created.find((k) => k.name === 'zone-0001_zone_sym')?.algorithm).toBe('sym256');
   });
 
@@ -182,7 +191,7 @@ describe('custos keys list', () => {
     const lines = expectOk(await vault.run(['keys', 'list'])).stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^NAME\s+CLIENT\/ZONE\s+PURPOSE/);
-    expect(lines[1]).toMatch(/^zone1_zone\s+zone1\s+zone\s+x25519\s+1\s+active\s+[0-9a-f]{32}\s/);
+    expect(lines[1]).toMatch(/^zone1_zone\s+zone1\s+zone\s+p256\s+1\s+active\s+[0-9a-f]{32}\s/);
   });
 });
 
@@ -196,7 +205,7 @@ describe('custos keys show', () => {
       clientId: 'orders',
       zoneId: null,
       purpose: 'storage',
-      algorithm: 'x25519',
+      algorithm: 'p256',
       currentVersion: 1,
       versions: [created],
     });
@@ -208,7 +217,8 @@ describe('custos keys show', () => {
 
   it('--public-pem is an X25519 SPKI that openssl reads, and its fingerprint is the one listed', async () => {
     const vault = await initVault();
-    const created = await generate(vault, '--client-id', 'orders', '--all');
+    const created = await generate(vault, '--client-id', 'orders', '--all', '--key-type', 'x25519');
+    expect(created.filter((k) => k.algorithm === 'x25519')).toHaveLength(4);
     for (const key of created.filter((k) => k.algorithm === 'x25519')) {
       const pem = expectOk(await vault.run(['keys', 'show', key.name, '--public-pem'])).stdout;
       expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n$/);
@@ -218,6 +228,22 @@ describe('custos keys show', () => {
       // openssl's "pub:" hex dump is the raw key: the last 32 bytes of the SPKI
       const pub = /pub:\s*([0-9a-f:\s]+)/.exec(text)?.[1]?.replace(/[\s:]/g, '');
       expect(pub).toBe(der.subarray(der.length - 32).toString('hex'));
+      expect(spkiFingerprint(der, 'x25519')).toBe(key.fingerprint);
+    }
+  });
+
+  it('--public-pem of a P-256 pair is a standard SPKI (uncompressed point) that openssl reads, and its fingerprint is the one listed', async () => {
+    const vault = await initVault();
+    const created = await generate(vault, '--client-id', 'orders', '--all');
+    expect(created.filter((k) => k.algorithm === 'p256')).toHaveLength(4);
+    for (const key of created.filter((k) => k.algorithm === 'p256')) {
+      const pem = expectOk(await vault.run(['keys', 'show', key.name, '--public-pem'])).stdout;
+      const text = opensslText(pem);
+      expect(text).toContain('ASN1 OID: prime256v1');
+      const der = createPublicKey(pem).export({ format: 'der', type: 'spki' });
+      const pub = /pub:\s*([0-9a-f:\s]+)/.exec(text)?.[1]?.replace(/[\s:]/g, '');
+      expect(pub?.startsWith('04')).toBe(true);
+      expect(pub).toBe(der.subarray(der.length - 65).toString('hex'));
       expect(spkiFingerprint(der)).toBe(key.fingerprint);
     }
   });
@@ -227,7 +253,7 @@ describe('custos keys show', () => {
     await generate(vault, '--global', '--purpose', 'poison');
     const body = json<{ name: string; publicKeyPem: string }>(expectOk(await vault.run(['keys', 'show', 'poison_key', '--public-pem', '--json'])));
     expect(body.name).toBe('poison_key');
-    expect(opensslText(body.publicKeyPem)).toContain('X25519 Public-Key');
+    expect(opensslText(body.publicKeyPem)).toContain('ASN1 OID: prime256v1');
   });
 
   it('--public-pem --version N shows that older version', async () => {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { CustosError } from '../../../shared/errors.js';
 import { KEY_PURPOSES, KEY_STATES, type KeyDetail, type KeyInfo, type KeyPurpose, type KeyState } from '../../../shared/keys.js';
-import { parsePurpose, planKeys, type GenerateRequest } from '../../core/catalog/plan.js';
+import { KEY_PAIR_TYPES, parsePurpose, planKeys, type GenerateRequest, type KeyPairType } from '../../core/catalog/plan.js';
 import { PURPOSES } from '../../core/catalog/purposes.js';
 import { readFileSync } from 'node:fs';
 import { importOwnKey } from '../../core/keystore/byok.js';
@@ -45,6 +45,7 @@ interface GenerateOptions extends CommonOptions {
   all?: boolean;
   purpose?: string[];
   skipExisting?: boolean;
+  keyType?: KeyPairType;
 }
 
 function generateRequest(options: GenerateOptions): GenerateRequest {
@@ -54,6 +55,7 @@ function generateRequest(options: GenerateOptions): GenerateRequest {
   const purposes: KeyPurpose[] | undefined = options.purpose?.map(parsePurpose);
   const request: GenerateRequest =
     options.clientId !== undefined ? { scope: 'client', clientId: options.clientId, purposes } : options.zoneId !== undefined ? { scope: 'zone', zoneId: options.zoneId, purposes } : { scope: 'global', purposes };
+  request.keyType = options.keyType;
   // Ids and purposes are checked before the keystore is unlocked: bad arguments need no master key.
   planKeys(request);
   return request;
@@ -76,6 +78,7 @@ export function keysCommand(io: CliIo): Command {
     .option('--all', 'every purpose of the chosen scope')
     .option('--purpose <purpose>', 'only this purpose (repeatable)', collect)
     .option('--skip-existing', 'leave keys that already exist alone instead of failing')
+    .addOption(new Option('--key-type <type>', 'key pairs as Themis EC on P-256 (what Acra reads) or X25519').choices(KEY_PAIR_TYPES).default('p256'))
     .option('--system <name>', "seal the new keys under this system's KEK (default: the client id's KEK if it has one, else the master key)")
     .addHelpText('after', `${catalogueHelp}\n\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys generate --global --purpose auth --system payments`)
     .action(async (options: GenerateOptions & { system?: string }) => {
@@ -164,13 +167,14 @@ export function keysCommand(io: CliIo): Command {
     });
 
   withKeystoreOptions(keys.command('import'))
-    .description('bring your own key: store existing material (32 raw bytes, or a PEM X25519 private key) as a new key')
+    .description('bring your own key: store existing material (32 raw bytes, or a PEM private key) as a new key')
     .requiredOption('--purpose <purpose>', 'what the key is for (its Acra name follows from it)')
     .option('--client-id <id>', 'a client key of this client id')
     .option('--zone-id <id>', 'a zone key of this zone id')
     .option('--global', 'a global key')
-    .option('--raw-file <file>', 'exactly 32 bytes: a symmetric key, or an X25519 private scalar')
-    .option('--pem-file <file>', 'a PEM (PKCS#8) X25519 private key; the public key is derived')
+    .option('--raw-file <file>', 'exactly 32 bytes: a symmetric key, or a P-256 or X25519 private scalar')
+    .option('--pem-file <file>', 'a PEM (PKCS#8) private key of the key type; the public key is derived')
+    .addOption(new Option('--key-type <type>', 'for a key pair: Themis EC on P-256 (what Acra reads) or X25519').choices(KEY_PAIR_TYPES).default('p256'))
     .addHelpText(
       'after',
       `

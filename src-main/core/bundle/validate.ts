@@ -1,7 +1,8 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { validateId } from '../catalog/ids.js';
-import { purposeSpec } from '../catalog/purposes.js';
+import { publicKeyBytes } from '../catalog/material.js';
+import { algorithmFits, purposeSpec } from '../catalog/purposes.js';
 import type { PortableKey, PortableVersion } from '../keystore/importer.js';
 import { materialFingerprint } from '../keystore/keystore.js';
 
@@ -11,11 +12,17 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * Whether a version's recorded fingerprint matches its material: the public
- * key for X25519, the secret for symmetric keys. A symmetric key that travels
+ * key for key pairs, the secret for symmetric keys. A symmetric key that travels
  * without its secret has nothing to check and counts as matching.
  */
 export function fingerprintMatches(algorithm: KeyAlgorithm, v: PortableVersion): boolean {
-  if (algorithm === 'x25519') return v.publicKey !== null && materialFingerprint(algorithm, EMPTY, v.publicKey) === v.fingerprint;
+  if (algorithm !== 'sym256') {
+    try {
+      return v.publicKey !== null && materialFingerprint(algorithm, EMPTY, v.publicKey) === v.fingerprint;
+    } catch {
+      return false; // not a point on the curve: it matches nothing
+    }
+  }
   return v.secret === null || materialFingerprint(algorithm, v.secret, null) === v.fingerprint;
 }
 
@@ -32,7 +39,7 @@ const malformed = (key: PortableKey, why: string) => new CustosError('BUNDLE_MAL
 
 function checkVersion(key: PortableKey, v: PortableVersion, privateKeys: boolean): void {
   const at = `v${v.version}`;
-  if ((key.algorithm === 'x25519') !== (v.publicKey !== null) || (v.publicKey && v.publicKey.length !== MATERIAL_BYTES)) throw malformed(key, `${at} has a wrong public key`);
+  if ((key.algorithm !== 'sym256') !== (v.publicKey !== null) || (v.publicKey && v.publicKey.length !== publicKeyBytes(key.algorithm))) throw malformed(key, `${at} has a wrong public key`);
   if (v.secret && (v.secret.length !== MATERIAL_BYTES || v.state === 'destroyed' || !privateKeys)) throw malformed(key, `${at} carries a secret it must not`);
   if (!FINGERPRINT.test(v.fingerprint)) throw malformed(key, `${at} has a malformed fingerprint`);
   if (!v.createdAt || !v.changedAt) throw malformed(key, `${at} has no timestamps`);
@@ -50,7 +57,7 @@ export function validatePortableKey(key: PortableKey, privateKeys: boolean): voi
   const spec = purposeSpec(key.purpose);
   const owner = spec.scope === 'client' ? key.clientId : spec.scope === 'zone' ? key.zoneId : null;
   const strayOwner = spec.scope === 'client' ? key.zoneId : spec.scope === 'zone' ? key.clientId : (key.clientId ?? key.zoneId);
-  if (spec.algorithm !== key.algorithm) throw malformed(key, `purpose ${key.purpose} is not ${key.algorithm}`);
+  if (!algorithmFits(spec, key.algorithm)) throw malformed(key, `purpose ${key.purpose} is not ${key.algorithm}`);
   if ((spec.scope !== 'global' && owner === null) || strayOwner !== null || spec.nameFor(owner) !== key.name) throw malformed(key, 'its name does not follow from its purpose and owner');
   if (owner !== null && !validOwner(spec.scope, owner)) throw malformed(key, `its ${spec.scope} id is not a valid id`);
   if (!key.createdAt || key.versions.length === 0) throw malformed(key, 'it has no versions');

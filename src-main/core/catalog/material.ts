@@ -1,14 +1,15 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
+import { generateP256, p256PublicFromSecret, p256SecretFromPem, p256Spki } from '../themis/ecKeys.js';
 
 /** DER prefixes for X25519 keys (RFC 8410): the raw 32 bytes follow each. */
 const X25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
 const X25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
 
 export interface KeyMaterial {
-  /** The secret: an X25519 private scalar or a 256-bit symmetric key. */
+  /** The secret: a 32-byte P-256 or X25519 private scalar, or a 256-bit symmetric key. */
   secret: Uint8Array;
-  /** Raw 32-byte X25519 public key, or null for symmetric keys. */
+  /** The public key (33-byte compressed P-256 point, raw 32-byte X25519 key), or null for symmetric keys. */
   publicKey: Uint8Array | null;
 }
 
@@ -25,6 +26,7 @@ function rawTail(der: Buffer, prefix: Uint8Array): Uint8Array {
 
 export function generateMaterial(algorithm: KeyAlgorithm): KeyMaterial {
   if (algorithm === 'sym256') return { secret: new Uint8Array(randomBytes(32)), publicKey: null };
+  if (algorithm === 'p256') return generateP256();
   // Private keys leave Node's KeyObject as PKCS#8 DER, never JWK (JWK export can hang on Node 20.20).
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
   return {
@@ -62,4 +64,31 @@ export function x25519Spki(publicKey: Uint8Array): Uint8Array {
 export function x25519PublicPem(publicKey: Uint8Array): string {
   const body = Buffer.from(x25519Spki(publicKey)).toString('base64');
   return `-----BEGIN PUBLIC KEY-----\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** Recomputes the public key of an asymmetric key from its private part (RangeError for a symmetric one). */
+export function publicFromSecret(algorithm: KeyAlgorithm, secret: Uint8Array): Uint8Array {
+  if (algorithm === 'p256') return p256PublicFromSecret(secret);
+  if (algorithm === 'x25519') return x25519PublicFromSecret(secret);
+  throw new RangeError('a symmetric key has no public part');
+}
+
+/** The length of a stored public key: Themis keeps P-256 points compressed. */
+export function publicKeyBytes(algorithm: KeyAlgorithm): number | null {
+  return algorithm === 'p256' ? 33 : algorithm === 'x25519' ? 32 : null;
+}
+
+export function publicSpki(algorithm: KeyAlgorithm, publicKey: Uint8Array): Uint8Array {
+  return algorithm === 'p256' ? p256Spki(publicKey) : x25519Spki(publicKey);
+}
+
+/** Standard PEM (SPKI) of either kind of public key, which `openssl pkey -pubin` reads. */
+export function publicPem(algorithm: KeyAlgorithm, publicKey: Uint8Array): string {
+  const body = Buffer.from(publicSpki(algorithm, publicKey)).toString('base64');
+  return `-----BEGIN PUBLIC KEY-----\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** The private scalar of a PEM private key of this algorithm, or null when the PEM holds another kind. */
+export function secretFromPem(algorithm: KeyAlgorithm, pem: string): Uint8Array | null {
+  return algorithm === 'p256' ? p256SecretFromPem(pem) : algorithm === 'x25519' ? x25519SecretFromPem(pem) : null;
 }

@@ -3,11 +3,16 @@ import { KEY_PURPOSES, type KeyAlgorithm, type KeyPurpose, type KeyScope } from 
 import { validateId } from './ids.js';
 import { purposeSpec, purposesForScope } from './purposes.js';
 
+/** The kind of key pair for asymmetric purposes: Themis EC on P-256 (what Acra reads, the default) or X25519. */
+export const KEY_PAIR_TYPES = ['p256', 'x25519'] as const;
+export type KeyPairType = (typeof KEY_PAIR_TYPES)[number];
+
 /** What to generate: every purpose of a scope, or chosen ones. */
-export type GenerateRequest =
+export type GenerateRequest = (
   | { scope: 'client'; clientId: string; purposes?: readonly KeyPurpose[] | undefined }
   | { scope: 'zone'; zoneId: string; purposes?: readonly KeyPurpose[] | undefined }
-  | { scope: 'global'; purposes?: readonly KeyPurpose[] | undefined };
+  | { scope: 'global'; purposes?: readonly KeyPurpose[] | undefined }
+) & { keyType?: KeyPairType | undefined };
 
 export interface PlannedKey {
   name: string;
@@ -37,7 +42,7 @@ export function planKeys(request: GenerateRequest): PlannedKey[] {
       clientId: scope === 'client' ? id : null,
       zoneId: scope === 'zone' ? id : null,
       purpose: spec.purpose,
-      algorithm: spec.algorithm,
+      algorithm: spec.algorithm === 'sym256' ? spec.algorithm : (request.keyType ?? spec.algorithm),
     };
   });
 }

@@ -1,32 +1,38 @@
 import { CustosError } from '../../../shared/errors.js';
-import type { KeyInfo } from '../../../shared/keys.js';
+import type { KeyAlgorithm, KeyInfo } from '../../../shared/keys.js';
 import { keyEntry } from '../audit/subjects.js';
 import { wipe } from '../crypto/bytes.js';
-import { x25519PublicFromSecret, x25519SecretFromPem } from '../catalog/material.js';
+import { publicFromSecret, secretFromPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest } from '../catalog/plan.js';
 import type { Keystore } from './keystore.js';
 import { materialFingerprint } from './recordOpener.js';
 
-/** Key material brought from elsewhere: 32 raw bytes, or a PEM PKCS#8 X25519 private key. */
+/** Key material brought from elsewhere: 32 raw bytes, or a PEM private key (P-256 or X25519, as the purpose's key type). */
 export type OwnMaterial = { format: 'raw'; bytes: Uint8Array } | { format: 'pem'; text: string };
 
 /**
  * The secret and public key for a purpose's algorithm. Raw: exactly 32
- * bytes (a 256-bit symmetric key, or an X25519 private scalar). PEM: only for
- * X25519 purposes, and only an X25519 private key. Anything else is
+ * bytes (a 256-bit symmetric key, or a P-256 or X25519 private scalar). PEM:
+ * only for key pairs, and only a private key of the same type. Anything else is
  * INVALID_ARGUMENT, and nothing of the material appears in the message.
  */
-export function ownMaterial(algorithm: 'x25519' | 'sym256', material: OwnMaterial): { secret: Uint8Array; publicKey: Uint8Array | null } {
+export function ownMaterial(algorithm: KeyAlgorithm, material: OwnMaterial): { secret: Uint8Array; publicKey: Uint8Array | null } {
   let secret: Uint8Array | null;
   if (material.format === 'raw') {
     if (material.bytes.length !== 32) throw new CustosError('INVALID_ARGUMENT', `raw key material is exactly 32 bytes; this is ${material.bytes.length}`);
     secret = new Uint8Array(material.bytes);
   } else {
-    if (algorithm !== 'x25519') throw new CustosError('INVALID_ARGUMENT', 'a PEM key fits only an X25519 purpose; give a symmetric key as 32 raw bytes (--raw-file)');
-    secret = x25519SecretFromPem(material.text);
-    if (!secret) throw new CustosError('INVALID_ARGUMENT', 'the PEM is not an X25519 private key (PKCS#8, "BEGIN PRIVATE KEY")');
+    if (algorithm === 'sym256') throw new CustosError('INVALID_ARGUMENT', 'a PEM key fits only a key-pair purpose; give a symmetric key as 32 raw bytes (--raw-file)');
+    secret = secretFromPem(algorithm, material.text);
+    if (!secret) throw new CustosError('INVALID_ARGUMENT', `the PEM is not ${algorithm === 'p256' ? 'a P-256' : 'an X25519'} private key (PKCS#8, "BEGIN PRIVATE KEY")${algorithm === 'p256' ? "; for an X25519 key add --key-type x25519" : ''}`);
   }
-  return { secret, publicKey: algorithm === 'x25519' ? x25519PublicFromSecret(secret) : null };
+  if (algorithm === 'sym256') return { secret, publicKey: null };
+  try {
+    return { secret, publicKey: publicFromSecret(algorithm, secret) };
+  } catch {
+    wipe(secret);
+    throw new CustosError('INVALID_ARGUMENT', `the 32 bytes are not a valid ${algorithm} private key`);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
-import { x25519PublicPem } from '../catalog/material.js';
+import { publicPem } from '../catalog/material.js';
 import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
 import { keyCheckValue, recordWrapKey, vaultFingerprintOf } from '../masterkey/subkeys.js';
 import { auditKeysFor } from '../audit/keys.js';
@@ -181,7 +181,7 @@ export class Keystore {
       const row = version === undefined ? currentVersion(this.rows, key) : this.rows.versions(key.id).find((v) => v.version === version);
       if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
       requireUsable(row);
-      return x25519PublicPem(this.records.authenticPublicKey(row));
+      return publicPem(key.algorithm, this.records.authenticPublicKey(row));
     });
   }
 

@@ -28,16 +28,21 @@ describe('bring your own key', () => {
 
     const pair = generateKeyPairSync('x25519');
     const pem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const x = importOwnKey(ks, { scope: 'global', purposes: ['poison'] }, { format: 'pem', text: pem });
+    const x = importOwnKey(ks, { scope: 'global', purposes: ['poison'], keyType: 'x25519' }, { format: 'pem', text: pem });
     expect(x.name).toBe('poison_key');
     expect(ks.publicKeyPem('poison_key')).toBe(pair.publicKey.export({ format: 'pem', type: 'spki' }).toString());
     // A raw X25519 scalar: the public key is derived from it.
     const scalar = pair.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-    importOwnKey(ks, { scope: 'zone', zoneId: 'zone-0001', purposes: ['zone'] }, { format: 'raw', bytes: new Uint8Array(scalar) });
+    importOwnKey(ks, { scope: 'zone', zoneId: 'zone-0001', purposes: ['zone'], keyType: 'x25519' }, { format: 'raw', bytes: new Uint8Array(scalar) });
     expect(createPublicKey(ks.publicKeyPem('zone-0001_zone')).export({ format: 'der', type: 'spki' }).equals(pair.publicKey.export({ format: 'der', type: 'spki' }))).toBe(true);
 
+    // A P-256 private key (the default key type, Acra's) as PEM: its public key is derived and exported as SPKI.
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    importOwnKey(ks, { scope: 'client', clientId: 'billing1', purposes: ['storage'] }, { format: 'pem', text: ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() });
+    expect(createPublicKey(ks.publicKeyPem('billing1_storage')).export({ format: 'der', type: 'spki' }).equals(ec.publicKey.export({ format: 'der', type: 'spki' }))).toBe(true);
+
     const imported = auditEntries(ks).filter((e) => e.operation === 'key-import');
-    expect(imported).toHaveLength(3);
+    expect(imported).toHaveLength(4);
     expect(JSON.stringify(imported)).not.toContain(Buffer.from(raw).toString('hex'));
     expect(verifyAudit(ks).ok).toBe(true);
     ks.close();
@@ -56,6 +61,9 @@ describe('bring your own key', () => {
     expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['poison'] }, { format: 'pem', text: ed }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['poison'] }, { format: 'pem', text: 'not a pem' }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['poison-sym'] }, { format: 'pem', text: x }))).toBe('INVALID_ARGUMENT');
+    // An X25519 PEM for a P-256 purpose (the default key type), and 32 bytes that are no P-256 scalar (zero).
+    expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['poison'] }, { format: 'pem', text: x }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['poison'] }, { format: 'raw', bytes: new Uint8Array(32) }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => importOwnKey(again, { scope: 'global', purposes: ['auth'] }, { format: 'raw', bytes: new Uint8Array(32) }))).toBe('KEY_EXISTS');
     expect(codeOf(() => importOwnKey(again, { scope: 'global' }, { format: 'raw', bytes: new Uint8Array(32) }))).toBe('INVALID_ARGUMENT');
     again.close();
