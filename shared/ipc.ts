@@ -13,6 +13,7 @@ import type { EventChannel, InvokeChannel } from './ipcChannels.js';
 import { CEREMONY_CONTRACT } from './ipcCeremony.js';
 import { AUDIT_CONTRACT } from './ipcAudit.js';
 import { RESTORE_CONTRACT } from './ipcRestore.js';
+import { BACKUPS_CONTRACT } from './ipcBackups.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
@@ -200,9 +201,10 @@ export const CONTRACT = {
   ...CEREMONY_CONTRACT,
   ...AUDIT_CONTRACT,
   ...RESTORE_CONTRACT,
+  ...BACKUPS_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
-export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup', 'restore'] as const;
+export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup', 'export', 'import', 'restore'] as const;
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'worker-exit'] as const;
 
 export const EVENTS = {

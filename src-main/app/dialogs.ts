@@ -5,16 +5,20 @@ import type { FilePurpose, FolderPurpose, SavePurpose } from '../ipc/context.js'
  * File choices happen in main's own native dialog: the renderer never sends
  * a path, and the master key file is read by the worker, never by the page.
  */
-export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose): Promise<string | null> {
+export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose, suggested?: string): Promise<string | null> {
   const options: Record<FilePurpose, Electron.OpenDialogOptions> = {
     'open-vault': { title: 'Open a Custos vault', properties: ['openFile'], filters: [{ name: 'Custos vault', extensions: ['db'] }] },
     'master-key': { title: 'Choose the master key file', properties: ['openFile', 'dontAddToRecent'] },
     'vault-ca': { title: "Choose the PEM of the CA that signed Vault's certificate", properties: ['openFile'], filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt'] }] },
+    'import-bundle': { title: 'Open the backup bundle to import', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Custos bundle', extensions: ['bundle'] }, { name: 'All files', extensions: ['*'] }] },
+    'import-access-keys': { title: "Open the bundle's access keys", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Access keys', extensions: ['json'] }] },
     'restore-bundle': { title: 'Open the backup bundle to restore', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Custos bundle', extensions: ['bundle'] }, { name: 'All files', extensions: ['*'] }] },
     'restore-access-keys': { title: "Open the bundle's access keys", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Access keys', extensions: ['json'] }] },
     'share-scan': { title: "Open a scan of a share's sheet (PNG, JPEG or the PDF)", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Sheet scan', extensions: ['png', 'jpg', 'jpeg', 'pdf'] }] },
   };
-  const result = win ? await dialog.showOpenDialog(win, options[purpose]) : await dialog.showOpenDialog(options[purpose]);
+  // A dropped file is where the dialog starts: opening it still takes the person's click here.
+  const chosen = suggested ? { ...options[purpose], defaultPath: suggested } : options[purpose];
+  const result = win ? await dialog.showOpenDialog(win, chosen) : await dialog.showOpenDialog(chosen);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 

@@ -63,7 +63,7 @@ async function start(): Promise<void> {
     vaults: vaultRegistry(paths.vaults),
     settings,
     network: () => networkStatus(),
-    chooseFile: (purpose) => chooseFile(win, purpose),
+    chooseFile: (purpose, suggested) => chooseFile(win, purpose, suggested),
     chooseFolder: (purpose) => chooseFolder(win, purpose),
     chooseSaveFile: (purpose, name) => chooseSaveFile(win, purpose, name),
     printer: electronPrinter(),

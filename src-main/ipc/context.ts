@@ -4,8 +4,8 @@ import type { CoreClient } from './worker/coreClient.js';
 import type { SettingsStore } from './settings.js';
 import type { VaultRegistry } from './vaults.js';
 
-/** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate. */
-export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca' | 'restore-bundle' | 'restore-access-keys' | 'share-scan';
+/** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate, a backup bundle to import and its access keys. */
+export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca' | 'import-bundle' | 'import-access-keys' | 'restore-bundle' | 'restore-access-keys' | 'share-scan';
 /** Why main asks for a folder: the ceremony's PDF sheets, the backup bundle, the backup's access keys (two different devices). */
 export type FolderPurpose = 'ceremony-sheets' | 'backup-bundle' | 'backup-access-keys';
 /** Why main asks where to save a file: the ceremony transcript PDF, the audit screen's signed transcript (JSON or PDF). */
@@ -19,8 +19,11 @@ export interface IpcDeps {
   vaults: VaultRegistry;
   settings: SettingsStore;
   network: () => NetworkStatus;
-  /** Main's own file dialog. Returns null when the person cancels. */
-  chooseFile: (purpose: FilePurpose) => Promise<string | null>;
+  /**
+   * Main's own file dialog. Returns null when the person cancels. `suggested`: where it starts (a file
+   * dropped on the window); the person still confirms there, so the renderer never names what main reads.
+   */
+  chooseFile: (purpose: FilePurpose, suggested?: string) => Promise<string | null>;
   /** Main's own folder dialog (the folder may be created there). Null when the person cancels. */
   chooseFolder: (purpose: FolderPurpose) => Promise<string | null>;
   /** Main's own save dialog, offering `defaultName`. Null when the person cancels. */

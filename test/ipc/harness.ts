@@ -13,7 +13,7 @@ import type { EventChannel, EventPayload, InvokeChannel, IpcRequest, IpcResponse
 import { contractEmit } from '../../src-main/ipc/events.js';
 import { createIpc, type Ipc } from '../../src-main/ipc/handlers/index.js';
 import { chromiumPrinter } from '../../src-main/ipc/printing.js';
-import type { FolderPurpose } from '../../src-main/ipc/context.js';
+import type { FilePurpose, FolderPurpose } from '../../src-main/ipc/context.js';
 import type { Sender } from '../../src-main/ipc/origin.js';
 import { fileSettings } from '../../src-main/ipc/settings.js';
 import { vaultRegistry, type VaultRegistry } from '../../src-main/ipc/vaults.js';
@@ -42,6 +42,8 @@ export interface Harness {
   clipboard: string[];
   /** Answers for the next file dialogs (null = the person cancels). */
   fileChoices: Array<string | null>;
+  /** Every file dialog opened, with its purpose and the file it was asked to start at (a dropped file). */
+  fileRequests: Array<{ purpose: FilePurpose; suggested: string | undefined }>;
   /** Answers for the next folder dialogs, with the purpose each must be asked for. */
   folderChoices: Array<{ purpose: FolderPurpose; path: string | null }>;
   /** Answers for the next save dialogs. */
@@ -79,6 +81,7 @@ export function startHarness(options: HarnessOptions = {}): Harness {
   const events: RecordedEvent[] = [];
   const clipboard: string[] = [];
   const fileChoices: Array<string | null> = [];
+  const fileRequests: Harness['fileRequests'] = [];
   const folderChoices: Harness['folderChoices'] = [];
   const saveChoices: Array<string | null> = [];
   const camera: boolean[] = [];
@@ -102,7 +105,8 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     vaults,
     settings: fileSettings(join(dir, 'settings.json')),
     network: () => network.current,
-    chooseFile: async () => {
+    chooseFile: async (purpose, suggested) => {
+      fileRequests.push({ purpose, suggested });
       if (fileChoices.length === 0) throw new Error('a file dialog opened that the test did not expect');
       return fileChoices.shift() ?? null;
     },
@@ -136,5 +140,5 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     await core.close();
     if (options.suite) rmSync(dir, { recursive: true, force: true });
   };
-  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, folderChoices, saveChoices, camera, network, call, ok, raw, close };
+  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, fileRequests, folderChoices, saveChoices, camera, network, call, ok, raw, close };
 }

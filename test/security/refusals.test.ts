@@ -96,6 +96,16 @@ const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
   'audit:page': [{ filter: {}, offset: 0, limit: 501 }, { filter: { from: '1 May' }, offset: 0, limit: 10 }, { filter: { sql: 'x' }, offset: 0, limit: 10 }, { filter: {}, offset: -1, limit: 10 }],
   'audit:verify': [{ head: '1:abcd' }],
   'audit:export': [{ format: 'xml' }, { format: 'json', file: '/tmp/t.json' }],
+  'backups:export': [
+    { selection: { scope: 'all' } },
+    { selection: { scope: 'filter' }, privateKeys: false },
+    { selection: { scope: 'all' }, privateKeys: true, bundleDir: '/tmp/b' },
+    { selection: { scope: 'filter', clientId: 'x y' }, privateKeys: false },
+  ],
+  'backups:cancel': [{ op: 'import' }],
+  'backups:openBundle': [{ dropped: 7 }, { path: '/etc/passwd' }],
+  'backups:openAccessKeys': [{ file: '/tmp/k.json' }],
+  'backups:import': [{}, { onConflict: 'merge' }, { onConflict: 'skip', bundle: '/tmp/x.bundle' }],
 };
 
 describe('malformed payloads', () => {

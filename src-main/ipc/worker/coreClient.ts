@@ -7,10 +7,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CustosError } from '../../../shared/errors.js';
-import type { CoreOp, CoreOps, WorkerCall, WorkerProgress, WorkerReply } from './protocol.js';
+import { LONG_OPS, type CoreOp, type CoreOps, type WorkerCall, type WorkerProgress, type WorkerReply } from './protocol.js';
 
 export interface CoreClient {
   call<K extends CoreOp>(op: K, args: CoreOps[K]['args']): Promise<CoreOps[K]['result']>;
+  /** Asks the long operation under way (LONG_OPS) to stop at its next batch; false when none runs. */
+  cancel(): boolean;
   /** Stops the worker; its keys go with it. */
   close(): Promise<void>;
 }
@@ -28,12 +30,17 @@ interface Pending {
   reject(error: Error): void;
 }
 
+const describeLong = (op: CoreOp) => (op === 'backupExport' ? 'an export is under way' : op === 'backupPreview' ? 'a bundle is being verified' : 'an import is under way');
+
 export function startCore(options: CoreClientOptions = {}): CoreClient {
   const url = options.workerUrl ?? new URL('./coreWorker.js', import.meta.url);
   const pending = new Map<number, Pending>();
   let worker: Worker | null = null;
   let nextId = 1;
   let closing = false;
+  // Shared with every worker this client starts: main can raise it while the worker is busy in a synchronous pass.
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  let longOp: CoreOp | null = null;
 
   const failAll = (message: string): void => {
     for (const p of pending.values()) p.reject(new CustosError('INTERNAL', message));
@@ -41,7 +48,7 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
   };
 
   const spawn = (): Worker => {
-    const w = new Worker(url, { workerData: { nativeBinding: options.nativeBinding } });
+    const w = new Worker(url, { workerData: { nativeBinding: options.nativeBinding, cancelFlag: cancelFlag.buffer } });
     w.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'progress') {
         options.onProgress?.({ task: reply.task, label: reply.label, done: reply.done, total: reply.total });
@@ -65,13 +72,33 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
   return {
     call(op, args) {
       if (closing) return Promise.reject(new CustosError('INTERNAL', 'the vault engine is shutting down'));
+      if (longOp !== null) {
+        // The worker could not read this request before the long pass ends: say so now rather than wait.
+        if (op !== 'lock') return Promise.reject(new CustosError('KEYSTORE_BUSY', `the vault is busy (${describeLong(longOp)}); try again when it ends, or cancel it`));
+        Atomics.store(cancelFlag, 0, 1);
+      }
       worker ??= spawn();
       const id = nextId++;
       const message: WorkerCall = { kind: 'call', id, op, args };
-      return new Promise((resolve, reject) => {
+      const long = LONG_OPS.has(op);
+      if (long) {
+        longOp = op;
+        Atomics.store(cancelFlag, 0, 0);
+      }
+      const result = new Promise<CoreOps[typeof op]['result']>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
         worker?.postMessage(message);
       });
+      if (!long) return result;
+      const settle = () => {
+        if (longOp === op) longOp = null;
+      };
+      return result.finally(settle);
+    },
+    cancel() {
+      if (longOp === null) return false;
+      Atomics.store(cancelFlag, 0, 1);
+      return true;
     },
     async close() {
       closing = true;

@@ -11,6 +11,7 @@ import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
 import { rotationOps } from './rotationOps.js';
 import { ceremonyOps } from './ceremonyOps.js';
 import { auditOps } from './auditOps.js';
+import { backupOps } from './backupOps.js';
 import { restoreOps } from './restoreOps.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
@@ -21,7 +22,7 @@ type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['r
  * zeroes the master key and the record wrapping key it holds (as far as
  * JavaScript allows: the engine may have made copies we cannot reach).
  */
-export function coreOps(report: Report): Impl {
+export function coreOps(report: Report, cancelled: () => boolean = () => false): Impl {
   let open: Keystore | null = null;
   const unlocked = (): Keystore => {
     if (!open) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
@@ -134,6 +135,7 @@ export function coreOps(report: Report): Impl {
     ...rotationOps(unlocked, report),
     ...ceremony.ops,
     ...auditOps(unlocked),
+    ...backupOps(unlocked, report, cancelled),
     ...restore.ops,
   };
 }

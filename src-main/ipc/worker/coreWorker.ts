@@ -16,7 +16,10 @@ const config = (workerData ?? {}) as WorkerConfig;
 if (config.nativeBinding) useNativeBinding(config.nativeBinding);
 
 const post = (reply: WorkerReply): void => port.postMessage(reply);
-const ops = coreOps((task, label, done, total) => post({ kind: 'progress', task, label, done, total }));
+const cancelFlag = config.cancelFlag ? new Int32Array(config.cancelFlag) : null;
+// Read between batches of a long pass, which never yields to this thread's event loop.
+const cancelled = () => (cancelFlag ? Atomics.load(cancelFlag, 0) === 1 : false);
+const ops = coreOps((task, label, done, total) => post({ kind: 'progress', task, label, done, total }), cancelled);
 let queue: Promise<void> = Promise.resolve();
 
 async function run(call: WorkerCall): Promise<void> {

@@ -12,6 +12,7 @@ import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { CeremonyOps } from './ceremonyOps.js';
 import type { AuditOps } from './auditOps.js';
+import type { BackupOps } from './backupOps.js';
 import type { RestoreOps } from './restoreOps.js';
 
 export interface OpenedVault {
@@ -35,7 +36,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps, AuditOps, RestoreOps {
+export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, RestoreOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
@@ -66,7 +67,14 @@ export interface WorkerCall<K extends CoreOp = CoreOp> {
   args: CoreOps[K]['args'];
 }
 
-export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate' | 'split' | 'print' | 'backup' | 'restore';
+export type ProgressTask = 'create' | 'unlock' | 'generate' | 'destroy' | 'rotate' | 'split' | 'print' | 'backup' | 'export' | 'import' | 'restore';
+
+/**
+ * Long operations: while one runs, main refuses every other call at once with
+ * KEYSTORE_BUSY (the worker is inside one synchronous pass and could not even
+ * read the request), except `lock`, which cancels it and then runs.
+ */
+export const LONG_OPS: ReadonlySet<CoreOp> = new Set<CoreOp>(['backupExport', 'backupPreview', 'backupImport']);
 
 export interface WorkerProgress {
   kind: 'progress';
@@ -85,4 +93,6 @@ export type WorkerReply =
 export interface WorkerConfig {
   /** better-sqlite3 built for Electron's ABI; absent under plain Node. */
   nativeBinding?: string | undefined;
+  /** One Int32 that main sets to 1 to cancel the long operation under way; read between batches (Atomics). */
+  cancelFlag?: SharedArrayBuffer | undefined;
 }
