@@ -6,7 +6,9 @@ import { refuseExisting } from '../../core/files/outputFile.js';
 import { FORCE_HINT } from '../../core/bundle/export.js';
 import type { KeySelection } from '../../core/keystore/selection.js';
 import type { CliIo } from '../io.js';
-import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
+import { keystorePath, withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
+import { settleInterruptedExports } from '../../core/bundle/exportJournal.js';
+import { resolve } from 'node:path';
 import { emit } from '../output.js';
 import { progressBar } from '../progress.js';
 
@@ -52,6 +54,8 @@ Examples:
     )
     .action(async (options: ExportOptions) => {
       const keys = selection(options);
+      // A crashed export's files are taken back (or kept) before the names are checked.
+      settleInterruptedExports(resolve(keystorePath(options, io)));
       refuseExisting([options.bundle, options.accessKeys], Boolean(options.force), FORCE_HINT);
       const bar = progressBar(io, 'exporting', !options.json);
       const report = await withKeystore(options, io, (ks) =>

@@ -9,6 +9,7 @@ import { sourceVaultField } from './header.js';
 import { writeVaultRecords, type VaultRecordsWritten } from './vaultExport.js';
 import { OutputFile, publishAll } from '../files/outputFile.js';
 import { KeyRefCollector } from '../audit/subjects.js';
+import { closeJournal, openJournal } from './exportJournal.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
 import { fingerprintMatches } from './validate.js';
@@ -112,8 +113,9 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
 /**
  * Writes the selected keys to a new bundle and its access keys to a separate
  * new file, reading the keystore in one read transaction. Both files appear
- * under their names only once complete and once the export is in the audit
- * log; on any failure (the audit entry's included) neither does.
+ * under their names only once complete, and stay only once the export is in
+ * the audit log; on any failure (the audit entry's included) neither does,
+ * and after a crash the next run settles it (exportJournal.ts).
  */
 export function exportBundle(keystore: Keystore, options: ExportOptions): ExportReport {
   const bundlePath = resolve(options.bundlePath);
@@ -152,10 +154,27 @@ export function exportBundle(keystore: Keystore, options: ExportOptions): Export
     bundleOut.seal();
     keysOut.seal();
     const pairFingerprint = accessKeysFingerprint(accessKeysOf(secrets));
-    keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId: toHex(secrets.bundleId), privateKeys: options.privateKeys, ceremonies: vault.ceremonies }) });
-    // A bundle without its access keys is useless: both are put in place, or neither (and with
-    // --force, the pair they replaced is put back).
-    publishAll([bundleOut, keysOut]);
+    const bundleId = toHex(secrets.bundleId);
+    // A bundle without its access keys is useless: both are put in place and the export
+    // recorded, or neither (with --force, the pair they replaced is put back). The audit
+    // entry is the commit point; the journal lets the next run settle a crash (exportJournal.ts).
+    const journal = openJournal(keystore.path, bundleId, [bundleOut, keysOut]);
+    let settled = true;
+    try {
+      publishAll([bundleOut, keysOut]);
+      try {
+        keystore.record({ operation: 'export', subject: refs.subject({ bundle: bundlePath, accessKeys: accessKeysPath, pairFingerprint, bundleId, privateKeys: options.privateKeys, ceremonies: vault.ceremonies }) });
+      } catch (error) {
+        try {
+          for (const file of [bundleOut, keysOut]) file.unpublish();
+        } catch {
+          settled = false; // the journal stays: the next run takes the files back
+        }
+        throw error;
+      }
+    } finally {
+      if (settled) closeJournal(journal);
+    }
     return {
       bundle: bundlePath,
       accessKeys: accessKeysPath,

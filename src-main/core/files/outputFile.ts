@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 
@@ -13,8 +13,12 @@ export function pathExists(path: string): boolean {
   }
 }
 
-const ioError = (what: string, path: string, error: unknown) =>
-  new CustosError('FILE_IO', `cannot ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+/** A full disk is its own code: the fix (free space, run again) differs from a permission or a bad path. */
+const ioError = (what: string, path: string, error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new CustosError('DISK_FULL', `cannot ${what} ${path}: the disk is full (${code}); nothing was kept. Free some space and run again`, { cause: error });
+  return new CustosError('FILE_IO', `cannot ${what} ${path}: ${code ?? (error as Error).message}`, { cause: error });
+};
 
 /** Fails early (before a passphrase is asked for, say) when an output file exists and may not be replaced. */
 export function refuseExisting(paths: readonly string[], force: boolean, hint = ''): void {
@@ -38,6 +42,10 @@ export class OutputFile {
   private fd: number | null;
   private published = false;
   private replaced: string | null = null;
+  /** Named up front, so a journal written before `publish` can say where a replaced file is kept. */
+  readonly keepPath: string;
+  /** The temporary file's device and inode: the same file under the final name after a link or rename. */
+  private fileId: { dev: number; ino: number } | null = null;
 
   /**
    * `hint` ends the refusal message, e.g. " (pass --force to replace it)".
@@ -53,12 +61,22 @@ export class OutputFile {
     this.path = resolve(path);
     refuseExisting([this.path], force, hint);
     this.temp = temp ? resolve(temp) : join(dirname(this.path), `.${basename(this.path)}.partial-${randomBytes(6).toString('hex')}`);
+    this.keepPath = join(dirname(this.path), `.${basename(this.path)}.replaced-${randomBytes(6).toString('hex')}`);
     try {
       this.fd = openSync(this.temp, 'wx', 0o600);
       fchmodSync(this.fd, 0o600);
     } catch (error) {
       throw ioError('create', this.temp, error);
     }
+  }
+
+  get replaces(): boolean {
+    return this.force;
+  }
+
+  /** Device and inode of the sealed file (after `seal`), which a link or rename keeps. */
+  get identity(): { dev: number; ino: number } | null {
+    return this.fileId;
   }
 
   get isPublished(): boolean {
@@ -84,6 +102,8 @@ export class OutputFile {
     if (this.fd === null) return;
     try {
       fsyncSync(this.fd);
+      const { dev, ino } = fstatSync(this.fd);
+      this.fileId = { dev, ino };
       closeSync(this.fd);
       this.fd = null;
     } catch (error) {
@@ -129,7 +149,7 @@ export class OutputFile {
   /** Keeps what is at the name (a hard link; a rename where links are not supported), then renames the new file over it. */
   private replaceInPlace(): void {
     if (pathExists(this.path)) {
-      const keep = join(dirname(this.path), `.${basename(this.path)}.replaced-${randomBytes(6).toString('hex')}`);
+      const keep = this.keepPath;
       try {
         linkSync(this.path, keep);
       } catch {

@@ -7,6 +7,7 @@ import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession, validateActor } from '../audit/session.js';
 import type { ApprovalGate } from '../config/approvals.js';
+import { settleInterruptedExports } from '../bundle/exportJournal.js';
 import { Keystore } from './keystore.js';
 import { checkKeystoreFile } from './schemaCheck.js';
 import { migrate, SCHEMA_VERSION } from './migrations/index.js';
@@ -38,6 +39,8 @@ const VAULT_IDENTITY_SCHEMA = 7;
 export async function openKeystore(path: string, unlock: Unlock, options: OpenOptions = {}): Promise<Keystore> {
   const target = resolve(path);
   if (!existsSync(target)) throw new CustosError('KEYSTORE_NOT_FOUND', `no keystore at ${target} (create one with 'custos init')`);
+  // An export that a crash cut short between its two files is settled first (bundle/exportJournal.ts).
+  settleInterruptedExports(target);
   const actor = validateActor(options.actor);
   const db = openSqlite(target);
   let masterKey: Uint8Array | null = null;
