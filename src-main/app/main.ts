@@ -12,6 +12,7 @@ import { fileSettings } from '../ipc/settings.js';
 import { vaultRegistry } from '../ipc/vaults.js';
 import { startCore } from '../ipc/worker/coreClient.js';
 import { chooseFile, chooseFolder, chooseSaveFile } from './dialogs.js';
+import { confirmApproval } from './approvalDialog.js';
 import { registerIpc } from './ipcMain.js';
 import { startIdleLock } from './lock/idleLock.js';
 import { lockOnSystemEvents } from './lock/systemLock.js';
@@ -66,6 +67,7 @@ async function start(): Promise<void> {
     chooseFile: (purpose, suggested) => chooseFile(win, purpose, suggested),
     chooseFolder: (purpose) => chooseFolder(win, purpose),
     chooseSaveFile: (purpose, name) => chooseSaveFile(win, purpose, name),
+    confirmApproval: (target) => confirmApproval(win, target),
     printer: electronPrinter(),
     setCamera: (open) => camera.set(open),
     cupsServerRoot: process.platform === 'linux' ? process.env['CUPS_SERVERROOT'] || '/etc/cups' : null,

@@ -12,6 +12,7 @@ import type { Unlock } from '../core/keystore/unlock.js';
 import { withMethodCredentialOptions } from './methodCredentials.js';
 import { COMMON_OPTIONS_HEADING, UNLOCK_OPTIONS_HEADING } from './helpGroups.js';
 import { statusLine } from './progress.js';
+import { cliApprovalGate } from './approvalGate.js';
 
 export interface CommonOptions extends SecretOptions {
   keystore?: string | undefined;
@@ -68,7 +69,7 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
   // argon2id takes about a second at the cost init calibrates (more on a slower host): not in silence.
   const status = statusLine(io, 'opening the keystore: deriving the key from the passphrase (argon2id)', unlock.kind === 'passphrase' && !options.json);
   try {
-    keystore = await openKeystore(path, unlock, { actor });
+    keystore = await openKeystore(path, unlock, { actor, approvals: cliApprovalGate(io) });
   } finally {
     status.finish();
     if (unlock.kind === 'master-key') wipe(unlock.masterKey);

@@ -49,6 +49,7 @@ export const TOP_COMMANDS: readonly TopCommand[] = [
     summary: 'list, add and remove the ways to unlock a keystore (passphrase, HSM, Vault, paper)',
     load: async (io) => (await import('./commands/unlockMethods.js')).unlockMethodsCommand(io),
   },
+  { name: 'config', summary: 'approve the PKCS#11 modules and Vault servers that unlock methods may use', load: async (io) => (await import('./commands/config.js')).configCommand(io) },
   { name: 'kek', summary: 'key-encrypting keys between the master key and the keys, per client id or system', load: async (io) => (await import('./commands/kek.js')).kekCommand(io) },
   {
     name: 'acra',

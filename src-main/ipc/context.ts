@@ -1,4 +1,5 @@
 import type { EventChannel, EventPayload, LockReason, NetworkStatus, Settings } from '../../shared/ipc.js';
+import type { ApprovalTarget } from '../core/config/approvals.js';
 import type { SheetPrinter } from './printing.js';
 import type { CoreClient } from './worker/coreClient.js';
 import type { SettingsStore } from './settings.js';
@@ -36,6 +37,18 @@ export interface IpcDeps {
   cupsServerRoot: string | null;
   writeClipboard: (text: string) => void;
   emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
+  /**
+   * Main's own dialog asking a person to approve a PKCS#11 module or Vault
+   * server that a stored unlock method names (true: approved). Absent: nothing new is approved.
+   */
+  confirmApproval?: (target: ApprovalTarget) => Promise<boolean>;
+  /**
+   * Switches for the test harness only; src-main/app never sets them, and no
+   * renderer input reaches them. `weakKdf`: vault:create honours the request's
+   * argon2id settings (cheap KDFs for fast tests); without it the app always calibrates.
+   * `plainHttpVault`: a Vault method may use http:// (a loopback stand-in); without it the token never travels in clear text.
+   */
+  testKnobs?: { weakKdf?: boolean; plainHttpVault?: boolean };
   /** Called after settings change, so the idle timer re-arms. */
   onSettings?: (settings: Settings) => void;
 }

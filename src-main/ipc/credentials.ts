@@ -23,7 +23,7 @@ async function chooseCaPem(ctx: Pick<IpcContext, 'chooseFile'>): Promise<string>
 }
 
 /** What the renderer typed for one method, as the core takes it. Only Vault's CA needs main's help. */
-export async function coreCredentials(input: MethodCredentialsInput, ctx: Pick<IpcContext, 'chooseFile'>): Promise<MethodCredentials> {
+export async function coreCredentials(input: MethodCredentialsInput, ctx: Pick<IpcContext, 'chooseFile' | 'testKnobs'>): Promise<MethodCredentials> {
   switch (input.kind) {
     case 'passphrase':
     case 'pkcs11':
@@ -31,6 +31,8 @@ export async function coreCredentials(input: MethodCredentialsInput, ctx: Pick<I
     case 'vault-transit':
     case 'vault-kv': {
       const { auth, privateCa, allowPlainHttp } = input.vault;
+      // The token would cross the network in clear text: the app refuses, whatever the renderer asks (only the test harness may allow it).
+      if (allowPlainHttp && ctx.testKnobs?.plainHttpVault !== true) throw new CustosError('INVALID_ARGUMENT', "the app never sends a Vault token over plain http://; use https:// (the CLI's --vault-allow-plain-http is for a development server)");
       const vault: VaultAccess = { auth, ...(privateCa ? { caPem: await chooseCaPem(ctx) } : {}), ...(allowPlainHttp ? { allowPlainHttp: true } : {}) };
       return { kind: input.kind, vault };
     }

@@ -55,6 +55,8 @@ describe.skipIf(unavailable !== null)('custos unlock-methods: pkcs11 (real SoftH
     folder = softHsmFolder();
     folder.initToken('custos-cli');
   });
+  // This installation approves the module once (test/security/approvals.test.ts checks what happens without it).
+  beforeAll(async () => expectOk(await runInProcess(['config', 'approve-module', SOFTHSM_MODULE])));
   afterAll(() => folder.remove());
 
   it('adds a generated HSM key, unlocks with --pin-file, rotates through it, and a wrong PIN stays locked', async () => {
@@ -81,6 +83,7 @@ describe('custos unlock-methods: Vault (Vault stand-in)', () => {
   beforeEach(async () => {
     vault = await startVaultStandIn();
     vault.addToken('hvs.cli-token');
+    expectOk(await runInProcess(['config', 'approve-vault', vault.url]));
   });
   afterEach(() => vault.close());
 

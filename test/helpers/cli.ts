@@ -1,5 +1,6 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src-main/cli/main.js';
@@ -8,6 +9,13 @@ import type { CliIo } from '../../src-main/cli/io.js';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'custos.js');
 const DIST_MAIN = join(REPO_ROOT, 'dist', 'src-main', 'cli', 'main.js');
+
+/**
+ * The CLI's configuration file (approved HSM modules and Vault servers) in a
+ * folder of this test process, never the user's own ~/.config: a test that
+ * needs an approval makes it there (or passes its own CUSTOS_CONFIG).
+ */
+export const TEST_CLI_CONFIG = join(mkdtempSync(join(tmpdir(), 'custos-config-')), 'config.json');
 
 export interface CliResult {
   code: number;
@@ -50,7 +58,7 @@ export function fakeIo(options: InProcessOptions & { answers?: string[] } = {}):
     err: (text) => {
       stderr += text;
     },
-    env: { ...options.env },
+    env: { CUSTOS_CONFIG: TEST_CLI_CONFIG, ...options.env },
     interactive: answers !== null,
     stderrIsTTY: false,
     readStdin: () => Promise.resolve(options.stdin ?? ''),
@@ -85,7 +93,7 @@ export interface BinOptions {
 
 /** Runs the real package bin (`node bin/custos.js`, which loads dist/) in a child process. */
 export function runBin(argv: readonly string[], options: BinOptions): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? options.cwd, ...options.env };
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? options.cwd, CUSTOS_CONFIG: TEST_CLI_CONFIG, ...options.env };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -16,6 +16,7 @@ import { chromiumPrinter } from '../../src-main/ipc/printing.js';
 import type { FilePurpose, FolderPurpose } from '../../src-main/ipc/context.js';
 import type { Sender } from '../../src-main/ipc/origin.js';
 import { fileSettings } from '../../src-main/ipc/settings.js';
+import type { ApprovalTarget } from '../../src-main/core/config/approvals.js';
 import { vaultRegistry, type VaultRegistry } from '../../src-main/ipc/vaults.js';
 import { startCore, type CoreClient } from '../../src-main/ipc/worker/coreClient.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -50,6 +51,10 @@ export interface Harness {
   saveChoices: Array<string | null>;
   /** Every camera grant (true) and withdrawal (false), in order. */
   camera: boolean[];
+  /** Every PKCS#11 module or Vault server main asked the person to approve, in order. */
+  approvalsAsked: ApprovalTarget[];
+  /** Answers for the next approval dialogs; when none is queued the person approves (as they would a module they installed). */
+  approvalAnswers: boolean[];
   network: { current: NetworkStatus };
   call<C extends InvokeChannel>(channel: C, payload: IpcRequest<C>, sender?: Sender): Promise<IpcResult<IpcResponse<C>>>;
   /** Like call, but fails the test unless the result is ok. */
@@ -85,6 +90,8 @@ export function startHarness(options: HarnessOptions = {}): Harness {
   const folderChoices: Harness['folderChoices'] = [];
   const saveChoices: Array<string | null> = [];
   const camera: boolean[] = [];
+  const approvalsAsked: ApprovalTarget[] = [];
+  const approvalAnswers: boolean[] = [];
   const network = { current: { airGapped: true, interfaces: [] } as NetworkStatus };
   // The same contract filter main.ts puts in front of webContents.send.
   const record = contractEmit(<E extends EventChannel>(channel: E, payload: EventPayload<E>) => {
@@ -126,6 +133,12 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     cupsServerRoot: options.cupsServerRoot ?? null,
     writeClipboard: (text) => void clipboard.push(text),
     emit: record,
+    confirmApproval: async (target) => {
+      approvalsAsked.push(target);
+      return approvalAnswers.shift() ?? true;
+    },
+    // Cheap argon2id (FAST_KDF) for speed; the app never sets this (test/security/ipcFloors.test.ts).
+    testKnobs: { weakKdf: true },
   });
   const appSender: Sender = options.appOrigin ? { url: `${options.appOrigin}/index.html`, isMainFrame: true } : APP_SENDER;
   const raw = (channel: InvokeChannel, payload: unknown, sender: Sender = appSender) => ipc.handlers[channel](payload, sender);
@@ -140,5 +153,5 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     await core.close();
     if (options.suite) rmSync(dir, { recursive: true, force: true });
   };
-  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, fileRequests, folderChoices, saveChoices, camera, network, call, ok, raw, close };
+  return { ipc, core, dir, vaultsDir, vaults, events, clipboard, fileChoices, fileRequests, folderChoices, saveChoices, camera, approvalsAsked, approvalAnswers, network, call, ok, raw, close };
 }

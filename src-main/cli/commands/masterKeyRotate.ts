@@ -10,6 +10,7 @@ import { rotationPreview } from '../../core/keystore/rotation/preview.js';
 import { methodsBlockingRotation, rotateMasterKey, type RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { Rewrapper } from '../../core/keystore/rotation/rewrap.js';
 import { rewrapperFor } from '../../core/keystore/methods/unwrap.js';
+import { cliApprovalGate } from '../approvalGate.js';
 import { readPin, vaultAccessOrNull } from '../methodCredentials.js';
 import { readPassphraseFile } from '../secrets.js';
 import { readUnlockMethods, type Unlock, type UnlockMethodRow } from '../../core/keystore/unlock.js';
@@ -59,10 +60,10 @@ async function rewrappersFor(methods: readonly UnlockMethodRow[], drop: readonly
       if (passphrase) rewrapper = rewrapperFor({ kind: 'passphrase', passphrase });
     } else if (m.kind === 'pkcs11') {
       if (pin === null && (options.pinFile || io.interactive)) pin = await readPin(options, io);
-      if (pin !== null) rewrapper = rewrapperFor({ kind: 'pkcs11', pin });
+      if (pin !== null) rewrapper = rewrapperFor({ kind: 'pkcs11', pin }, cliApprovalGate(io));
     } else if (m.kind === 'vault-transit') {
       const vault = vaultAccessOrNull(options);
-      if (vault) rewrapper = rewrapperFor({ kind: 'vault-transit', vault });
+      if (vault) rewrapper = rewrapperFor({ kind: 'vault-transit', vault }, cliApprovalGate(io));
     }
     if (rewrapper) map.set(m.id, rewrapper);
   }

@@ -4,6 +4,7 @@ import { METHOD_KINDS, type MethodKind } from '../../core/keystore/methods/kinds
 import { addUnlockMethod, listUnlockMethods, removeUnlockMethod, type MethodInfo } from '../../core/keystore/methods/manage.js';
 import type { MethodSpec } from '../../core/keystore/methods/prepare.js';
 import type { CliIo } from '../io.js';
+import { cliApprovalGate } from '../approvalGate.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../keystoreOption.js';
 import { readPin, readSecretFile, vaultAccess } from '../methodCredentials.js';
 import { emit, table } from '../output.js';
@@ -139,7 +140,7 @@ Examples:
     )
     .action(async (options: AddOptions) => {
       const spec = await specFrom(options, io);
-      const added = await withKeystore(options, io, (ks) => addUnlockMethod(ks, spec));
+      const added = await withKeystore(options, io, (ks) => addUnlockMethod(ks, spec, undefined, cliApprovalGate(io)));
       emit(io, options, added, () => `added unlock method ${added.id} (${added.kind}, ${added.label})`);
     });
 

@@ -97,5 +97,12 @@ export function listGate(approvals: Approvals, fix = 'Approve it in the app, or 
   };
 }
 
-/** Where no gate was given, nothing is approved: fail closed. */
+/** Where no gate was given to use a stored method, nothing is approved: fail closed. */
 export const DENY_ALL: ApprovalGate = listGate(NO_APPROVALS);
+
+/**
+ * Adding a method: the module or address comes from the caller (a command
+ * line, a test), not from a file, so the core takes it as named. The CLI
+ * still passes its own gate, which asks at a terminal.
+ */
+export const CALLER_NAMED: ApprovalGate = async () => undefined;

@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { UnlockMethodKind } from '../../../shared/keys.js';
 import type { IpcContext } from '../context.js';
+import { approvedFor } from '../approvals.js';
 import { coreCredentials } from '../credentials.js';
 import { handle, type Handler } from '../handle.js';
 
@@ -14,7 +15,9 @@ export function masterKeyHandlers(ctx: IpcContext) {
       const drop = methods.filter((m) => m.action === 'drop').map((m) => m.methodId);
       const rewrap = [];
       for (const m of methods) if (m.action === 'rewrap') rewrap.push({ methodId: m.methodId, credentials: await coreCredentials(m.credentials, ctx) });
-      const r = await core.call('rotateMasterKey', { rewrap, drop });
+      const opened = await core.call('status', {});
+      const approvals = opened ? await approvedFor(ctx, opened.path, rewrap) : ctx.settings.approvals();
+      const r = await core.call('rotateMasterKey', { rewrap, drop, approvals });
       return {
         previousVaultFingerprint: r.previousVaultFingerprint,
         vaultFingerprint: r.vaultFingerprint,

@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { VaultRef } from '../../../shared/ipc.js';
 import type { IpcContext } from '../context.js';
+import { approvedFor } from '../approvals.js';
 import { coreCredentials } from '../credentials.js';
 import { handle, type Handler } from '../handle.js';
 import type { OpenedVault } from '../worker/protocol.js';
@@ -23,6 +24,8 @@ export function vaultHandlers(ctx: IpcContext) {
     'network:status': handle('network:status', appOrigin, async () => ctx.network()),
     'vault:list': handle('vault:list', appOrigin, async () => ({ vaults: vaults.list() })),
     'vault:create': handle('vault:create', appOrigin, async ({ name, passphrase, kdf }) => {
+      // The app always calibrates argon2id: a renderer cannot ask for a cheaper KDF (only the test harness can, see IpcDeps.testKnobs).
+      if (kdf && ctx.testKnobs?.weakKdf !== true) throw new CustosError('INVALID_ARGUMENT', 'the app chooses the argon2id settings itself (calibrated to this machine); a request may not set them');
       const path = vaults.pathForNew(name);
       const choice = kdf ? { memoryKiB: kdf.memoryMiB * 1024, iterations: kdf.passes } : null;
       return ref(await core.call('create', { path, name, passphrase, kdf: choice }));
@@ -38,7 +41,9 @@ export function vaultHandlers(ctx: IpcContext) {
     ),
     'vault:unlockWithMethod': handle('vault:unlockWithMethod', appOrigin, async ({ id, methodId, credentials }) => {
       const path = vaults.resolve(id);
-      return ref(await core.call('unlockWithMethod', { path, methodId, credentials: await coreCredentials(credentials, ctx) }));
+      const creds = await coreCredentials(credentials, ctx);
+      const approvals = await approvedFor(ctx, path, [{ methodId, credentials: creds }]);
+      return ref(await core.call('unlockWithMethod', { path, methodId, credentials: creds, approvals }));
     }),
     'vault:unlockWithKeyFile': handle('vault:unlockWithKeyFile', appOrigin, async ({ id }) => {
       const path = vaults.resolve(id);

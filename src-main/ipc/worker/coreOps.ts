@@ -11,8 +11,10 @@ import type { CoreOp, CoreOps, OpenedVault, ProgressTask } from './protocol.js';
 import { rotationOps } from './rotationOps.js';
 import { ceremonyOps } from './ceremonyOps.js';
 import { auditOps } from './auditOps.js';
-import { backupOps } from './backupOps.js';
 import { restoreOps } from './restoreOps.js';
+import { backupOps } from './backupOps.js';
+import { approvalOps } from './approvalOps.js';
+import { listGate } from '../../core/config/approvals.js';
 
 export type Report = (task: ProgressTask, label: string, done: number, total: number) => void;
 type Impl = { [K in CoreOp]: (args: CoreOps[K]['args']) => Promise<CoreOps[K]['result']> | CoreOps[K]['result'] };
@@ -103,12 +105,12 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
 
     unlockMethods: ({ path }) => offeredUnlockMethods(path),
 
-    async unlockWithMethod({ path, methodId, credentials }) {
+    async unlockWithMethod({ path, methodId, credentials, approvals }) {
       lock();
       report('unlock', `Unlocking with unlock method ${methodId} (${credentials.kind})`, 0, 0);
       try {
         // The stored row decides the kind; credentials of another kind are refused, never tried elsewhere.
-        return opened(await openKeystore(path, { kind: 'method', methodId, credentials: async () => credentials }));
+        return opened(await openKeystore(path, { kind: 'method', methodId, credentials: async () => credentials }, { approvals: listGate(approvals, 'Unlock again and approve it when the app asks.') }));
       } finally {
         report('unlock', 'Unlock finished', 1, 1);
       }
@@ -133,6 +135,7 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
     destroy: ({ name, version }) => unlocked().destroy(name, version),
     publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
     ...rotationOps(unlocked, report),
+    ...approvalOps(),
     ...ceremony.ops,
     ...auditOps(unlocked),
     ...backupOps(unlocked, report, cancelled),

@@ -12,8 +12,10 @@ import type { RotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { RotationResult } from '../../core/keystore/rotation/rotate.js';
 import type { CeremonyOps } from './ceremonyOps.js';
 import type { AuditOps } from './auditOps.js';
-import type { BackupOps } from './backupOps.js';
 import type { RestoreOps } from './restoreOps.js';
+import type { BackupOps } from './backupOps.js';
+import type { ApprovalOps } from './approvalOps.js';
+import type { Approvals } from '../../core/config/approvals.js';
 
 export interface OpenedVault {
   path: string;
@@ -36,7 +38,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, RestoreOps {
+export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, RestoreOps, ApprovalOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
@@ -44,9 +46,10 @@ export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, RestoreOps {
   unlockKeyFile: { args: { path: string; keyFile: string }; result: OpenedVault };
   /** Read before unlocking: which methods the vault offers (never their parameters or wraps). */
   unlockMethods: { args: { path: string }; result: OfferedMethod[] };
-  unlockWithMethod: { args: { path: string; methodId: number; credentials: MethodCredentials }; result: OpenedVault };
+  /** `approvals`: what main's settings approved (main asked the person first); nothing else is loaded or contacted. */
+  unlockWithMethod: { args: { path: string; methodId: number; credentials: MethodCredentials; approvals: Approvals }; result: OpenedVault };
   rotationPlan: { args: Record<string, never>; result: RotationPreview };
-  rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[] }; result: RotationResult };
+  rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[]; approvals: Approvals }; result: RotationResult };
   lock: { args: Record<string, never>; result: null };
   list: { args: ListArgs; result: KeyInfo[] };
   get: { args: { name: string }; result: KeyDetail };

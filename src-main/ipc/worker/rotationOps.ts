@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
+import { listGate } from '../../core/config/approvals.js';
 import { rewrapperFor } from '../../core/keystore/methods/unwrap.js';
 import { rotationPreview } from '../../core/keystore/rotation/preview.js';
 import type { Rewrapper } from '../../core/keystore/rotation/rewrap.js';
@@ -23,7 +24,7 @@ export function rotationOps(unlocked: () => Keystore, report: Report): RotationI
   return {
     rotationPlan: () => rotationPreview(unlocked()),
 
-    async rotateMasterKey({ rewrap, drop }) {
+    async rotateMasterKey({ rewrap, drop, approvals }) {
       const keystore = unlocked();
       const { methods } = rotationPreview(keystore);
       if (!methods.some((m) => !drop.includes(m.id))) {
@@ -36,7 +37,7 @@ export function rotationOps(unlocked: () => Keystore, report: Report): RotationI
         const method = methods.find((m) => m.id === methodId);
         if (!method) throw new CustosError('UNLOCK_METHOD_NOT_FOUND', `this vault has no unlock method ${methodId}`);
         if (method.kind !== credentials.kind) throw new CustosError('INVALID_ARGUMENT', `unlock method ${methodId} is ${method.kind}, not ${credentials.kind}`);
-        const rewrapper = rewrapperFor(credentials);
+        const rewrapper = rewrapperFor(credentials, listGate(approvals, 'Approve it when the app asks, then rotate again.'));
         if (rewrapper) rewrappers.set(methodId, rewrapper);
       }
       const newMasterKey = generateMasterKey();

@@ -4,8 +4,11 @@ import { pkcs11js } from '../../../src-main/core/kms/pkcs11/binding.js';
 import { findKeyByLabel } from '../../../src-main/core/kms/pkcs11/keys.js';
 import { withHsmSession } from '../../../src-main/core/kms/pkcs11/session.js';
 import { addUnlockMethod, listUnlockMethods, removeUnlockMethod } from '../../../src-main/core/keystore/methods/manage.js';
-import { rewrapperFor } from '../../../src-main/core/keystore/methods/unwrap.js';
-import { openKeystore } from '../../../src-main/core/keystore/open.js';
+import { rewrapperFor as rewrapperWithGate } from '../../../src-main/core/keystore/methods/unwrap.js';
+import { openKeystore as openWithOptions } from '../../../src-main/core/keystore/open.js';
+import type { ApprovalGate } from '../../../src-main/core/config/approvals.js';
+import type { MethodCredentials } from '../../../src-main/core/keystore/methods/kinds.js';
+import { realpathSync } from 'node:fs';
 import { rotateMasterKey } from '../../../src-main/core/keystore/rotation/rotate.js';
 import type { Unlock } from '../../../src-main/core/keystore/unlock.js';
 import { generateMasterKey } from '../../../src-main/core/masterkey/masterKey.js';
@@ -15,6 +18,15 @@ import { makeVault, type TestVault } from '../../helpers/keystore.js';
 import { SOFTHSM_MODULE, USER_PIN, softHsmFolder, softHsmUnavailable, type SoftHsmFolder } from '../../helpers/softhsm.js';
 import { startVaultStandIn, type VaultStandIn } from '../../helpers/vaultStandIn.js';
 import { sha256File } from '../../helpers/tmp.js';
+
+// These tests are about the methods: the SoftHSM2 module and the Vault stand-in on loopback are
+// approved here. The gate itself is tested in test/security/approvals.test.ts.
+const TEST_APPROVED: ApprovalGate = async (t) => {
+  if (t.kind === 'vault-server' ? /^https?:\/\/127\.0\.0\.1:\d+$/.test(t.endpoint) : t.path === realpathSync(SOFTHSM_MODULE)) return;
+  throw new CustosError('NOT_APPROVED', 'not approved by this test');
+};
+const openKeystore = (path: string, unlock: Unlock) => openWithOptions(path, unlock, { approvals: TEST_APPROVED });
+const rewrapperFor = (creds: MethodCredentials) => rewrapperWithGate(creds, TEST_APPROVED);
 
 const PASS = 'methods passphrase';
 const TOKEN = 'hvs.unlock-methods';

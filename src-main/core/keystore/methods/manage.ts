@@ -2,7 +2,7 @@ import { CustosError } from '../../../../shared/errors.js';
 import type { JsonValue } from '../../audit/entry.js';
 import type { Keystore } from '../keystore.js';
 import { readUnlockMethods, type UnlockMethodRow } from '../unlock.js';
-import { DENY_ALL, type ApprovalGate } from '../../config/approvals.js';
+import { CALLER_NAMED, type ApprovalGate } from '../../config/approvals.js';
 import { prepareMethod, type MethodSpec } from './prepare.js';
 
 export interface MethodInfo {
@@ -35,7 +35,7 @@ export function listUnlockMethods(keystore: Keystore): MethodInfo[] {
  * is made and checked first, outside the transaction; then the row and its
  * `unlock-method-add` entry are written together.
  */
-export async function addUnlockMethod(keystore: Keystore, spec: MethodSpec, now = new Date(), approve: ApprovalGate = DENY_ALL): Promise<MethodInfo> {
+export async function addUnlockMethod(keystore: Keystore, spec: MethodSpec, now = new Date(), approve: ApprovalGate = CALLER_NAMED): Promise<MethodInfo> {
   const { masterKey, keystoreId, ceremony } = keystore.internal('read', (ctx) => ({
     masterKey: new Uint8Array(ctx.masterKey),
     keystoreId: new Uint8Array(ctx.keystoreId),

@@ -9,7 +9,7 @@ import { readMasterKeyFromKv, writeMasterKeyToKv } from '../../kms/vault/kv.js';
 import { transitUnwrap, transitWrap } from '../../kms/vault/transit.js';
 import { wrapWithPassphrase } from '../../masterkey/passphraseWrap.js';
 import type { MethodKind, VaultAccess } from './kinds.js';
-import { DENY_ALL, type ApprovalGate } from '../../config/approvals.js';
+import { CALLER_NAMED, type ApprovalGate } from '../../config/approvals.js';
 import { approvedModule, withVault } from './unwrap.js';
 
 /** A new unlock method, as asked for (credentials included; they are used, never stored). */
@@ -36,7 +36,7 @@ const mismatch = (what: string) => new CustosError('UNLOCK_METHOD_TAMPERED', `${
  * opens again to exactly this key before anything is stored. Runs outside any
  * transaction: an HSM, Vault or a KDF may take a while.
  */
-export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, keystoreId: Uint8Array, approve: ApprovalGate = DENY_ALL): Promise<PreparedMethod> {
+export async function prepareMethod(spec: MethodSpec, masterKey: Uint8Array, keystoreId: Uint8Array, approve: ApprovalGate = CALLER_NAMED): Promise<PreparedMethod> {
   const json = (value: unknown) => JSON.stringify(value);
   switch (spec.kind) {
     case 'passphrase':
