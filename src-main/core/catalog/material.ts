@@ -1,5 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
+import { x25519PublicKey } from '../crypto/x25519.js';
 import { generateP256, p256PublicFromSecret, p256SecretFromPem, p256Spki } from '../themis/ecKeys.js';
 
 /** DER prefixes for X25519 keys (RFC 8410): the raw 32 bytes follow each. */
@@ -50,10 +51,9 @@ export function x25519SecretFromPem(pem: string): Uint8Array | null {
   }
 }
 
-/** Recomputes the X25519 public key from a private scalar, to check a stored pair agrees. */
+/** Recomputes the X25519 public key from a private scalar, to check a stored pair agrees (through JWK: see crypto/x25519.ts). */
 export function x25519PublicFromSecret(secret: Uint8Array): Uint8Array {
-  const privateKey = createPrivateKey({ key: withPrefix(X25519_PKCS8_PREFIX, secret), format: 'der', type: 'pkcs8' });
-  return rawTail(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }), X25519_SPKI_PREFIX);
+  return x25519PublicKey(secret);
 }
 
 export function x25519Spki(publicKey: Uint8Array): Uint8Array {
