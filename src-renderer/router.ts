@@ -21,6 +21,8 @@ export const router = createRouter({
     { path: '/ceremony', name: 'ceremony', component: CeremonyView, meta: { title: 'Key ceremony', unlocked: true } },
     // A ceremony begun on the Welcome screen: steps 1 and 2 need no vault; step 3 creates it (docs/app.md).
     { path: '/ceremony/start', name: 'ceremony-start', component: CeremonyView, meta: { title: 'Key ceremony' } },
+    // A ceremony begun on the Welcome screen: steps 1 and 2 need no vault; step 3 creates it (docs/app.md).
+    { path: '/ceremony/start', name: 'ceremony-start', component: CeremonyView, meta: { title: 'Key ceremony' } },
     { path: '/master-key', name: 'master-key', component: MasterKeyView, meta: { title: 'Master key', unlocked: true } },
     { path: '/backups', name: 'backups', component: BackupsView, meta: { title: 'Backups', unlocked: true } },
     { path: '/audit', name: 'audit', component: AuditView, meta: { title: 'Audit log', unlocked: true } },
