@@ -1,0 +1,60 @@
+/**
+ * `npm run test:stress`: the long crash trials (issue 14). Kills each
+ * operation at STRESS_TRIALS random moments (default 200) over a keystore
+ * of STRESS_KEYS keys (default 10,000), prints the tallies, writes them
+ * between the markers of docs/RELIABILITY.md, and exits 1 on any anomaly.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { crashTrials, makeTemplate, OPERATIONS, type Tally } from './crashTrials.js';
+
+const trials = Number(process.env['STRESS_TRIALS'] ?? 200);
+const keys = Number(process.env['STRESS_KEYS'] ?? 10_000);
+const only = process.env['STRESS_OPERATIONS']?.split(',') ?? [...OPERATIONS];
+const DOC = resolve(import.meta.dirname, '..', '..', 'docs', 'RELIABILITY.md');
+const BEGIN = '<!-- stress:begin (written by npm run test:stress) -->';
+const END = '<!-- stress:end -->';
+
+function row(t: Tally): string {
+  return `| ${t.operation} | ${t.keys} | ${t.trials} | ${t.spanMs} | ${t.completed} | ${t.before} | ${t.after} | ${t.mixedStates} | ${t.integrityFailures} | ${t.unreadableRecords} | ${t.keyOpenerFailures} | ${t.auditFailures} | ${t.incompleteOutputs} |`;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'custos-stress-'));
+const started = Date.now();
+const tallies: Tally[] = [];
+try {
+  const template = await makeTemplate(join(root, 'template'), keys);
+  for (const op of OPERATIONS.filter((o) => only.includes(o))) {
+    const t = await crashTrials(join(root, op), op, keys, trials, template);
+    tallies.push(t);
+    console.log(`${op}: ${t.trials} trials, ${t.before} before / ${t.after} after (${t.completed} finished before the kill), ${t.problems.length} problems`);
+    for (const p of t.problems.slice(0, 20)) console.log(`  ${p}`);
+    rmSync(join(root, op), { recursive: true, force: true });
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+const cpu = cpus();
+const figures = [
+  BEGIN,
+  '',
+  `Run of ${new Date().toISOString().slice(0, 10)}: ${trials} trials per operation over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
+  `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
+  '',
+  '| operation | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...tallies.map(row),
+  '',
+  END,
+].join('\n');
+const doc = readFileSync(DOC, 'utf8');
+const at = doc.indexOf(BEGIN);
+const end = doc.indexOf(END);
+if (at < 0 || end < at) throw new Error(`${DOC} lacks the stress markers`);
+writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
+console.log(`figures written to ${DOC}`);
+const bad = tallies.some((t) => t.problems.length > 0);
+process.exitCode = bad ? 1 : 0;
