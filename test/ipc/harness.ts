@@ -13,7 +13,7 @@ import type { EventChannel, EventPayload, InvokeChannel, IpcRequest, IpcResponse
 import { contractEmit } from '../../src-main/ipc/events.js';
 import { createIpc, type Ipc } from '../../src-main/ipc/handlers/index.js';
 import { chromiumPrinter } from '../../src-main/ipc/printing.js';
-import type { FilePurpose, FolderPurpose } from '../../src-main/ipc/context.js';
+import type { FilePurpose, FolderPurpose, IpcDeps } from '../../src-main/ipc/context.js';
 import type { Sender } from '../../src-main/ipc/origin.js';
 import { fileSettings } from '../../src-main/ipc/settings.js';
 import type { ApprovalTarget } from '../../src-main/core/config/approvals.js';
@@ -78,6 +78,8 @@ export interface HarnessOptions {
   cupsServerRoot?: string | null;
   /** Another harness's folder: a new worker on the same vaults (a restart). */
   dir?: string;
+  /** The test-only switches (default: cheap KDFs allowed); `{}` runs the handlers as the app does. */
+  testKnobs?: IpcDeps['testKnobs'];
 }
 
 export function startHarness(options: HarnessOptions = {}): Harness {
@@ -138,7 +140,7 @@ export function startHarness(options: HarnessOptions = {}): Harness {
       return approvalAnswers.shift() ?? true;
     },
     // Cheap argon2id (FAST_KDF) for speed; the app never sets this (test/security/ipcFloors.test.ts).
-    testKnobs: { weakKdf: true },
+    testKnobs: options.testKnobs ?? { weakKdf: true },
   });
   const appSender: Sender = options.appOrigin ? { url: `${options.appOrigin}/index.html`, isMainFrame: true } : APP_SENDER;
   const raw = (channel: InvokeChannel, payload: unknown, sender: Sender = appSender) => ipc.handlers[channel](payload, sender);
