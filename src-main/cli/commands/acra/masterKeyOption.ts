@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { CustosError } from '../../../../shared/errors.js';
+import { parseAcraMasterKey } from '../../../core/acra/masterKey.js';
+import type { CliIo } from '../../io.js';
+
+export const ACRA_MASTER_KEY_FILE_HELP = "file holding Acra's master key, base64 as ACRA_MASTER_KEY (default: $ACRA_MASTER_KEY)";
+
+/**
+ * Acra's master key, from --acra-master-key-file or $ACRA_MASTER_KEY. It is
+ * Acra's, never the Custos keystore's: see `custosIo`.
+ */
+export function acraMasterKeyFrom(file: string | undefined, io: CliIo): Uint8Array {
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'latin1');
+    } catch (error) {
+      throw new CustosError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    return parseAcraMasterKey(text, file);
+  }
+  const env = io.env['ACRA_MASTER_KEY'];
+  if (env) return parseAcraMasterKey(env, 'ACRA_MASTER_KEY');
+  throw new CustosError('INVALID_ARGUMENT', "no Acra master key: pass --acra-master-key-file FILE or set ACRA_MASTER_KEY (Acra's key, not the Custos keystore's)");
+}
+
+/**
+ * The CLI's environment without ACRA_MASTER_KEY, for unlocking the Custos
+ * keystore: elsewhere Custos accepts ACRA_MASTER_KEY as its own master key,
+ * but in `custos acra` it is Acra's, and the two must never be confused.
+ */
+export function custosIo(io: CliIo): CliIo {
+  const env = { ...io.env };
+  delete env['ACRA_MASTER_KEY'];
+  return { ...io, env };
+}
