@@ -8,6 +8,8 @@ import type { CliIo } from '../../io.js';
 type Subcommand = (io: CliIo) => Promise<Command>;
 
 const SUBCOMMANDS: readonly Subcommand[] = [
+  async (io) => (await import('./export.js')).acraExportCommand(io),
+  async (io) => (await import('./import.js')).acraImportCommand(io),
   async (io) => (await import('./vaultPublish.js')).acraVaultPublishCommand(io),
 ];
 
