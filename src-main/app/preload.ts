@@ -1,11 +1,11 @@
 /**
  * Preload: builds `window.custos` from the contract's channel names and
- * exposes it through contextBridge; nothing else. Each method invokes exactly
+ * exposes it through contextBridge; nothing else but `files.pathOf`. Each method invokes exactly
  * its own channel; event listeners receive the payload only, never the IPC
  * event (which would hand the page `sender`). Bundled to CommonJS because a
  * sandboxed preload can require nothing but `electron`.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, eventName, splitChannel } from '../../shared/ipcChannels.js';
 
 type Fn = (...args: never[]) => unknown;
@@ -26,6 +26,10 @@ for (const channel of EVENT_CHANNELS) {
     };
   };
 }
+
+// The one helper that is not a channel: the path of a file dropped on the window (Electron's webUtils;
+// File.path is gone). It reads nothing: main only starts its own open dialog there (backups:openBundle).
+api['files'] = { pathOf: (file: File) => webUtils.getPathForFile(file) };
 
 for (const group of Object.values(api)) Object.freeze(group);
 contextBridge.exposeInMainWorld('custos', Object.freeze(api));

@@ -1,4 +1,5 @@
 import { useAuditStore } from './audit';
+import { useBackupsStore } from './backups';
 import { useCeremonyStore } from './ceremony';
 import { useKeysStore } from './keys';
 import { useMasterKeyStore } from './masterKey';
@@ -10,6 +11,7 @@ import { useSettingsStore } from './settings';
 /** On lock every store goes back to its empty state: nothing of the vault stays on screen or in memory here. */
 export function resetAllStores(): void {
   useAuditStore().$reset();
+  useBackupsStore().$reset();
   useCeremonyStore().$reset();
   useKeysStore().$reset();
   useMasterKeyStore().$reset();
