@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import { useSessionStore } from './stores/session';
 import AuditView from './views/AuditView.vue';
+import BackupsView from './views/BackupsView.vue';
 import CeremonyView from './views/CeremonyView.vue';
 import KeysView from './views/KeysView.vue';
 import MasterKeyView from './views/MasterKeyView.vue';
@@ -19,6 +20,7 @@ export const router = createRouter({
     // A ceremony begun on the Welcome screen: steps 1 and 2 need no vault; step 3 creates it (docs/app.md).
     { path: '/ceremony/start', name: 'ceremony-start', component: CeremonyView, meta: { title: 'Key ceremony' } },
     { path: '/master-key', name: 'master-key', component: MasterKeyView, meta: { title: 'Master key', unlocked: true } },
+    { path: '/backups', name: 'backups', component: BackupsView, meta: { title: 'Backups', unlocked: true } },
     { path: '/audit', name: 'audit', component: AuditView, meta: { title: 'Audit log', unlocked: true } },
     { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings', unlocked: true } },
     { path: '/:rest(.*)', redirect: '/' },

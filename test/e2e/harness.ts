@@ -43,6 +43,8 @@ function bridgeScript(): string {
   const listeners = new Map();
   const electron = {
     contextBridge: { exposeInMainWorld: (key, value) => Object.defineProperty(window, key, { value, enumerable: true }) },
+    // Chromium has no path for a dropped File: a test sets window.__custosDroppedPaths (file name to path).
+    webUtils: { getPathForFile: (file) => (window.__custosDroppedPaths || {})[file.name] || '' },
     ipcRenderer: {
       invoke: (channel, payload) => window.__custosInvoke(channel, payload),
       on: (channel, fn) => listeners.set(channel, [...(listeners.get(channel) || []), fn]),

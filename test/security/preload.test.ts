@@ -23,6 +23,7 @@ function loadPreload() {
   const removed: Array<[string, Listener]> = [];
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => void exposed.push([key, value]) },
+    webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
     ipcRenderer: {
       invoke: (channel: string, payload: unknown) => {
         invoked.push([channel, payload]);
@@ -55,10 +56,11 @@ describe('preload (built bundle)', () => {
     expect(exposed.map(([key]) => key)).toEqual(['custos']);
   });
 
-  it('has one method per contract channel and one subscription per event, nothing else', () => {
+  it('has one method per contract channel and one subscription per event, nothing else but files.pathOf', () => {
     const api = loadPreload().exposed[0]?.[1] as Record<string, Record<string, unknown>>;
+    expect(Object.keys(api['files'] ?? {})).toEqual(['pathOf']);
     const methods = Object.entries(api)
-      .filter(([group]) => group !== 'on')
+      .filter(([group]) => group !== 'on' && group !== 'files')
       .flatMap(([group, fns]) => Object.keys(fns).map((m) => `${group}:${m}`));
     expect(methods.sort()).toEqual([...INVOKE_CHANNELS].sort());
     expect(Object.keys(api['on'] ?? {}).sort()).toEqual(EVENT_CHANNELS.map((c) => c.slice('event:'.length)).sort());
@@ -79,6 +81,13 @@ describe('preload (built bundle)', () => {
     await api['vault']?.['lock']?.();
     expect(invoked.at(-1)).toEqual(['vault:lock', {}]);
     expect(invoked).toHaveLength(INVOKE_CHANNELS.length + 1);
+  });
+
+  it("files.pathOf returns webUtils' path of a dropped file and sends nothing to main", () => {
+    const { exposed, invoked } = loadPreload();
+    const files = (exposed[0]?.[1] as { files: { pathOf: (file: { name: string }) => string } }).files;
+    expect(files.pathOf({ name: 'keys.bundle' })).toBe('/dropped/keys.bundle');
+    expect(invoked).toEqual([]);
   });
 
   it('event listeners get the payload only (never the IPC event and its sender) and can unsubscribe', () => {
