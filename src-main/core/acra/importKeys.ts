@@ -1,6 +1,7 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyInfo } from '../../../shared/keys.js';
 import { keyEntry } from '../audit/subjects.js';
+import { validatePortableKey } from '../bundle/validate.js';
 import { equalBytes, wipe } from '../crypto/bytes.js';
 import { publicFromSecret } from '../catalog/material.js';
 import { purposeSpec } from '../catalog/purposes.js';
@@ -132,6 +133,8 @@ export interface AcraImportReport {
 export function importAcraEntries(keystore: Keystore, entries: readonly AcraKeyEntry[], source: string): AcraImportReport {
   const keys = portableKeysOf(entries);
   try {
+    // The same checks a bundle's keys pass: catalogue name and owner, versions, fingerprints.
+    for (const key of keys) validatePortableKey(key, true);
     return keystore.importKeys(
       (importer) => {
         const taken = keys.filter((k) => importer.presence(k.name) !== 'absent').map((k) => k.name);
