@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -41,6 +41,19 @@ export function newDatabase(path: string, options: Database.Options = {}): Db {
 /** 'CSTS' — marks a SQLite file as a Custos keystore. */
 export const APPLICATION_ID = 0x43535453;
 
+/**
+ * SQLite reports some writes on a full disk as plain I/O errors (growing the
+ * -shm index at open is SQLITE_IOERR_SHMSIZE): a file system with no block
+ * left for us makes those DISK_FULL, which says what to do about it.
+ */
+function diskFull(path: string): boolean {
+  try {
+    return statfsSync(dirname(path)).bavail === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Maps SQLite's failures to stable codes; other errors pass through unchanged. */
 export function translateSqliteError(error: unknown, path: string): unknown {
   if (error instanceof CustosError) return error;
@@ -52,7 +65,7 @@ export function translateSqliteError(error: unknown, path: string): unknown {
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
     return new CustosError('KEYSTORE_IN_USE', `${path} is being written by another process (a second custos, or the app); nothing was changed. Run the command again once it has finished`, { cause: error });
   }
-  if (code === 'SQLITE_FULL') return new CustosError('DISK_FULL', `the disk holding ${path} is full; nothing was changed. Free some space and run the command again`, { cause: error });
+  if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && diskFull(path))) return new CustosError('DISK_FULL', `the disk holding ${path} is full; nothing was changed. Free some space and run the command again`, { cause: error });
   if (typeof code === 'string' && /^SQLITE_(CANTOPEN|READONLY|IOERR|PERM)/.test(code)) {
     return new CustosError('KEYSTORE_IO', `cannot use ${path}: ${(error as Error).message}`, { cause: error });
   }
