@@ -49,6 +49,8 @@ export const ceremonySheetSchema = z.strictObject({
 export const ceremonyStateSchema = z.strictObject({
   /** The wizard session (not the SLIP-0039 identifier): random hex. */
   sessionId: z.string().regex(/^[0-9a-f]{16,64}$/),
+  /** True while the session is a draft in main (started on the Welcome screen): its vault is created or unlocked at step 3, which adopts it. */
+  beforeVault: z.boolean(),
   step: z.enum(CEREMONY_STEPS),
   startedAt: when,
   vaultFingerprint: fingerprint,
@@ -93,7 +95,11 @@ const spoolSchema = z.strictObject({
 
 export const CEREMONY_CONTRACT = {
   'ceremony:state': { request: z.strictObject({}), response: z.strictObject({ state: ceremonyStateSchema.nullable() }) },
-  /** Starts a session on the unlocked vault (refused while one is open) and runs the air-gap check. */
+  /**
+   * Starts a session on the unlocked vault (refused while one is open) and runs the air-gap check. With no
+   * vault unlocked it starts a draft in main (air gap and roles need no vault); once a vault is created or
+   * unlocked, begin moves the draft into it.
+   */
   'ceremony:begin': { request: z.strictObject({}), response: stateOnly },
   /** `override` absent: check again. Given: go on with a network up; the reason goes to the audit log. */
   'ceremony:airGap': {

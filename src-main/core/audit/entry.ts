@@ -36,6 +36,7 @@ export const AUDIT_OPERATIONS = [
   'vault-rename',
   'ceremony-air-gap-override',
   'ceremony-abandoned',
+  'ceremony-begun-before-vault',
 ] as const;
 export type AuditOperation = (typeof AUDIT_OPERATIONS)[number];
 

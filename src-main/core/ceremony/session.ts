@@ -43,10 +43,11 @@ export interface CeremonySession {
 }
 
 /** What the renderer sees: the session without its tags, plus facts read from the vault. */
-export function sessionView(s: CeremonySession, facts: { earlierCeremonies: number; wordsHeld: boolean }): CeremonyState {
+export function sessionView(s: CeremonySession, facts: { earlierCeremonies: number; wordsHeld: boolean; beforeVault?: boolean }): CeremonyState {
   const resplitNeeded = s.record !== null && !facts.wordsHeld && !s.sheets.some((sheet) => sheet.printed);
   return {
     sessionId: s.sessionId,
+    beforeVault: facts.beforeVault ?? false,
     // Words gone before printing: the split is made again at the quorum step.
     step: resplitNeeded && s.step === 'print' ? 'quorum' : s.step,
     startedAt: s.startedAt,

@@ -5,7 +5,6 @@
  * Splitting, sheets and the ceremony record are the paper core's own
  * (splitVault, recordCeremony); this file only sequences them.
  */
-import { randomBytes } from 'node:crypto';
 import { CustosError } from '../../../shared/errors.js';
 import type { CeremonyState, CeremonyStep } from '../../../shared/ipcCeremony.js';
 import type { NetworkStatus } from '../../../shared/ipc.js';
@@ -14,7 +13,8 @@ import type { InternalContext } from '../keystore/internal.js';
 import type { Keystore } from '../keystore/keystore.js';
 import { listCeremonies } from '../keystore/paperStore.js';
 import { recordCeremony, type VaultSplit } from '../paper/paperVault.js';
-import { actor, checkRoles, logStep, requireStep } from './rules.js';
+import { adoptionEntries, airGapOn, newSession, rolesOn } from './draft.js';
+import { actor, logStep, requireStep } from './rules.js';
 import { fullRecord, sessionView, type CeremonySession } from './session.js';
 import { deleteSession, loadSession, saveSession } from './store.js';
 
@@ -47,36 +47,21 @@ export function stateOf(ks: Keystore, wordsHeld: boolean): CeremonyState | null 
   });
 }
 
-function applyAirGap(s: CeremonySession, network: NetworkStatus, by: string | null): void {
-  s.airGap = { airGapped: network.airGapped, interfaces: network.interfaces, checkedAt: new Date().toISOString(), overrideReason: null };
-  if (network.airGapped) {
-    logStep(s, 'air-gap', by, 'no network interface up');
-    s.step = 'roles';
-  }
-}
-
-/** A new session on this vault, with the air-gap check made at once. One session per vault at a time. */
-export function beginSession(ks: Keystore, network: NetworkStatus): void {
+/**
+ * A new session on this vault, with the air-gap check made at once; or, given
+ * a draft (air gap and roles done in main before the vault existed), that
+ * draft adopted with audit entries saying who did its steps. One session per vault at a time.
+ */
+export function beginSession(ks: Keystore, network: NetworkStatus, draft?: CeremonySession): void {
   ks.internal('write', (ctx) => {
     if (loadSession(ctx.db)) throw new CustosError('INVALID_ARGUMENT', 'a ceremony is already under way on this vault: resume it or abandon it first');
-    const s: CeremonySession = {
-      sessionId: randomBytes(16).toString('hex'),
-      step: 'air-gap',
-      startedAt: new Date().toISOString(),
-      vaultFingerprint: ctx.vaultFingerprint,
-      airGap: null,
-      roles: null,
-      keys: null,
-      quorum: null,
-      record: null,
-      auditHead: null,
-      sheets: [],
-      recorded: false,
-      backup: null,
-      transcriptFile: null,
-      log: [],
-    };
-    applyAirGap(s, network, null);
+    if (!draft) {
+      saveSession(ctx.db, newSession(network, ctx.vaultFingerprint));
+      return;
+    }
+    const s: CeremonySession = { ...draft, vaultFingerprint: ctx.vaultFingerprint };
+    for (const entry of adoptionEntries(draft, ks.vaultName())) ctx.audit.append(entry);
+    if (s.step === 'keys') logStep(s, 'keys', s.roles?.operator ?? null, `vault ${ks.vaultName() ?? '(unnamed)'} (${ctx.vaultFingerprint}) holds this ceremony from here on`);
     saveSession(ctx.db, s);
   });
 }
@@ -84,27 +69,13 @@ export function beginSession(ks: Keystore, network: NetworkStatus): void {
 /** Checks again; or, with a typed reason, goes on with a network up and says so in the audit log. */
 export function airGapStep(ks: Keystore, network: NetworkStatus, override: string | undefined, by: string | undefined): void {
   changeSession(ks, (s, ctx) => {
-    requireStep(s, ['air-gap'], 'the air-gap check');
-    const who = actor(s, by);
-    applyAirGap(s, network, who);
-    if (network.airGapped || override === undefined) return;
-    const reason = override.trim();
-    s.airGap = { ...s.airGap!, overrideReason: reason };
-    ctx.audit.append({ operation: 'ceremony-air-gap-override', subject: { session: s.sessionId, reason, interfaces: network.interfaces.map((i) => `${i.name} ${i.address}`) } });
-    logStep(s, 'air-gap', who, `went on with a network up: ${reason}`);
-    s.step = 'roles';
+    const entry = airGapOn(s, network, override, by);
+    if (entry) ctx.audit.append(entry);
   });
 }
 
 export function rolesStep(ks: Keystore, roles: { operator: string; witnesses: string[]; custodians: string[] }): void {
-  checkRoles(roles.operator, roles.witnesses, roles.custodians);
-  changeSession(ks, (s) => {
-    requireStep(s, ['roles', 'keys', 'quorum'], 'naming the roles');
-    if (s.record) throw new CustosError('INVALID_ARGUMENT', 'the master key is split already: the roles are fixed');
-    s.roles = { operator: roles.operator.trim(), witnesses: roles.witnesses.map((w) => w.trim()), custodians: roles.custodians.map((c) => c.trim()) };
-    logStep(s, 'roles', s.roles.operator, `operator ${s.roles.operator}; ${s.roles.witnesses.length} witness(es); ${s.roles.custodians.length} custodian(s)`);
-    if (s.step === 'roles') s.step = 'keys';
-  });
+  changeSession(ks, (s) => rolesOn(s, roles));
 }
 
 /** Generates every purpose of the catalogue for each id (existing keys kept), one id at a time for progress. */

@@ -8,6 +8,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { ABANDON_CONFIRMATION } from '../../../shared/ipcCeremony.js';
 import type { CeremonyState } from '../../../shared/ipc.js';
 import type { IpcContext } from '../context.js';
+import { ceremonyDraft } from '../ceremonyDraft.js';
 import { checkBackupFolders, checkSheetsFolder, inFolder, sheetFileNames, sheetsFolder, spoolInfo, writeAll } from '../ceremonyOutput.js';
 import { handle, type Handler } from '../handle.js';
 
@@ -15,6 +16,7 @@ const cancelled = (what: string) => new CustosError('CANCELLED', `no ${what} was
 
 export function ceremonyHandlers(ctx: IpcContext) {
   const { core, appOrigin } = ctx;
+  const draft = ceremonyDraft();
   const progress = (task: 'print' | 'backup', label: string, done: number, total: number) => ctx.emit('event:progress', { task, label, done, total });
   /** The camera is withdrawn whenever the session is not at the verify step. */
   const settleCamera = (state: CeremonyState | null) => {
@@ -26,13 +28,35 @@ export function ceremonyHandlers(ctx: IpcContext) {
     return state;
   };
 
+  /** The vault's own session; null when none, 'locked' when no vault is open. */
+  const vaultSession = async (): Promise<CeremonyState | null | 'locked'> => ((await core.call('status', {})) ? core.call('ceremonyState', {}) : 'locked');
+  /** Steps 1 and 2 run on the draft while one exists and no open vault has a session of its own. */
+  const onDraft = async (): Promise<boolean> => {
+    if (draft.view() === null) return false;
+    const own = await vaultSession();
+    return own === 'locked' || own === null;
+  };
+
   return {
-    'ceremony:state': handle('ceremony:state', appOrigin, async () => ({ state: await core.call('ceremonyState', {}) })),
-    'ceremony:begin': handle('ceremony:begin', appOrigin, async () => ({ state: await core.call('ceremonyBegin', { network: ctx.network() }) })),
+    'ceremony:state': handle('ceremony:state', appOrigin, async () => {
+      const own = await vaultSession();
+      const pending = draft.view();
+      // Locked with no draft: the vault may hold a session, so "none" would be wrong.
+      if (own === 'locked' && !pending) throw new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first');
+      return { state: own !== 'locked' && own !== null ? own : pending };
+    }),
+    'ceremony:begin': handle('ceremony:begin', appOrigin, async () => {
+      if ((await core.call('status', {})) === null) return { state: draft.begin(ctx.network()) };
+      // A vault is open (just created at step 3, or unlocked): it adopts the draft, if there is one.
+      const adopted = draft.take();
+      const state = await core.call('ceremonyBegin', { network: ctx.network(), draft: adopted ?? undefined });
+      draft.drop();
+      return { state };
+    }),
     'ceremony:airGap': handle('ceremony:airGap', appOrigin, async ({ override, by }) => ({
-      state: await core.call('ceremonyAirGap', { network: ctx.network(), override: override?.reason, by }),
+      state: (await onDraft()) ? draft.airGap(ctx.network(), override?.reason, by) : await core.call('ceremonyAirGap', { network: ctx.network(), override: override?.reason, by }),
     })),
-    'ceremony:roles': handle('ceremony:roles', appOrigin, async (roles) => ({ state: await core.call('ceremonyRoles', roles) })),
+    'ceremony:roles': handle('ceremony:roles', appOrigin, async (roles) => ({ state: (await onDraft()) ? draft.roles(roles) : await core.call('ceremonyRoles', roles) })),
     'ceremony:keys': handle('ceremony:keys', appOrigin, async (ids) => core.call('ceremonyKeys', ids)),
     'ceremony:quorum': handle('ceremony:quorum', appOrigin, async (quorum) => ({ state: await core.call('ceremonyQuorum', quorum) })),
     'ceremony:preview': handle('ceremony:preview', appOrigin, async ({ paperSize }) => ({ ...(await core.call('ceremonyPreview', {})), paperSize, spool: spoolInfo(ctx.cupsServerRoot) })),
@@ -114,7 +138,9 @@ export function ceremonyHandlers(ctx: IpcContext) {
       // Checked here, not only on screen.
       if (confirmation !== ABANDON_CONFIRMATION) throw new CustosError('CONFIRMATION_REQUIRED', `type '${ABANDON_CONFIRMATION}' to confirm; the ceremony was kept`);
       ctx.setCamera(false);
-      await core.call('ceremonyAbandon', {});
+      // A draft never reached a vault: dropping it leaves nothing anywhere.
+      if (await onDraft()) draft.drop();
+      else await core.call('ceremonyAbandon', {});
       return { abandoned: true as const };
     }),
   } satisfies Record<string, Handler>;

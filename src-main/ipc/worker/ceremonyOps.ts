@@ -17,6 +17,7 @@ import { renderSheetHtml, type SheetData } from '../../core/paper/sheet/template
 import { transcriptHtml } from '../../core/ceremony/transcript.js';
 import { adoptSplit, abandonSession, airGapStep, beginSession, currentSession, finishSession, keysStep, markPrinted, noteBackup, noteTranscript, rolesStep, stateOf, verifyStep } from '../../core/ceremony/wizard.js';
 import { checkAssignment } from '../../core/ceremony/rules.js';
+import type { CeremonySession } from '../../core/ceremony/session.js';
 import { exportBundle } from '../../core/bundle/export.js';
 import type { Report } from './coreOps.js';
 
@@ -36,7 +37,8 @@ export interface SheetPreview {
 
 export interface CeremonyOps {
   ceremonyState: { args: Record<string, never>; result: CeremonyState | null };
-  ceremonyBegin: { args: { network: NetworkStatus }; result: CeremonyState };
+  /** `draft`: the session main ran before this vault existed (air gap, roles), adopted into it. */
+  ceremonyBegin: { args: { network: NetworkStatus; draft?: CeremonySession | undefined }; result: CeremonyState };
   ceremonyAirGap: { args: { network: NetworkStatus; override?: string | undefined } & By; result: CeremonyState };
   ceremonyRoles: { args: { operator: string; witnesses: string[]; custodians: string[] }; result: CeremonyState };
   ceremonyKeys: { args: { clientIds: string[]; zoneIds: string[] } & By; result: { state: CeremonyState; created: string[] } };
@@ -74,7 +76,7 @@ export function ceremonyOps(unlocked: () => Keystore, report: Report): { ops: Im
 
   const ops: Impl = {
     ceremonyState: () => stateOf(unlocked(), holding(unlocked()) !== null),
-    ceremonyBegin: ({ network }) => (beginSession(unlocked(), network), state(unlocked())),
+    ceremonyBegin: ({ network, draft }) => (beginSession(unlocked(), network, draft), state(unlocked())),
     ceremonyAirGap: ({ network, override, by }) => (airGapStep(unlocked(), network, override, by), state(unlocked())),
     ceremonyRoles: (roles) => (rolesStep(unlocked(), roles), state(unlocked())),
     ceremonyKeys: ({ clientIds, zoneIds, by }) => {
