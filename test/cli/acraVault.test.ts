@@ -58,9 +58,9 @@ describe('custos acra vault-publish', () => {
     const noToken = await runInProcess(['acra', 'vault-publish', '--vault-addr', standIn.url, '--path', 'secret/acra', '--vault-allow-plain-http'], { env: { ACRA_MASTER_KEY: key } });
     expect(noToken.stderr).toContain('error INVALID_ARGUMENT: give Vault credentials');
     const noKey = await runInProcess([...base(), '--path', 'secret/acra']);
-    expect(noKey.stderr).toContain('error MASTER_KEY_MISSING');
+    expect(noKey.stderr).toContain('error INVALID_ARGUMENT: no Acra master key');
     const shortKey = await runInProcess([...base(), '--path', 'secret/acra'], { env: { ACRA_MASTER_KEY: Buffer.alloc(16).toString('base64') } });
-    expect(shortKey.stderr).toContain('error MASTER_KEY_MALFORMED');
+    expect(shortKey.stderr).toContain('error ACRA_MASTER_KEY_MALFORMED');
     expect(standIn.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 

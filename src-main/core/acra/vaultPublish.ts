@@ -87,7 +87,7 @@ export interface PublishReport {
 export async function publishAcraMasterKey(vault: VaultConnection, secretsPathOption: string, masterKey: Uint8Array, options: { overwrite?: boolean } = {}): Promise<PublishReport> {
   const secretsPath = checkVaultPath(secretsPathOption.replace(/\/+$/, ''), 'the secrets path');
   if (!secretsPath.includes('/')) throw new CustosError('INVALID_ARGUMENT', `the secrets path "${secretsPath}" names a mount only; give mount/secret, such as secret/acra`);
-  if (masterKey.length < 32) throw new CustosError('MASTER_KEY_MALFORMED', 'an Acra master key is at least 32 bytes');
+  if (masterKey.length < 32) throw new CustosError('ACRA_MASTER_KEY_MALFORMED', 'an Acra master key is at least 32 bytes');
   const engine = await findKvEngine(vault, secretsPath);
   const path = locate(engine, secretsPath);
   const current = await readFields(vault, engine, path);

@@ -87,7 +87,7 @@ describe('acra vault-publish (core) against the Vault stand-in', () => {
       ['secret/../x', 'INVALID_ARGUMENT'],
     ];
     for (const [path, code] of cases) expect(await errorCodeOf(publishAcraMasterKey(vault, path, key)), path).toBe(code);
-    expect(await errorCodeOf(publishAcraMasterKey(vault, 'secret/acra', new Uint8Array(31)))).toBe('MASTER_KEY_MALFORMED');
+    expect(await errorCodeOf(publishAcraMasterKey(vault, 'secret/acra', new Uint8Array(31)))).toBe('ACRA_MASTER_KEY_MALFORMED');
     standIn.addMount('odd/', { type: 'kv', options: { other: 'x' } });
     expect(await errorCodeOf(publishAcraMasterKey(vault, 'odd/acra', key))).toBe('VAULT_MALFORMED');
     expect(standIn.requests.filter((r) => r.method !== 'GET')).toEqual([]);

@@ -11,6 +11,9 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   async (io) => (await import('./export.js')).acraExportCommand(io),
   async (io) => (await import('./import.js')).acraImportCommand(io),
   async (io) => (await import('./vaultPublish.js')).acraVaultPublishCommand(io),
+  async (io) => (await import('./push.js')).acraPushCommand(io),
+  async (io) => (await import('./pull.js')).acraPullCommand(io),
+  async (io) => (await import('./bundle.js')).acraBundleCommand(io),
 ];
 
 export const ACRA_SUMMARY = "Acra's own key storage: write and read .acrakeys folders (keystore v1) that AcraServer and AcraTranslator open";

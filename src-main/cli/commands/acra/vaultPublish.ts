@@ -6,24 +6,7 @@ import { ACRA_VAULT_FIELD, publishAcraMasterKey } from '../../../core/acra/vault
 import type { CliIo } from '../../io.js';
 import { vaultAccessOrNull, type MethodCredentialOptions } from '../../methodCredentials.js';
 import { emit } from '../../output.js';
-import { readFileSync } from 'node:fs';
-import { decodeBase64Strict } from '../../../core/crypto/bytes.js';
-
-// TEMPORARY until the acra export's own loader is committed: base64 of at least 32 bytes, from the file or $ACRA_MASTER_KEY.
-function readAcraMasterKey(options: { acraMasterKeyFile?: string | undefined }, io: CliIo): Uint8Array {
-  let text = io.env['ACRA_MASTER_KEY'];
-  if (options.acraMasterKeyFile) {
-    try {
-      text = readFileSync(options.acraMasterKeyFile, 'utf8').trim();
-    } catch (error) {
-      throw new CustosError('INVALID_ARGUMENT', `cannot read Acra master key file ${options.acraMasterKeyFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-  }
-  if (!text) throw new CustosError('MASTER_KEY_MISSING', 'no Acra master key: pass --acra-master-key-file or set ACRA_MASTER_KEY');
-  const key = decodeBase64Strict(text);
-  if (!key || key.length < 32) throw new CustosError('MASTER_KEY_MALFORMED', 'the Acra master key is not base64 of at least 32 bytes');
-  return key;
-}
+import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom } from './masterKeyOption.js';
 
 interface VaultPublishOptions extends MethodCredentialOptions {
   vaultAddr: string;
@@ -38,7 +21,7 @@ export function acraVaultPublishCommand(io: CliIo): Command {
     .description("write the Acra master key into HashiCorp Vault where AcraServer reads it (field acra_master_key, KV v1 or v2)")
     .requiredOption('--vault-addr <url>', 'Vault address, https://host:8200 (Acra: --vault_connection_api_string)')
     .requiredOption('--path <mount/secret>', "the secret, as Acra's --vault_secrets_path: its first segment is the KV mount (secret/acra)")
-    .option('--acra-master-key-file <file>', 'the Acra master key (default: $ACRA_MASTER_KEY)')
+    .option('--acra-master-key-file <file>', ACRA_MASTER_KEY_FILE_HELP)
     .option('--force', `replace an ${ACRA_VAULT_FIELD} already in the secret`)
     .option('--vault-token-file <file>', 'Vault token that may read the mounts and write the secret')
     .option('--vault-role-id <id>', 'Vault AppRole role_id (with --vault-secret-id-file), instead of a token')
@@ -63,7 +46,7 @@ Examples:
     .action(async (options: VaultPublishOptions) => {
       const access = vaultAccessOrNull(options);
       if (!access) throw new CustosError('INVALID_ARGUMENT', 'give Vault credentials: --vault-token-file FILE, or --vault-role-id ID --vault-secret-id-file FILE');
-      const masterKey = readAcraMasterKey(options, io);
+      const masterKey = acraMasterKeyFrom(options.acraMasterKeyFile, io);
       try {
         const vault = await connectVault({ endpoint: options.vaultAddr, ...access });
         try {

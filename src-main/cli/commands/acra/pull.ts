@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import { importAcraEntries } from '../../../core/acra/importKeys.js';
+import { connectRedis } from '../../../core/acra/redis/client.js';
+import { pullAcraEntries, redisSource } from '../../../core/acra/redisPull.js';
+import { normaliseKeysDir } from '../../../core/acra/redisStorage.js';
+import { wipe } from '../../../core/crypto/bytes.js';
+import type { CliIo } from '../../io.js';
+import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
+import { emit, table } from '../../output.js';
+import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, custosIo } from './masterKeyOption.js';
+import { redisOptionsFrom, withRedisOptions, type RedisCliOptions } from './redisOptions.js';
+
+interface PullOptions extends CommonOptions, RedisCliOptions {
+  acraMasterKeyFile?: string;
+}
+
+export function acraPullCommand(io: CliIo): Command {
+  return withRedisOptions(withKeystoreOptions(new Command('pull')))
+    .description("read a keystore v1 that Acra keeps in Redis into this vault, every rotated version included (as acra import does with a folder)")
+    .option('--acra-master-key-file <file>', ACRA_MASTER_KEY_FILE_HELP)
+    .addHelpText(
+      'after',
+      `
+Every Redis string under <keys-dir>/ is read (SCAN) and must be a key file Acra
+would write there: standard base64 of the file's bytes, under a name Acra gives a
+key, opening under the Acra master key with the context its name calls for. All
+are checked before the vault is unlocked; then the keys go into the vault in one
+transaction. A bad entry (not a string, not base64, a stray name, a file that does
+not open, a name the vault holds already) is named and nothing is written. To get
+a folder back, pull into a vault and run "custos acra export --out DIR".
+
+Examples:
+  custos acra pull --redis redis://10.0.0.5:6379/1 --acra-master-key-file acra-master.key
+  ACRA_MASTER_KEY=$(cat acra-master.key) custos acra pull --redis rediss://redis.internal:6380/1 --redis-password-file redis.pass --redis-tls-ca redis-ca.pem --keys-dir /var/lib/acra/keys --json`,
+    )
+    .action(async (options: PullOptions) => {
+      const keysDir = normaliseKeysDir(options.keysDir);
+      const redisOptions = redisOptionsFrom(options);
+      const acraKey = acraMasterKeyFrom(options.acraMasterKeyFile, io);
+      let pulled;
+      let source: string;
+      try {
+        const client = await connectRedis(redisOptions);
+        try {
+          pulled = await pullAcraEntries(client, { keysDir, acraMasterKey: acraKey });
+          source = redisSource(client, pulled.keysDir);
+        } finally {
+          client.close();
+        }
+      } finally {
+        wipe(acraKey);
+      }
+      const { entries } = pulled;
+      try {
+        const report = await withKeystore(options, custosIo(io), (ks) => importAcraEntries(ks, entries, source));
+        emit(io, options, { ...report, redis: source, files: pulled.files }, () =>
+          [
+            `imported ${report.versions} key versions from ${pulled.files} key files at ${source}`,
+            table(
+              ['NAME', 'PURPOSE', 'ALGORITHM', 'VERSION', 'STATE', 'FINGERPRINT'],
+              report.keys.map((k) => [k.name, k.purpose, k.algorithm, String(k.version), k.state, k.fingerprint]),
+            ),
+          ].join('\n'),
+        );
+      } finally {
+        for (const entry of entries) wipe(entry.content);
+      }
+    });
+}
