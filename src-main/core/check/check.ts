@@ -1,5 +1,7 @@
 import { CustosError, type ErrorCode } from '../../../shared/errors.js';
 import { equalBytes, wipe } from '../crypto/bytes.js';
+import { fingerprint } from '../crypto/fingerprint.js';
+import { p256Points } from '../crypto/p256Points.js';
 import { publicFromSecret } from '../catalog/material.js';
 import { materialFingerprint, type Keystore } from '../keystore/keystore.js';
 import type { VersionRow } from '../keystore/rows.js';
@@ -28,6 +30,13 @@ function checkVersion(keystore: Keystore, row: VersionRow): CheckProblem | null 
   let secret: Uint8Array | null = null;
   try {
     secret = keystore.openSecret(row);
+    if (row.algorithm === 'p256') {
+      // One scalar multiplication gives the point to compare and the SPKI its fingerprint hashes.
+      const points = p256Points(secret);
+      if (!row.public_key || !equalBytes(points.compressed, row.public_key)) return problem('KEY_RECORD_TAMPERED', 'stored public key does not match the private key');
+      if (fingerprint('p256-spki', points.spki) !== row.fingerprint) return problem('KEY_RECORD_TAMPERED', 'stored fingerprint does not match the key material');
+      return null;
+    }
     if (row.algorithm !== 'sym256') {
       const derived = publicFromSecret(row.algorithm, secret);
       if (!row.public_key || !equalBytes(derived, row.public_key)) return problem('KEY_RECORD_TAMPERED', 'stored public key does not match the private key');

@@ -37,6 +37,9 @@ export interface KeyRow {
 const VERSION_COLUMNS = `k.id AS key_id, k.name, k.client_id, k.zone_id, k.purpose, k.algorithm, k.current_version,
   v.version, v.state, v.public_key, v.sealed, v.public_only, v.fingerprint, v.created_at, k.kek_id`;
 
+/** A row of VERSION_COLUMNS, in order, as SQLite returns it in raw mode. */
+type VersionValues = [number, string, string | null, string | null, KeyPurpose, KeyAlgorithm, number, number, KeyState, Uint8Array | null, Uint8Array | null, number, string, string, number | null];
+
 /** A version as a listing shows it: without the public key and sealed material, which a listing never reads. */
 export type ListedRow = Omit<VersionRow, 'public_key' | 'sealed'>;
 
@@ -127,11 +130,16 @@ export class KeyRows {
       .all(...args);
   }
 
-  /** Every version in storage order, for checks and exports over large stores. */
-  iterateAll(): IterableIterator<VersionRow> {
-    return this.db
-      .prepare<[], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ORDER BY k.id, v.version`)
-      .iterate();
+  /**
+   * Every version in storage order, for checks over large stores. Read raw and
+   * made into objects here: better-sqlite3 builds a row object property by
+   * property, which cost more per row than the rest of reading it.
+   */
+  *iterateAll(): Generator<VersionRow> {
+    const statement = this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ORDER BY k.id, v.version`).raw(true);
+    for (const r of statement.iterate() as IterableIterator<VersionValues>) {
+      yield { key_id: r[0], name: r[1], client_id: r[2], zone_id: r[3], purpose: r[4], algorithm: r[5], current_version: r[6], version: r[7], state: r[8], public_key: r[9], sealed: r[10], public_only: r[11], fingerprint: r[12], created_at: r[13], kek_id: r[14] };
+    }
   }
 
   count(): number {

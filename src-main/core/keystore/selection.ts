@@ -1,5 +1,5 @@
 import { CustosError } from '../../../shared/errors.js';
-import type { KeyPurpose } from '../../../shared/keys.js';
+import type { KeyAlgorithm, KeyPurpose, KeyState } from '../../../shared/keys.js';
 import type { VersionRow } from './rows.js';
 import type { Db } from './sqlite.js';
 
@@ -18,6 +18,9 @@ export interface ExportRow extends VersionRow {
   key_created_at: string;
   changed_at: string;
 }
+
+/** A row of COLUMNS, in order, as SQLite returns it in raw mode. */
+type ExportValues = [number, string, string | null, string | null, KeyPurpose, KeyAlgorithm, number, string, number, KeyState, Uint8Array | null, Uint8Array | null, number, string, string, string, number | null];
 
 export interface SelectionView {
   keys: number;
@@ -67,6 +70,12 @@ export function selectionView(db: Db, selection: KeySelection): SelectionView {
     )
     .get(...args) ?? { keys: 0, versions: 0 };
   if ('filter' in selection && counts.keys === 0) throw new CustosError('KEY_NOT_FOUND', 'no key matches the selection: nothing to export');
-  const statement = db.prepare<string[], ExportRow>(`SELECT ${COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.id, v.version`);
-  return { keys: counts.keys, versions: counts.versions, rows: () => statement.iterate(...args) };
+  // Raw rows made into objects here: better-sqlite3's own row objects cost more than the rest of reading a row.
+  const statement = db.prepare(`SELECT ${COLUMNS} FROM key_versions v JOIN keys k ON k.id = v.key_id ${clause} ORDER BY k.id, v.version`).raw(true);
+  function* rows(): Generator<ExportRow> {
+    for (const r of statement.iterate(...args) as IterableIterator<ExportValues>) {
+      yield { key_id: r[0], name: r[1], client_id: r[2], zone_id: r[3], purpose: r[4], algorithm: r[5], current_version: r[6], key_created_at: r[7], version: r[8], state: r[9], public_key: r[10], sealed: r[11], public_only: r[12], fingerprint: r[13], created_at: r[14], changed_at: r[15], kek_id: r[16] };
+    }
+  }
+  return { keys: counts.keys, versions: counts.versions, rows };
 }

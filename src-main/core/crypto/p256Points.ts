@@ -1,0 +1,34 @@
+import { createECDH, type ECDH } from 'node:crypto';
+
+/** DER prefix of a P-256 SPKI holding an uncompressed point (65 bytes follow), as themis/ecKeys.ts writes it. */
+const SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
+
+let ecdh: ECDH | null = null;
+
+export interface P256Points {
+  /** The 33-byte compressed point, as the keystore stores it. */
+  compressed: Uint8Array;
+  /** The SPKI DER of the uncompressed point, which a P-256 fingerprint hashes. */
+  spki: Uint8Array;
+}
+
+/**
+ * Both encodings of a P-256 scalar's public point from one scalar
+ * multiplication, for `custos check`, which must show that every stored pair
+ * and fingerprint agree. A fresh ECDH object per record, and decompressing
+ * the stored point again for its fingerprint, each built the curve's group
+ * anew and together cost several times the AEAD that opens the record. The
+ * one reused object keeps the last scalar set on it until the next call (as a
+ * dropped one would until collected; JavaScript cannot wipe either).
+ * Throws RangeError for a scalar that is not a valid P-256 private key.
+ */
+export function p256Points(secret: Uint8Array): P256Points {
+  if (secret.length !== 32) throw new RangeError('a P-256 private key is 32 bytes');
+  ecdh ??= createECDH('prime256v1');
+  try {
+    ecdh.setPrivateKey(secret);
+  } catch {
+    throw new RangeError('not a valid P-256 private key');
+  }
+  return { compressed: new Uint8Array(ecdh.getPublicKey(null, 'compressed')), spki: new Uint8Array(Buffer.concat([SPKI_PREFIX, ecdh.getPublicKey()])) };
+}

@@ -1,0 +1,29 @@
+import { createECDH } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { p256PublicFromSecret, p256Spki } from '../../../src-main/core/themis/ecKeys.js';
+import { materialFingerprint } from '../../../src-main/core/keystore/recordOpener.js';
+import { fingerprint } from '../../../src-main/core/crypto/fingerprint.js';
+import { p256Points } from '../../../src-main/core/crypto/p256Points.js';
+
+describe('p256Points', () => {
+  it('gives the stored compressed point and the SPKI the fingerprint hashes, for any key, one call after another', () => {
+    for (let i = 0; i < 100; i++) {
+      const ecdh = createECDH('prime256v1');
+      ecdh.generateKeys();
+      const secret = new Uint8Array(32);
+      const raw = ecdh.getPrivateKey();
+      secret.set(raw, 32 - raw.length);
+      const points = p256Points(secret);
+      const compressed = p256PublicFromSecret(secret);
+      expect(Buffer.from(points.compressed).equals(Buffer.from(compressed))).toBe(true);
+      expect(Buffer.from(points.spki).equals(Buffer.from(p256Spki(compressed)))).toBe(true);
+      expect(fingerprint('p256-spki', points.spki)).toBe(materialFingerprint('p256', secret, compressed));
+    }
+  });
+
+  it('refuses a scalar out of range or of the wrong length', () => {
+    expect(() => p256Points(new Uint8Array(32))).toThrow(RangeError);
+    expect(() => p256Points(new Uint8Array(32).fill(0xff))).toThrow(RangeError);
+    expect(() => p256Points(new Uint8Array(31).fill(1))).toThrow(RangeError);
+  });
+});
