@@ -5,6 +5,7 @@ import BackupsView from './views/BackupsView.vue';
 import CeremonyView from './views/CeremonyView.vue';
 import KeysView from './views/KeysView.vue';
 import MasterKeyView from './views/MasterKeyView.vue';
+import RestoreView from './views/RestoreView.vue';
 import SettingsView from './views/SettingsView.vue';
 import UnlockView from './views/UnlockView.vue';
 import WelcomeView from './views/WelcomeView.vue';
@@ -14,6 +15,7 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/', name: 'welcome', component: WelcomeView, meta: { title: 'Welcome' } },
+    { path: '/restore', name: 'restore', component: RestoreView, meta: { title: 'Restore from shares' } },
     { path: '/unlock/:id', name: 'unlock', component: UnlockView, props: true, meta: { title: 'Unlock' } },
     { path: '/keys', name: 'keys', component: KeysView, meta: { title: 'Keys', unlocked: true } },
     { path: '/ceremony', name: 'ceremony', component: CeremonyView, meta: { title: 'Key ceremony', unlocked: true } },

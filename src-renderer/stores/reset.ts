@@ -5,6 +5,7 @@ import { useKeysStore } from './keys';
 import { useMasterKeyStore } from './masterKey';
 import { useNetworkStore } from './network';
 import { useProgressStore } from './progress';
+import { useRestoreStore } from './restore';
 import { useSessionStore } from './session';
 import { useSettingsStore } from './settings';
 
@@ -18,5 +19,6 @@ export function resetAllStores(): void {
   useSessionStore().$reset();
   useSettingsStore().$reset();
   useProgressStore().$reset();
+  useRestoreStore().$reset();
   useNetworkStore().$reset();
 }
