@@ -1,5 +1,7 @@
 import type { KeyInfo } from '../../../shared/keys.js';
 import { wipe } from '../crypto/bytes.js';
+import { fingerprint } from '../crypto/fingerprint.js';
+import { p256Generate } from '../crypto/p256Points.js';
 import { generateMaterial } from '../catalog/material.js';
 import type { PlannedKey } from '../catalog/plan.js';
 import { materialFingerprint, type RecordOpener } from './recordOpener.js';
@@ -7,10 +9,12 @@ import type { KeyRows } from './rows.js';
 
 /** Generates a version's material, seals it under the record's identity and stores it; the secret is wiped. */
 export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null = null): KeyInfo {
-  const material = generateMaterial(plan.algorithm);
+  // P-256 pairs come with their fingerprint's SPKI from one generator call (see crypto/p256Points.ts); the same material as generateMaterial's.
+  const pair = plan.algorithm === 'p256' ? p256Generate() : null;
+  const material = pair ? { secret: pair.secret, publicKey: pair.compressed } : generateMaterial(plan.algorithm);
   try {
     const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey, kek_id: kekId }), material.secret);
-    const fp = materialFingerprint(plan.algorithm, material.secret, material.publicKey);
+    const fp = pair ? fingerprint('p256-spki', pair.spki) : materialFingerprint(plan.algorithm, material.secret, material.publicKey);
     rows.addVersion(keyId, version, 'active', material.publicKey, sealed, fp, at);
     return { name: plan.name, clientId: plan.clientId, zoneId: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, version, state: 'active', fingerprint: fp, createdAt: at };
   } finally {

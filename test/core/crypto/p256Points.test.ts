@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { p256PublicFromSecret, p256Spki } from '../../../src-main/core/themis/ecKeys.js';
 import { materialFingerprint } from '../../../src-main/core/keystore/recordOpener.js';
 import { fingerprint } from '../../../src-main/core/crypto/fingerprint.js';
-import { p256Points } from '../../../src-main/core/crypto/p256Points.js';
+import { p256Generate, p256Points } from '../../../src-main/core/crypto/p256Points.js';
 
 describe('p256Points', () => {
   it('gives the stored compressed point and the SPKI the fingerprint hashes, for any key, one call after another', () => {
@@ -19,6 +19,18 @@ describe('p256Points', () => {
       expect(Buffer.from(points.spki).equals(Buffer.from(p256Spki(compressed)))).toBe(true);
       expect(fingerprint('p256-spki', points.spki)).toBe(materialFingerprint('p256', secret, compressed));
     }
+  });
+
+  it('generates distinct pairs whose point and SPKI belong to their scalar', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const pair = p256Generate();
+      expect(pair.secret.length).toBe(32);
+      expect(Buffer.from(pair.compressed).equals(Buffer.from(p256PublicFromSecret(pair.secret)))).toBe(true);
+      expect(Buffer.from(pair.spki).equals(Buffer.from(p256Spki(pair.compressed)))).toBe(true);
+      seen.add(Buffer.from(pair.secret).toString('hex'));
+    }
+    expect(seen.size).toBe(100);
   });
 
   it('refuses a scalar out of range or of the wrong length', () => {
