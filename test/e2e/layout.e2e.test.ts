@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('the desktop layout', () => {
     expect(await page.getByRole('button', { name: 'Destroy billing-svc_storage', exact: true }).count()).toBe(1);
     expect(await details.getByRole('button', { name: 'Destroy billing-svc_storage', exact: true }).count()).toBe(1);
     const text = await details.innerText();
-    for (const part of ['client billing-svc', 'storage', 'x25519', 'v1', 'active', 'Created']) expect(text).toContain(part);
+    for (const part of ['client billing-svc', 'storage', 'p256', 'v1', 'active', 'Created']) expect(text).toContain(part);
     const version = details.locator('tbody tr[data-version="1"]');
     const stored = (await app.h.ok('keys:get', { name: 'billing-svc_storage' })).versions[0]!;
     expect(await version.locator('td.fingerprint').innerText()).toBe(stored.fingerprint);
