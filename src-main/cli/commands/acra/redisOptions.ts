@@ -4,7 +4,7 @@ import { CustosError } from '../../../../shared/errors.js';
 import type { RedisOptions } from '../../../core/acra/redis/client.js';
 import { readSecretFile } from '../../methodCredentials.js';
 
-/** The Redis options of push and pull, each named after the Acra flag it stands for. */
+/** The Redis options of push and pull; each help line names the Acra flag it stands for, in brackets. */
 export interface RedisCliOptions {
   redis: string;
   keysDir: string;
@@ -17,11 +17,8 @@ export interface RedisCliOptions {
   redisTimeout?: string;
 }
 
-export const REDIS_OPTIONS_HEADING = 'Redis options (Acra flag in brackets):';
-
 export function withRedisOptions(command: Command): Command {
   return command
-    .optionsGroup(REDIS_OPTIONS_HEADING)
     .requiredOption('--redis <url>', 'redis://HOST:PORT/DB, or rediss:// for TLS [--redis_host_port, --redis_db_keys]')
     .option('--keys-dir <dir>', 'the keys folder Acra is given; Redis keys are named <dir>/<file> [--keys_dir]', '.acrakeys')
     .option('--redis-password-file <file>', 'file holding the Redis password [--redis_password]')
@@ -30,8 +27,7 @@ export function withRedisOptions(command: Command): Command {
     .option('--redis-tls-cert <file>', 'client certificate, PEM [--redis_tls_client_cert]')
     .option('--redis-tls-key <file>', 'client private key, PEM [--redis_tls_client_key]')
     .option('--redis-tls-sni <name>', "name expected in Redis's certificate [--redis_tls_client_sni]")
-    .option('--redis-timeout <seconds>', 'deadline for the connection and each command (default 10)')
-    .optionsGroup('');
+    .option('--redis-timeout <seconds>', 'deadline for the connection and each command (default 10)');
 }
 
 function readPem(path: string, what: string): string {
