@@ -97,6 +97,22 @@ describe('two writers', () => {
     }
   });
 
+  it('keys generate started 0.2 s after a master-key rotate: waits, then a code that says what happened (never AUDIT_TAMPERED or KEYSTORE_IO); the log verifies', async () => {
+    const v = await makeVault();
+    await seedKeys(v, 4000);
+    const env = vaultEnv(v);
+    const rotating = runBin(['master-key', 'rotate', '--new-master-key-out', 'new.key', '--yes', '--json'], { cwd: v.dir, env, timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const late = await runBin(['keys', 'generate', '--client-id', 'late-writer', '--purpose', 'hmac', '--json'], { cwd: v.dir, env, timeoutMs: 60_000 });
+    const rotated = await rotating;
+    expect(rotated.code, rotated.stdout + rotated.stderr).toBe(0);
+    // Done before the rotation took the lock (0), or told the key changed, or that it no longer opens it, or to retry.
+    if (late.code !== 0) expect(['MASTER_KEY_CHANGED', 'WRONG_MASTER_KEY', 'KEYSTORE_IN_USE']).toContain(JSON.parse(late.stdout).code);
+    const newKey = readFileSync(join(v.dir, 'new.key'), 'utf8').trim();
+    const verify = await runBin(['audit', 'verify'], { cwd: v.dir, env: { ...env, CUSTOS_MASTER_KEY: newKey } });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 90_000);
+
   it('a writer that cannot get the write lock in time says KEYSTORE_IN_USE (retry), not KEYSTORE_IO', async () => {
     const v = await makeVault();
     const env = vaultEnv(v);
