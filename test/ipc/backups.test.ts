@@ -8,7 +8,7 @@
  * byte for byte as it was (import); wrong access keys change nothing.
  *
  * KEYS: 10,000 here (the property is per batch, not per size: progress every
- * 256 versions exported and every 64 KiB chunk imported); `npm run bench`
+ * PROGRESS_EVERY (64) versions exported and every 64 KiB chunk imported); `npm run bench`
  * (test/bench/backups.bench.ts) runs the same path with 100,000 and prints the
  * longest gap between progress events in milliseconds.
  */
@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/ipc.js';
+import { PROGRESS_EVERY } from '../../src-main/core/bundle/export.js';
 import { FAST_KDF, startHarness, type Harness } from './harness.js';
 import { addKeys, clientId, fileHash } from './backupsFixture.js';
 
@@ -72,7 +73,7 @@ describe('backups channels', () => {
   let bundle: string;
   let accessKeys: string;
 
-  it(`exports ${KEYS} keys to two folders on two devices, with progress every 256 versions`, async () => {
+  it(`exports ${KEYS} keys to two folders on two devices, with progress every ${PROGRESS_EVERY} versions`, async () => {
     const from = h.events.length;
     const { call } = await exportTo('all');
     const result = await call;
@@ -86,9 +87,9 @@ describe('backups channels', () => {
     const events = progressSince(from, 'export');
     const done = events.map((e) => e.done);
     // Progress by work done, not time: never more than one batch between two events.
-    for (let i = 1; i < done.length; i++) expect((done[i] ?? 0) - (done[i - 1] ?? 0)).toBeLessThanOrEqual(256);
+    for (let i = 1; i < done.length; i++) expect((done[i] ?? 0) - (done[i - 1] ?? 0)).toBeLessThanOrEqual(PROGRESS_EVERY);
     expect(done.at(-1)).toBe(KEYS);
-    expect(events.length).toBeGreaterThanOrEqual(Math.floor(KEYS / 256));
+    expect(events.length).toBeGreaterThanOrEqual(Math.floor(KEYS / PROGRESS_EVERY));
   }, 240_000);
 
   it('exports a selection (client id), and refuses two folders on one device', async () => {

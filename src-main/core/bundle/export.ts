@@ -16,6 +16,8 @@ import { fingerprintMatches } from './validate.js';
 import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
 
 export type Progress = (done: number, total: number) => void;
+/** Versions between two progress reports and Cancel checks: the app must hear from an export at least every 500 ms, on a slow machine too. */
+export const PROGRESS_EVERY = 64;
 /** Asked between batches of keys; true stops the work with CANCELLED (the app's Cancel button). */
 export type ShouldCancel = () => boolean;
 
@@ -99,7 +101,8 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
       }
       current?.versions.push(versionOf(keystore, row, options.privateKeys));
       refs.add({ name: row.name, version: row.version, fingerprint: row.fingerprint });
-      if (++done % 256 === 0) {
+      // The first row too: the selection's count and the first reads are a step of their own.
+      if (++done % PROGRESS_EVERY === 0 || done === 1) {
         throwIfCancelled(options.shouldCancel, 'export');
         options.onProgress?.(done, view.versions);
       }
