@@ -88,4 +88,10 @@ describe('access keys on hostile text', () => {
       { numRuns: runs(500) },
     );
   }, timeoutFor(30_000));
+
+  // Found by the transcript property: String() of {"toString": ""} throws a TypeError; the same message pattern was here.
+  it('regression: a version object with a non-function toString is BUNDLE_VERSION', () => {
+    const doc = { ...(JSON.parse(accessText) as object), version: { toString: '' } };
+    expect(outcome(() => parseAccessKeys(JSON.stringify(doc)))).toBe('BUNDLE_VERSION');
+  });
 });

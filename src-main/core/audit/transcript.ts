@@ -78,10 +78,12 @@ export function parseTranscript(text: string): Transcript {
   }
   const t = value as Partial<Transcript> | null;
   if (!t || typeof t !== 'object' || t.format !== TRANSCRIPT_FORMAT) throw malformed(`"format" is not "${TRANSCRIPT_FORMAT}"`);
-  if (t.version !== TRANSCRIPT_VERSION) throw malformed(`version ${String(t.version)} is not one this build reads (${TRANSCRIPT_VERSION})`);
+  // JSON.stringify, not String(): an object with a non-function toString would throw a TypeError here.
+  if (t.version !== TRANSCRIPT_VERSION) throw malformed(`version ${JSON.stringify(t.version) ?? 'missing'} is not one this build reads (${TRANSCRIPT_VERSION})`);
   const strings = ['keystoreId', 'vaultFingerprint', 'exportedAt', 'publicKey', 'signature'] as const;
   for (const field of strings) if (typeof t[field] !== 'string') throw malformed(`"${field}" is missing`);
-  if (!t.head || typeof t.head !== 'object' || !Number.isInteger(t.head.seq) || typeof t.head.hash !== 'string') throw malformed('"head" is missing or malformed');
+  // The head's seq is signed as a u32: one outside that range is malformed here, not a RangeError in verification.
+  if (!t.head || typeof t.head !== 'object' || !Number.isInteger(t.head.seq) || t.head.seq < 0 || t.head.seq > 0xffffffff || typeof t.head.hash !== 'string') throw malformed('"head" is missing or malformed');
   if (!Array.isArray(t.entries)) throw malformed('"entries" is not a list');
   for (const [i, e] of t.entries.entries()) {
     const ok = e && typeof e === 'object' && typeof e.seq === 'number' && typeof e.at === 'string' && typeof e.operation === 'string' && (e.actor === null || typeof e.actor === 'string') && typeof e.outcome === 'string' && typeof e.prev === 'string' && typeof e.hash === 'string' && e.subject !== undefined;

@@ -64,7 +64,8 @@ export function parseAccessKeys(text: string, source = 'the access keys'): Acces
   const v = value as Record<string, unknown>;
   if (v['type'] !== ACCESS_KEYS_TYPE) throw malformed(source, `'type' is not ${ACCESS_KEYS_TYPE}`);
   if (v['version'] !== ACCESS_KEYS_VERSION) {
-    throw new CustosError('BUNDLE_VERSION', `${source} is access-keys format v${String(v['version'])}; this Custos reads v${ACCESS_KEYS_VERSION}`);
+    // JSON.stringify, not String(): {"toString": ""} would throw a TypeError instead of a typed error.
+    throw new CustosError('BUNDLE_VERSION', `${source} is access-keys format v${JSON.stringify(v['version']) ?? '(missing)'}; this Custos reads v${ACCESS_KEYS_VERSION}`);
   }
   const keys: AccessKeys = {
     bundleId: bytesField(v['bundleId'], 'hex', source, 'bundleId', 16),
