@@ -145,4 +145,20 @@ describe('acra export: a keystore v1 folder as Acra writes it', () => {
     expect(caughtCustosError(() => writeKeystoreFolder(out, [file, { path: 'client-one_storage_sym', bytes: new Uint8Array(76) }, file])).code).toBe('FILE_IO');
     expect(readdirSync(parent)).toEqual([]);
   });
+
+  it('a run killed while writing leaves only a hidden partial folder, which the next export of that name removes', async () => {
+    const parent = tempDir();
+    const out = join(parent, '.acrakeys');
+    // What a killed run leaves: its temporary sibling, half written; nothing under the final name.
+    const partial = join(parent, '..acrakeys.custos-partial-0123456789ab'); // '.' + the folder's name + the mark
+    mkdirSync(partial, { mode: 0o700 });
+    writeFileSync(join(partial, 'client-one_hmac'), new Uint8Array(76));
+    expect(existsSync(out)).toBe(false);
+    const vault = await catalogueVault();
+    const ks = await vault.open();
+    exportAcraKeystore(ks, { out, acraMasterKey: newAcraMasterKey(), selection: { clientIds: ['client-one'], zoneIds: [], global: false } });
+    ks.close();
+    expect(readdirSync(parent)).toEqual(['.acrakeys']);
+    expect(readdirSync(out)).toContain('client-one_storage');
+  });
 });
