@@ -208,6 +208,8 @@ export async function crashTrials(root: string, op: Operation, keys: number, tri
     if (run.exited) tally.completed++;
     const f = await examine(dir, op, t);
     const note = (what: string) => tally.problems.push(`${op} trial ${i} (kill at ${Math.round(delay)} ms): ${what}`);
+    // A run the kill did not reach must have succeeded: nothing else was wrong with it.
+    if (run.exited && run.code !== 0) note(`finished before the kill, but failed (exit ${run.code}): ${run.stderr.trim()}`);
     if (!f.integrity) {
       tally.integrityFailures++;
       note('integrity_check failed');
