@@ -118,6 +118,14 @@ describe.skipIf(unavailable !== null)('custos acra push / pull with a real redis
     expect(snapshot(target.path)).toEqual(before);
   });
 
+  it('push refuses an X25519 key by name and leaves Redis as it was', async () => {
+    await redis.command('FLUSHDB');
+    const v = await vaultWithKeys();
+    expectOk(await v.run(['keys', 'generate', '--client-id', 'legacy', '--purpose', 'storage', '--key-type', 'x25519']));
+    expect(expectJsonError(await v.run(['acra', 'push', ...redisArgs(), '--client-id', 'legacy', '--client-id', 'billing', '--json'], { ACRA_MASTER_KEY: acraKey }), 'ACRA_KEY_UNSUPPORTED')).toContain('legacy_storage');
+    expect(await keys()).toEqual([]);
+  });
+
   it('names a wrong Redis password and a password put in the URL, before the vault is opened', async () => {
     const v = await vaultWithKeys();
     const wrong = join(v.dir, 'wrong.pass');
