@@ -2,6 +2,7 @@ import type { KeyInfo } from '../../../shared/keys.js';
 import { wipe } from '../crypto/bytes.js';
 import { fingerprint } from '../crypto/fingerprint.js';
 import { p256Generate } from '../crypto/p256Points.js';
+import { x25519Generate } from '../crypto/x25519.js';
 import { generateMaterial } from '../catalog/material.js';
 import type { PlannedKey } from '../catalog/plan.js';
 import { materialFingerprint, type RecordOpener } from './recordOpener.js';
@@ -11,7 +12,7 @@ import type { KeyRows } from './rows.js';
 export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null = null): KeyInfo {
   // P-256 pairs come with their fingerprint's SPKI from one generator call (see crypto/p256Points.ts); the same material as generateMaterial's.
   const pair = plan.algorithm === 'p256' ? p256Generate() : null;
-  const material = pair ? { secret: pair.secret, publicKey: pair.compressed } : generateMaterial(plan.algorithm);
+  const material = pair ? { secret: pair.secret, publicKey: pair.compressed } : plan.algorithm === 'x25519' ? x25519Generate() : generateMaterial(plan.algorithm);
   try {
     const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey, kek_id: kekId }), material.secret);
     const fp = pair ? fingerprint('p256-spki', pair.spki) : materialFingerprint(plan.algorithm, material.secret, material.publicKey);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { x25519PublicKey } from '../../../src-main/core/crypto/x25519.js';
+import { x25519Generate, x25519PublicKey } from '../../../src-main/core/crypto/x25519.js';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 /** The route the keystore took before: PKCS#8 DER in, SPKI DER out. */
@@ -26,6 +26,20 @@ describe('x25519PublicKey', () => {
     const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
     const spki = pair.publicKey.export({ format: 'der', type: 'spki' });
     expect(Buffer.from(x25519PublicKey(new Uint8Array(der.subarray(16)))).equals(spki.subarray(12))).toBe(true);
+  });
+
+  it('generates distinct clamped scalars, as the generator of node:crypto stores them, with their own public keys', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const { secret, publicKey } = x25519Generate();
+      expect((secret[0] ?? 0) & 7).toBe(0);
+      expect((secret[31] ?? 0) & 0xc0).toBe(0x40);
+      expect(Buffer.from(publicKey).equals(viaDer(secret))).toBe(true);
+      seen.add(Buffer.from(secret).toString('hex'));
+    }
+    expect(seen.size).toBe(100);
+    const node = generateKeyPairSync('x25519').privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(16);
+    expect([(node[0] ?? 0) & 7, (node[31] ?? 0) & 0xc0]).toEqual([0, 0x40]);
   });
 
   it('refuses a scalar that is not 32 bytes', () => {
