@@ -180,6 +180,22 @@ describe('backups channels', () => {
     expect(fileHash(target.path)).toBe(before);
   }, 240_000);
 
+  it('a lock during an import (idle timer, sleep) cancels it first, then locks', async () => {
+    const target = await newVault('lock-target');
+    h.fileChoices.push(bundle, accessKeys);
+    await h.ok('backups:openBundle', {});
+    await h.ok('backups:openAccessKeys', {});
+    const from = h.events.length;
+    const importing = h.call('backups:import', { onConflict: 'fail' });
+    await underWay(from, 'import');
+    expect(await h.call('vault:lock', {})).toMatchObject({ ok: true });
+    expect(await importing).toMatchObject({ ok: false, code: 'CANCELLED' });
+    expect(await h.call('keys:list', {})).toMatchObject({ ok: false, code: 'KEYSTORE_LOCKED' });
+    await h.ok('vault:unlock', { id: target.id, passphrase: PASS });
+    expect((await h.ok('keys:list', {})).keys).toEqual([]);
+    await h.ok('vault:lock', {});
+  }, 240_000);
+
   it('answers a conflict with skip: the vault keeps its own keys', async () => {
     await h.ok('vault:unlock', { id: source.id, passphrase: PASS });
     h.fileChoices.push(bundle, accessKeys);
