@@ -6,9 +6,9 @@ import { exportAcraKeystore, type AcraSelection } from '../../../core/acra/expor
 import { newAcraMasterKey, writeAcraMasterKeyFile } from '../../../core/acra/masterKey.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
-import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
+import { withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit } from '../../output.js';
-import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, custosIo } from './masterKeyOption.js';
+import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, withVault } from './masterKeyOption.js';
 
 interface AcraExportOptions extends CommonOptions {
   out: string;
@@ -65,7 +65,7 @@ Examples:
           wroteKey = true;
         }
         const out = resolve(options.out);
-        const report = await withKeystore(options, custosIo(io), (ks) => exportAcraKeystore(ks, { out, selection, acraMasterKey: acraKey, force: options.force }));
+        const report = await withVault(options, io, (ks) => exportAcraKeystore(ks, { out, selection, acraMasterKey: acraKey, force: options.force }));
         wroteKey = false;
         emit(io, options, { ...report, acraMasterKeyFile: options.newAcraMasterKeyOut ?? null }, () =>
           [

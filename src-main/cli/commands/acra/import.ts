@@ -4,9 +4,9 @@ import { importAcraEntries, openAcraFiles } from '../../../core/acra/importKeys.
 import { readKeystoreFolder } from '../../../core/acra/keystoreV1Folder.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
-import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
+import { withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
 import { emit, table } from '../../output.js';
-import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, custosIo } from './masterKeyOption.js';
+import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, withVault } from './masterKeyOption.js';
 
 interface AcraImportOptions extends CommonOptions {
   from: string;
@@ -44,7 +44,7 @@ Examples:
         wipe(acraKey);
       }
       try {
-        const report = await withKeystore(options, custosIo(io), (ks) => importAcraEntries(ks, entries, from));
+        const report = await withVault(options, io, (ks) => importAcraEntries(ks, entries, from));
         emit(io, options, report, () =>
           [
             `imported ${report.versions} key versions from ${from}${report.publicOnlyVersions ? ` (${report.publicOnlyVersions} as public parts only)` : ''}`,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CustosError } from '../../../../shared/errors.js';
+import { CustosError, isCustosError } from '../../../../shared/errors.js';
 import { parseAcraMasterKey } from '../../../core/acra/masterKey.js';
+import type { Keystore } from '../../../core/keystore/keystore.js';
 import type { CliIo } from '../../io.js';
+import { withKeystore, type CommonOptions } from '../../keystoreOption.js';
 
 export const ACRA_MASTER_KEY_FILE_HELP = "file holding Acra's master key, base64 as ACRA_MASTER_KEY (default: $ACRA_MASTER_KEY)";
 
@@ -33,4 +35,16 @@ export function custosIo(io: CliIo): CliIo {
   const env = { ...io.env };
   delete env['ACRA_MASTER_KEY'];
   return { ...io, env };
+}
+
+/** withKeystore, unlocked without ACRA_MASTER_KEY, saying so when no Custos key was given. */
+export async function withVault<T>(options: CommonOptions, io: CliIo, fn: (keystore: Keystore) => T): Promise<T> {
+  try {
+    return await withKeystore(options, custosIo(io), fn);
+  } catch (error) {
+    if (isCustosError(error) && error.code === 'MASTER_KEY_MISSING' && io.env['ACRA_MASTER_KEY']) {
+      throw new CustosError('MASTER_KEY_MISSING', "no master key for the Custos keystore: set CUSTOS_MASTER_KEY, or pass --master-key-file or --passphrase-file (under 'custos acra', ACRA_MASTER_KEY is Acra's key and never unlocks the vault)");
+    }
+    throw error;
+  }
 }
