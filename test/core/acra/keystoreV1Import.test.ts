@@ -10,7 +10,7 @@ import { decodePrivateContainer, decodePublicContainer } from '../../../src-main
 import { caughtCustosError } from '../../helpers/errorCode.js';
 import { makeVault, type TestVault } from '../../helpers/keystore.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { acraKeymakerFolder } from './acraFolder.js';
+import { acraKeymakerFolder, writeFolder } from './acraFolder.js';
 
 async function importFolder(vault: TestVault, dir: string, acraKey: Uint8Array) {
   const entries = openAcraFiles(acraKey, readKeystoreFolder(dir));
@@ -85,6 +85,20 @@ describe('acra import: a keystore v1 folder made by Themis as acra-keymaker lays
     const target = await makeVault();
     await importFolder(target, out, acraKey);
     expect((await listed(target)).map((k) => [k.name, k.version, k.state, k.algorithm, k.fingerprint])).toEqual(before);
+  });
+});
+
+describe('acra import: public keys alone', () => {
+  it('a .pub without its private key (an AcraWriter-side folder) comes in as a public-only version', async () => {
+    const source = join(tempDir(), 'full');
+    const acraKey = newAcraMasterKey();
+    const { files } = await acraKeymakerFolder(source, acraKey);
+    const dir = join(tempDir(), 'writer');
+    writeFolder(dir, files.filter((f) => f.path === 'client-one_storage.pub'));
+    const vault = await makeVault();
+    const report = await importFolder(vault, dir, acraKey);
+    expect(report).toMatchObject({ versions: 1, publicOnlyVersions: 1 });
+    expect(await listed(vault)).toEqual([expect.objectContaining({ name: 'client-one_storage', algorithm: 'p256', publicOnly: true })]);
   });
 });
 
