@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)('the desktop layout', () => {
     expect(await side.getByTestId('lock-state').innerText()).toBe('Unlocked');
     expect(await side.getByRole('button', { name: 'Lock', exact: true }).count()).toBe(1);
     const nav = side.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Keys', 'Ceremony', 'Master key', 'Backups', 'Audit log', 'Settings']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Keys', 'Ceremony', 'Master key', 'Backups', 'Audit log', 'Restore drill', 'Settings']);
     expect(await nav.getByRole('link', { name: 'Ceremony' }).getAttribute('href')).toBe('#/ceremony');
     expect(await nav.getByRole('link', { name: 'Keys' }).getAttribute('aria-current')).toBe('page');
     // The main area no longer repeats "Vault: …" in a top bar.
