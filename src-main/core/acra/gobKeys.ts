@@ -24,7 +24,11 @@ const SLICE_ID = 66;
 function message(build: (w: GobWriter) => void): Uint8Array {
   const w = new GobWriter();
   build(w);
-  return delimit(w.toBytes());
+  const body = w.toBytes();
+  w.wipe();
+  const out = delimit(body);
+  body.fill(0);
+  return out;
 }
 
 /** The bytes Go's `gob.NewEncoder(buf).Encode(keys)` writes for a `[]*keystore.Key`. */

@@ -12,19 +12,24 @@ export function gobMalformed(what: string): CustosError {
 
 /** Appends gob integers and byte strings to a growing buffer. */
 export class GobWriter {
-  private readonly parts: number[] = [];
+  private buffer = new Uint8Array(256);
+  private used = 0;
+
+  private room(extra: number): void {
+    if (this.used + extra <= this.buffer.length) return;
+    const bigger = new Uint8Array(Math.max(this.buffer.length * 2, this.used + extra));
+    bigger.set(this.buffer.subarray(0, this.used));
+    this.buffer.fill(0); // it may have held key material
+    this.buffer = bigger;
+  }
 
   /** A uint below 128 is one byte; otherwise the negated byte count, then the big-endian bytes. */
   uint(value: number): this {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError('gob uint out of range');
-    if (value < 0x80) {
-      this.parts.push(value);
-      return this;
-    }
+    if (value < 0x80) return this.raw(value);
     const bytes: number[] = [];
     for (let v = value; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-    this.parts.push(256 - bytes.length, ...bytes);
-    return this;
+    return this.raw(256 - bytes.length, ...bytes);
   }
 
   /** An int is a uint with the sign in the low bit: n<<1 for n ≥ 0, (^n<<1)|1 for n < 0. */
@@ -34,7 +39,9 @@ export class GobWriter {
 
   bytes(value: Uint8Array): this {
     this.uint(value.length);
-    for (const b of value) this.parts.push(b);
+    this.room(value.length);
+    this.buffer.set(value, this.used);
+    this.used += value.length;
     return this;
   }
 
@@ -43,16 +50,23 @@ export class GobWriter {
   }
 
   raw(...values: number[]): this {
-    this.parts.push(...values);
+    this.room(values.length);
+    for (const v of values) this.buffer[this.used++] = v;
     return this;
   }
 
   get length(): number {
-    return this.parts.length;
+    return this.used;
   }
 
+  /** The bytes written, as a copy; `wipe` clears the writer's own buffer. */
   toBytes(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    return this.buffer.slice(0, this.used);
+  }
+
+  wipe(): void {
+    this.buffer.fill(0);
+    this.used = 0;
   }
 }
 

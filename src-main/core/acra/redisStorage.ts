@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
 import { decodeBase64Strict, encodeBase64 } from '../crypto/bytes.js';
 import { expectReply, type RedisClient } from './redis/client.js';
+import { RespError } from './redis/resp.js';
 
 /** One file of a keystore folder: its path relative to the folder, and its bytes as stored. */
 export interface StoredKeyFile {
@@ -39,7 +40,7 @@ export async function scanKeys(client: RedisClient, keysDir: string): Promise<st
   const found = new Set<string>();
   let cursor = '0';
   do {
-    const reply = await expectReply(client, 'SCAN', 'SCAN', cursor, 'MATCH', `${globEscape(keysDir)}/*`, 'COUNT', '200');
+    const reply = await expectReply(client, 'SCAN', 'SCAN', cursor, 'MATCH', `${globEscape(keysDir)}/*`, 'COUNT', '1000');
     if (!Array.isArray(reply) || reply.length !== 2 || !(reply[0] instanceof Uint8Array) || !Array.isArray(reply[1])) {
       throw new CustosError('REDIS_ERROR', `Redis at ${client.address} answered SCAN with something else than a cursor and a list`);
     }
@@ -61,9 +62,13 @@ export async function readRedisKeystore(client: RedisClient, keysDirOption: stri
   const keys = await scanKeys(client, keysDir);
   const files: StoredKeyFile[] = [];
   const bad: RedisReadResult['bad'] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    const batch = keys.slice(i, i + 100);
-    const values = await expectReply(client, 'MGET', 'MGET', ...batch);
+  const batches: string[][] = [];
+  for (let i = 0; i < keys.length; i += 100) batches.push(keys.slice(i, i + 100));
+  // Pipelined batches: one round trip's wait for all of them, not one each.
+  const replies = await client.pipeline(batches.map((batch) => ['MGET', ...batch]));
+  batches.forEach((batch, b) => {
+    const values = replies[b];
+    if (values instanceof RespError) throw new CustosError('REDIS_ERROR', `Redis at ${client.address} refused MGET: ${values.message.slice(0, 200)}`);
     if (!Array.isArray(values) || values.length !== batch.length) throw new CustosError('REDIS_ERROR', `Redis at ${client.address} answered MGET with a list of the wrong length`);
     batch.forEach((key, j) => {
       const name = key.slice(keysDir.length + 1);
@@ -74,7 +79,7 @@ export async function readRedisKeystore(client: RedisClient, keysDirOption: stri
       if (!bytes) return void bad.push({ name, problem: 'is not standard base64, as Acra stores key files in Redis' });
       files.push({ name, bytes });
     });
-  }
+  });
   return { files, bad };
 }
 
@@ -91,12 +96,14 @@ export async function writeRedisKeystore(client: RedisClient, keysDirOption: str
     throw new CustosError('FILE_EXISTS', `Redis at ${client.address} already holds ${existing.length} key${existing.length === 1 ? '' : 's'} under ${keysDir}/ (first: ${existing[0]}); pass --force to replace them all`);
   }
   await expectReply(client, 'MULTI', 'MULTI');
-  try {
-    if (existing.length > 0) await client.command('DEL', ...existing);
-    for (const file of files) await client.command('SET', redisKeyName(keysDir, file.name), encodeBase64(file.bytes));
-  } catch (error) {
+  // Pipelined: every command is sent at once and Redis answers QUEUED to each, in order.
+  const queued = await client.pipeline([
+    ...(existing.length > 0 ? [['DEL', ...existing]] : []),
+    ...files.map((file) => ['SET', redisKeyName(keysDir, file.name), encodeBase64(file.bytes)]),
+  ]);
+  if (queued.some((reply) => reply !== 'QUEUED')) {
     await client.command('DISCARD').catch(() => undefined);
-    throw error;
+    throw new CustosError('REDIS_ERROR', `Redis at ${client.address} refused to queue the write; nothing was written`);
   }
   const results = await expectReply(client, 'EXEC', 'EXEC');
   if (!Array.isArray(results) || results.length !== files.length + (existing.length > 0 ? 1 : 0)) {

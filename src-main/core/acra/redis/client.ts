@@ -36,6 +36,8 @@ export interface RedisOptions {
 export interface RedisClient {
   readonly address: string;
   command(...args: Array<string | Uint8Array>): Promise<RespValue>;
+  /** Sends the commands in one write and waits for all their replies, in order, under one deadline. */
+  pipeline(commands: ReadonlyArray<ReadonlyArray<string | Uint8Array>>): Promise<RespValue[]>;
   close(): void;
 }
 
@@ -111,17 +113,25 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
   socket.on('error', (error) => failAll(socketError(error, address)));
   socket.on('close', () => failAll(new CustosError('REDIS_UNREACHABLE', `Redis at ${address} closed the connection`)));
 
-  const send = (args: Array<string | Uint8Array>): Promise<RespValue> =>
-    new Promise((resolve, reject) => {
-      if (failure) return reject(failure);
-      const timer = setTimeout(() => failAll(new CustosError('REDIS_UNREACHABLE', `Redis at ${address} did not answer within ${ms} ms`)), ms);
-      waiting.push({ resolve, reject, timer });
-      socket.write(encodeCommand(args));
-    });
+  const send = (args: ReadonlyArray<string | Uint8Array>): Promise<RespValue> => pipeline([args]).then((replies) => replies[0] ?? null);
+  const pipeline = (commands: ReadonlyArray<ReadonlyArray<string | Uint8Array>>): Promise<RespValue[]> => {
+    if (failure) return Promise.reject(failure);
+    if (commands.length === 0) return Promise.resolve([]);
+    const timer = setTimeout(() => failAll(new CustosError('REDIS_UNREACHABLE', `Redis at ${address} did not answer within ${ms} ms`)), ms);
+    const replies = commands.map(
+      () =>
+        new Promise<RespValue>((resolve, reject) => {
+          waiting.push({ resolve, reject, timer });
+        }),
+    );
+    socket.write(Buffer.concat(commands.map((args) => encodeCommand(args))));
+    return Promise.all(replies).finally(() => clearTimeout(timer));
+  };
 
   const client: RedisClient = {
     address,
     command: (...args) => send(args),
+    pipeline,
     close: () => {
       failure ??= new CustosError('REDIS_ERROR', `the connection to Redis at ${address} is closed`);
       socket.destroy();
