@@ -33,6 +33,14 @@ export const useCeremonyStore = defineStore('ceremony', () => {
     }
     loaded.value = true;
   }
+  /**
+   * On the Welcome screen (no vault open): a ceremony begun there before its vault exists, if any. A locked
+   * vault answers KEYSTORE_LOCKED when there is none; that is no error here, so nothing is shown.
+   */
+  async function hydrateDraft(): Promise<void> {
+    const answer = await custos().ceremony.state({});
+    state.value = answer.ok ? answer.value.state : null;
+  }
   /** One call whose answer carries the session: it replaces ours. */
   async function step<T extends { state: CeremonyState }>(call: () => Promise<T>): Promise<T | null> {
     const result = await tracked({ error, busy }, call);
@@ -99,6 +107,6 @@ export const useCeremonyStore = defineStore('ceremony', () => {
   }
   return {
     state, loaded, preview, lastCheck, printedFolder, transcriptFile, error, busy,
-    hydrate, begin, airGap, roles, keys, quorum, loadPreview, print, camera, verifySheet, backup, transcript, finish, abandon, $reset,
+    hydrate, hydrateDraft, begin, airGap, roles, keys, quorum, loadPreview, print, camera, verifySheet, backup, transcript, finish, abandon, $reset,
   };
 });
