@@ -6,7 +6,7 @@
  * suite (crashTrials.test.ts) and the stress run (stress.ts).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN } from '../helpers/cli.js';
@@ -41,8 +41,11 @@ export interface Tally {
   auditFailures: number;
   /** An export file or folder under its final name that is not complete (or its partner missing). */
   incompleteOutputs: number;
-  /** Operation time without a kill, ms (the range the kill moments are drawn from). */
+  /** Operation time without a kill, ms (the range the kill moments are drawn from, by time). */
   spanMs: number;
+  by: 'time' | 'syscall';
+  /** By syscall: how many write-like system calls the uninterrupted run made (the points drawn from). */
+  crashPoints: number;
   problems: string[];
 }
 
@@ -98,12 +101,23 @@ function argvFor(op: Operation): string[] {
   }
 }
 
-/** Runs the operation in `dir`, killed after `killAfterMs` (never, when null); true when it exited by itself. */
-function runOnce(dir: string, op: Operation, oldKey: Uint8Array, killAfterMs: number | null): Promise<{ exited: boolean; ms: number; code: number | null; stderr: string }> {
+/** The system calls that make a change durable or visible: a kill at each of them is a distinct crash point. */
+const WRITE_CALLS = ['pwrite64', 'write', 'fsync', 'fdatasync', 'ftruncate', 'link', 'linkat', 'rename', 'renameat', 'renameat2', 'unlink', 'unlinkat'];
+
+/** Where a trial is killed: after a delay, or at the Nth call of one system call (through strace). */
+export type KillPoint = { afterMs: number } | { syscall: string; when: number };
+
+/** Runs the operation in `dir`, killed at `kill` (never, when null); `exited` when it ended by itself. */
+function runOnce(dir: string, op: Operation, oldKey: Uint8Array, kill: KillPoint | null, countTo?: string): Promise<{ exited: boolean; ms: number; code: number | null; stderr: string }> {
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, CUSTOS_MASTER_KEY: encodeMasterKey(oldKey).trim(), CUSTOS_KEYSTORE: join(dir, 'vault', 'custos.db') };
   const started = performance.now();
+  const node = [process.execPath, BIN, ...argvFor(op)];
+  const strace = ['-f', '--seccomp-bpf', '-qq', '-e', `trace=${WRITE_CALLS.join(',')}`];
+  const argv =
+    countTo !== undefined ? ['strace', ...strace, '-c', '-o', countTo, ...node] : kill && 'syscall' in kill ? ['strace', ...strace, '-o', '/dev/null', '-e', `inject=${kill.syscall}:signal=KILL:when=${kill.when}`, ...node] : node;
+  const killAfterMs = kill && 'afterMs' in kill ? kill.afterMs : null;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argvFor(op)], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(argv[0] ?? '', argv.slice(1), { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     let killed = false;
@@ -115,9 +129,10 @@ function runOnce(dir: string, op: Operation, oldKey: Uint8Array, killAfterMs: nu
             child.kill('SIGKILL');
           }, killAfterMs);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ exited: !killed, ms: performance.now() - started, code, stderr });
+      // Under strace the injected SIGKILL ends strace with the same signal.
+      resolve({ exited: !killed && signal !== 'SIGKILL' && code !== 137, ms: performance.now() - started, code, stderr });
     });
   });
 }
@@ -185,8 +200,27 @@ function exportOutputs(dir: string): Found['outputs'] {
   }
 }
 
-/** Runs `trials` kills of `op` over a template of `keys` keys in `root`. */
-export async function crashTrials(root: string, op: Operation, keys: number, trials: number, template?: Template): Promise<Tally> {
+/** Every crash point of one uninterrupted run: each write-like system call it makes, by name and number. */
+async function crashPoints(dir: string, op: Operation, oldKey: Uint8Array): Promise<Array<{ syscall: string; when: number }>> {
+  const out = join(dir, '..', `${op}-syscalls.txt`);
+  await runOnce(dir, op, oldKey, null, out);
+  const points: Array<{ syscall: string; when: number }> = [];
+  for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const cells = line.trim().split(/\s+/);
+    const name = cells[cells.length - 1] ?? '';
+    const calls = Number(cells[3]);
+    if (WRITE_CALLS.includes(name) && Number.isInteger(calls)) for (let n = 1; n <= calls; n++) points.push({ syscall: name, when: n });
+  }
+  return points;
+}
+
+/**
+ * Runs `trials` kills of `op` over a template of `keys` keys in `root`. By
+ * time: a moment drawn uniformly from the uninterrupted run's span. By
+ * syscall: a crash point drawn uniformly from every write-like system call
+ * that run made (strace), which puts far more kills inside the commits.
+ */
+export async function crashTrials(root: string, op: Operation, keys: number, trials: number, template?: Template, by: 'time' | 'syscall' = 'time'): Promise<Tally> {
   const t = template ?? (await makeTemplate(join(root, 'template'), keys));
   const source = join(t.root, op === 'import' ? 'empty' : 'src');
   const before = op === 'import' ? 0 : t.seeded;
@@ -196,18 +230,22 @@ export async function crashTrials(root: string, op: Operation, keys: number, tri
   const full = await runOnce(clean, op, t.oldKey, null);
   if (full.code !== 0) throw new Error(`${op} without a kill failed (${full.code}): ${full.stderr}`);
   const afterState = await examine(clean, op, t);
+  const counted = join(root, `${op}-count`);
+  if (by === 'syscall') cpSync(source, counted, { recursive: true });
+  const points = by === 'syscall' ? await crashPoints(counted, op, t.oldKey) : [];
   const untouched = join(root, `${op}-untouched`);
   cpSync(source, untouched, { recursive: true });
   const beforeEntries = (await examine(untouched, op, t)).entries;
-  const tally: Tally = { operation: op, keys, trials, completed: 0, before: 0, after: 0, mixedStates: 0, integrityFailures: 0, unreadableRecords: 0, keyOpenerFailures: 0, auditFailures: 0, incompleteOutputs: 0, spanMs: Math.round(full.ms), problems: [] };
+  const tally: Tally = { operation: op, keys, trials, completed: 0, before: 0, after: 0, mixedStates: 0, integrityFailures: 0, unreadableRecords: 0, keyOpenerFailures: 0, auditFailures: 0, incompleteOutputs: 0, spanMs: Math.round(full.ms), by, crashPoints: points.length, problems: [] };
   for (let i = 0; i < trials; i++) {
     const dir = join(root, `${op}-${i}`);
     cpSync(source, dir, { recursive: true });
-    const delay = Math.random() * full.ms;
-    const run = await runOnce(dir, op, t.oldKey, delay);
+    const point = points[Math.floor(Math.random() * points.length)];
+    const kill: KillPoint = point ?? { afterMs: Math.random() * full.ms };
+    const run = await runOnce(dir, op, t.oldKey, kill);
     if (run.exited) tally.completed++;
     const f = await examine(dir, op, t);
-    const note = (what: string) => tally.problems.push(`${op} trial ${i} (kill at ${Math.round(delay)} ms): ${what}`);
+    const note = (what: string) => tally.problems.push(`${op} trial ${i} (kill at ${'afterMs' in kill ? `${Math.round(kill.afterMs)} ms` : `${kill.syscall} #${kill.when}`}): ${what}`);
     // A run the kill did not reach must have succeeded: nothing else was wrong with it.
     if (run.exited && run.code !== 0) note(`finished before the kill, but failed (exit ${run.code}): ${run.stderr.trim()}`);
     if (!f.integrity) {

@@ -1,12 +1,14 @@
 /**
  * `npm run test:stress`: the long crash trials (issue 14). Kills each
- * operation at STRESS_TRIALS random moments (default 200) over a keystore
- * of STRESS_KEYS keys (default 10,000), prints the tallies, writes them
- * between the markers of docs/RELIABILITY.md, and exits 1 on any anomaly.
+ * operation STRESS_TRIALS times (default 200) at random moments, and as many
+ * times again at random write-like system calls (strace), over a keystore of
+ * STRESS_KEYS keys (default 10,000); prints the tallies, writes them between
+ * the markers of docs/RELIABILITY.md, and exits 1 on any anomaly.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { straceUnavailable } from '../helpers/strace.js';
 import { crashTrials, makeTemplate, OPERATIONS, type Tally } from './crashTrials.js';
 
 const trials = Number(process.env['STRESS_TRIALS'] ?? 200);
@@ -17,7 +19,7 @@ const BEGIN = '<!-- stress:begin (written by npm run test:stress) -->';
 const END = '<!-- stress:end -->';
 
 function row(t: Tally): string {
-  return `| ${t.operation} | ${t.keys} | ${t.trials} | ${t.spanMs} | ${t.completed} | ${t.before} | ${t.after} | ${t.mixedStates} | ${t.integrityFailures} | ${t.unreadableRecords} | ${t.keyOpenerFailures} | ${t.auditFailures} | ${t.incompleteOutputs} |`;
+  return `| ${t.operation} | ${t.by === 'time' ? 'moment' : `system call (of ${t.crashPoints})`} | ${t.keys} | ${t.trials} | ${t.spanMs} | ${t.completed} | ${t.before} | ${t.after} | ${t.mixedStates} | ${t.integrityFailures} | ${t.unreadableRecords} | ${t.keyOpenerFailures} | ${t.auditFailures} | ${t.incompleteOutputs} |`;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'custos-stress-'));
@@ -25,12 +27,16 @@ const started = Date.now();
 const tallies: Tally[] = [];
 try {
   const template = await makeTemplate(join(root, 'template'), keys);
+  const noStrace = straceUnavailable();
+  if (noStrace) console.log(`kills at system calls skipped: ${noStrace}`);
   for (const op of OPERATIONS.filter((o) => only.includes(o))) {
-    const t = await crashTrials(join(root, op), op, keys, trials, template);
-    tallies.push(t);
-    console.log(`${op}: ${t.trials} trials, ${t.before} before / ${t.after} after (${t.completed} finished before the kill), ${t.problems.length} problems`);
-    for (const p of t.problems.slice(0, 20)) console.log(`  ${p}`);
-    rmSync(join(root, op), { recursive: true, force: true });
+    for (const by of noStrace ? (['time'] as const) : (['time', 'syscall'] as const)) {
+      const t = await crashTrials(join(root, `${op}-${by}`), op, keys, trials, template, by);
+      tallies.push(t);
+      console.log(`${op} by ${by}: ${t.trials} trials, ${t.before} before / ${t.after} after (${t.completed} finished before the kill), ${t.problems.length} problems`);
+      for (const p of t.problems.slice(0, 20)) console.log(`  ${p}`);
+      rmSync(join(root, `${op}-${by}`), { recursive: true, force: true });
+    }
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
@@ -41,11 +47,11 @@ const cpu = cpus();
 const figures = [
   BEGIN,
   '',
-  `Run of ${new Date().toISOString().slice(0, 10)}: ${trials} trials per operation over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
+  `Run of ${new Date().toISOString().slice(0, 10)}: ${trials} trials per operation and way of killing, over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
   `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
   '',
-  '| operation | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| operation | killed at | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...tallies.map(row),
   '',
   END,
