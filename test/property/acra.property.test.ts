@@ -10,7 +10,7 @@ import { openAcraKeysBundle, sealAcraKeysBundle } from '../../src-main/core/acra
 import { acraEntriesOf, acraFilesOf } from '../../src-main/core/acra/exportKeys.js';
 import { decodeAcraKeyList, encodeAcraKeyList, type AcraKeyEntry as GobEntry } from '../../src-main/core/acra/gobKeys.js';
 import { openAcraFiles } from '../../src-main/core/acra/importKeys.js';
-import type { AcraKeyEntry, AcraKeyFile } from '../../src-main/core/acra/keystoreV1.js';
+import { isSealed, type AcraKeyEntry, type AcraKeyFile } from '../../src-main/core/acra/keystoreV1.js';
 import { newAcraMasterKey } from '../../src-main/core/acra/masterKey.js';
 import { makeVault } from '../helpers/keystore.js';
 import { mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 describe('Acra keystore v1 folders on hostile files', () => {
-  it('changed bytes or names of key files: typed refusal, or exactly the original keys', () => {
+  it('changed bytes or names of key files: typed refusal, or exactly the original sealed keys', () => {
     const edit = fc.record({
       which: fc.nat(),
       bytes: fc.option(fc.array(mutation, { minLength: 1, maxLength: 3 }), { nil: undefined }),
@@ -56,7 +56,9 @@ describe('Acra keystore v1 folders on hostile files', () => {
           opened = openAcraFiles(acraKey, changed);
         });
         if (result === 'ok') {
-          for (const o of opened) {
+          // Acra keeps public keys and auth_key in the clear (its format, not ours): only their
+          // structure can be checked. A sealed file never opens to other key bytes.
+          for (const o of opened.filter((x) => isSealed(x.path))) {
             const original = entries.find((x) => x.path === o.path);
             expect(original && same(original.content, o.content), o.path).toBe(true);
           }
