@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,17 +14,40 @@ import { FOLDER_MODE, PRIVATE_FILE_MODE, fileModeOf, refOf, type AcraKeyFile } f
 
 const ioError = (what: string, error: unknown) => new CustosError('FILE_IO', `${what}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 
-function writeAll(path: string, bytes: Uint8Array, mode: number, flags: string): void {
+function writeAll(path: string, bytes: Uint8Array, mode: number, flags: string, sync = true): void {
   const fd = openSync(path, flags, mode);
   try {
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   // The umask may have taken bits off (or a restrictive one more): Acra checks exact modes.
   chmodSync(path, mode);
+}
+
+/**
+ * Flushes the files written to disk before the folder is renamed into place.
+ * One syncfs (`sync -f`) costs a fraction of a second where an fsync per file
+ * cost 11 ms each here (45 s for 4,000 files); where `sync -f` is missing,
+ * each file is flushed on its own.
+ */
+function flushFiles(folder: string, paths: readonly string[]): void {
+  try {
+    execFileSync('sync', ['-f', folder], { stdio: 'ignore' });
+    return;
+  } catch {
+    // no `sync -f` here (not GNU coreutils): the slow, portable way
+  }
+  for (const path of paths) {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 function fsyncDir(path: string): void {
@@ -76,6 +100,7 @@ export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], 
   try {
     mkdirSync(temp, { mode: FOLDER_MODE });
     chmodSync(temp, FOLDER_MODE);
+    const written: string[] = [];
     for (const file of files) {
       const path = join(temp, ...file.path.split('/'));
       const folder = dirname(path);
@@ -83,8 +108,10 @@ export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], 
         mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
         for (let dir = folder; dir !== temp; dir = dirname(dir)) chmodSync(dir, FOLDER_MODE);
       }
-      writeAll(path, file.bytes, fileModeOf(refOf(file.path)), 'wx');
+      writeAll(path, file.bytes, fileModeOf(refOf(file.path)), 'wx', false);
+      written.push(path);
     }
+    flushFiles(temp, written);
     fsyncDir(temp);
     if (existsSync(target) && holdsFiles(target)) {
       const old = join(parent, `.${basename(target)}${TEMP_MARK}old-${randomBytes(6).toString('hex')}`);
