@@ -37,7 +37,7 @@ beforeAll(async () => {
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 describe('Acra keystore v1 folders on hostile files', () => {
-  it('changed bytes or names of key files: typed refusal, or exactly the original sealed keys', () => {
+  it('changed bytes or names of key files: typed refusal, or sealed keys that were in the folder', () => {
     const edit = fc.record({
       which: fc.nat(),
       bytes: fc.option(fc.array(mutation, { minLength: 1, maxLength: 3 }), { nil: undefined }),
@@ -57,10 +57,11 @@ describe('Acra keystore v1 folders on hostile files', () => {
         });
         if (result === 'ok') {
           // Acra keeps public keys and auth_key in the clear (its format, not ours): only their
-          // structure can be checked. A sealed file never opens to other key bytes.
+          // structure can be checked. Acra seals a client's keys under one context (the client id),
+          // so two of its sealed files swapped by name still open (docs/SECURITY.md says so); but
+          // a sealed file never opens to key bytes that were not in the folder.
           for (const o of opened.filter((x) => isSealed(x.path))) {
-            const original = entries.find((x) => x.path === o.path);
-            expect(original && same(original.content, o.content), o.path).toBe(true);
+            expect(entries.some((x) => same(x.content, o.content)), o.path).toBe(true);
           }
         }
       }),
