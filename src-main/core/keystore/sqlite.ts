@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CustosError } from '../../../shared/errors.js';
+import { nativeLoadError } from '../nativeModules.js';
 
 export type Db = Database.Database;
 
@@ -35,7 +36,13 @@ function nodeAddonPath(): string | null {
 /** A connection through the addon this process uses: Electron's when set (useNativeBinding), else Node's. */
 export function newDatabase(path: string, options: Database.Options = {}): Db {
   const binding = nativeBinding ?? nodeAddonPath();
-  return new (sqliteDatabase())(path, { ...options, ...(binding ? { nativeBinding: binding } : {}) });
+  const Sqlite = sqliteDatabase();
+  try {
+    return new Sqlite(path, { ...options, ...(binding ? { nativeBinding: binding } : {}) });
+  } catch (error) {
+    // The addon is loaded here, on the first connection: a build for another runtime says so, with the fix.
+    throw nativeLoadError('better-sqlite3', error) ?? error;
+  }
 }
 
 /** 'CSTS' — marks a SQLite file as a Custos keystore. */

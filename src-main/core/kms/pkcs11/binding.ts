@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { nativeLoadError } from '../../nativeModules.js';
 import type * as Pkcs11Exports from 'pkcs11js';
 import type { Handle as Pkcs11Handle, PKCS11 } from 'pkcs11js';
 
@@ -15,6 +16,11 @@ let loaded: Pkcs11Js | undefined;
 
 /** Loads the addon on first use, so importing this file costs nothing where no HSM is used. */
 export function pkcs11js(): Pkcs11Js {
-  loaded ??= createRequire(import.meta.url)('pkcs11js') as Pkcs11Js;
+  try {
+    loaded ??= createRequire(import.meta.url)('pkcs11js') as Pkcs11Js;
+  } catch (error) {
+    // Built for another runtime (Node's build in Electron, or the reverse): NATIVE_MODULE_UNAVAILABLE with the fix.
+    throw nativeLoadError('pkcs11js', error) ?? error;
+  }
   return loaded;
 }
