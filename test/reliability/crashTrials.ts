@@ -6,7 +6,8 @@
  * suite (crashTrials.test.ts) and the stress run (stress.ts).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN } from '../helpers/cli.js';
@@ -20,7 +21,7 @@ import { readAccessKeysFile } from '../../src-main/core/bundle/accessKeys.js';
 import { encodeMasterKey, generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { isCustosError } from '../../shared/errors.js';
 
-export const OPERATIONS = ['generate', 'import', 'export', 'rotate'] as const;
+export const OPERATIONS = ['generate', 'import', 'export', 'rotate', 'acra-export'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** What one operation's trials found. Every count but `trials`, `completed`, `before`, `after` should be 0. */
@@ -51,19 +52,23 @@ export interface Tally {
 
 interface Template {
   root: string;
+  /** The seeded client ids, which `custos acra export` names one by one. */
+  clientIds: string[];
   oldKey: Uint8Array;
   newKey: Uint8Array;
   seeded: number;
 }
 
-const AUDIT_OP: Record<Operation, string> = { generate: 'key-generate', import: 'import', export: 'export', rotate: 'master-key-rotate' };
+const AUDIT_OP: Record<Operation, string> = { generate: 'key-generate', import: 'import', export: 'export', rotate: 'master-key-rotate', 'acra-export': 'export' };
+
+const seedIds = (count: number) => Array.from({ length: Math.ceil(count / 2) }, (_, i) => `seed-${String(i).padStart(6, '0')}`);
 
 async function seed(path: string, masterKey: Uint8Array, count: number): Promise<void> {
   await createKeystore(path, { masterKey });
   if (count === 0) return;
   const ks = await openKeystore(path, { kind: 'master-key', masterKey: new Uint8Array(masterKey) });
   try {
-    const ids = Array.from({ length: Math.ceil(count / 2) }, (_, i) => `seed-${String(i).padStart(6, '0')}`);
+    const ids = seedIds(count);
     ks.generate(ids.map((clientId) => ({ scope: 'client' as const, clientId, purposes: ['storage-sym' as const, 'hmac' as const] })));
   } finally {
     ks.close();
@@ -85,11 +90,14 @@ export async function makeTemplate(root: string, count: number): Promise<Templat
     ks.close();
   }
   writeFileSync(join(root, 'src', 'new.key'), `${encodeMasterKey(newKey)}\n`, { mode: 0o600 });
-  return { root, oldKey, newKey, seeded: count };
+  writeFileSync(join(root, 'src', 'acra.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return { root, oldKey, newKey, seeded: count, clientIds: seedIds(count) };
 }
 
-function argvFor(op: Operation): string[] {
+function argvFor(op: Operation, t: Template): string[] {
   switch (op) {
+    case 'acra-export':
+      return ['acra', 'export', '--out', 'out.acrakeys', '--acra-master-key-file', 'acra.key', ...t.clientIds.flatMap((id) => ['--client-id', id])];
     case 'generate':
       return ['keys', 'generate', '--client-id', 'crash-trial', '--all'];
     case 'import':
@@ -108,13 +116,13 @@ const WRITE_CALLS = ['pwrite64', 'write', 'fsync', 'fdatasync', 'ftruncate', 'li
 export type KillPoint = { afterMs: number } | { syscall: string; when: number };
 
 /** Runs the operation in `dir`, killed at `kill` (never, when null); `exited` when it ended by itself. */
-function runOnce(dir: string, op: Operation, oldKey: Uint8Array, kill: KillPoint | null, countTo?: string): Promise<{ exited: boolean; ms: number; code: number | null; stderr: string }> {
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, CUSTOS_MASTER_KEY: encodeMasterKey(oldKey).trim(), CUSTOS_KEYSTORE: join(dir, 'vault', 'custos.db') };
+function runOnce(dir: string, op: Operation, t: Template, kill: KillPoint | null, countTo?: string): Promise<{ exited: boolean; ms: number; code: number | null; stderr: string }> {
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, CUSTOS_MASTER_KEY: encodeMasterKey(t.oldKey).trim(), CUSTOS_KEYSTORE: join(dir, 'vault', 'custos.db') };
   const started = performance.now();
-  const node = [process.execPath, BIN, ...argvFor(op)];
+  const node = [process.execPath, BIN, ...argvFor(op, t)];
   const strace = ['-f', '--seccomp-bpf', '-qq', '-e', `trace=${WRITE_CALLS.join(',')}`];
   const argv =
-    countTo !== undefined ? ['strace', ...strace, '-c', '-o', countTo, ...node] : kill && 'syscall' in kill ? ['strace', ...strace, '-o', '/dev/null', '-e', `inject=${kill.syscall}:signal=KILL:when=${kill.when}`, ...node] : node;
+    countTo !== undefined ? ['strace', ...strace, '-o', countTo, ...node] : kill && 'syscall' in kill ? ['strace', ...strace, '-o', '/dev/null', '-e', `inject=${kill.syscall}:signal=KILL:when=${kill.when}`, ...node] : node;
   const killAfterMs = kill && 'afterMs' in kill ? kill.afterMs : null;
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] ?? '', argv.slice(1), { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -182,10 +190,19 @@ async function examine(dir: string, op: Operation, t: Template): Promise<Found &
       entries: (ctx.db.prepare('SELECT count(*) AS n FROM audit_log WHERE operation = ?').get(AUDIT_OP[op]) as { n: number }).n,
       auditOk: ctx.audit.log.verify().ok,
     }));
-    return { integrity, keys, entries, opener, unreadable, auditOk, outputs: op === 'export' ? exportOutputs(dir) : 'none' };
+    return { integrity, keys, entries, opener, unreadable, auditOk, outputs: op === 'export' ? exportOutputs(dir) : op === 'acra-export' ? acraOutputs(dir, t) : 'none' };
   } finally {
     ks.close();
   }
+}
+
+/** The Acra folder under its name holds every key file (two per client id), none short; or it is absent. */
+function acraOutputs(dir: string, t: Template): Found['outputs'] {
+  const out = join(dir, 'out.acrakeys');
+  if (!existsSync(out)) return 'none';
+  const files = readdirSync(out);
+  const whole = files.length === t.clientIds.length * 2 && files.every((f) => statSync(join(out, f)).size > 0);
+  return whole ? 'complete' : 'incomplete';
 }
 
 function exportOutputs(dir: string): Found['outputs'] {
@@ -200,16 +217,29 @@ function exportOutputs(dir: string): Found['outputs'] {
   }
 }
 
-/** Every crash point of one uninterrupted run: each write-like system call it makes, by name and number. */
-async function crashPoints(dir: string, op: Operation, oldKey: Uint8Array): Promise<Array<{ syscall: string; when: number }>> {
+/**
+ * Every crash point of one uninterrupted run: each write-like system call
+ * its main thread makes (SQLite and the synchronous file calls run there),
+ * by name and number. strace counts `when=N` per thread, so calls of other
+ * threads would name points that a kill never reaches.
+ */
+async function crashPoints(dir: string, op: Operation, t: Template): Promise<Array<{ syscall: string; when: number }>> {
   const out = join(dir, '..', `${op}-syscalls.txt`);
-  await runOnce(dir, op, oldKey, null, out);
+  await runOnce(dir, op, t, null, out);
+  const calls = readFileSync(out, 'utf8')
+    .split('\n')
+    .map((line) => /^(\d+)\s+(\w+)\(/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null);
+  // The main thread's id is the process id, the smallest of them.
+  const main = Math.min(...calls.map((m) => Number(m[1])));
+  const seen = new Map<string, number>();
   const points: Array<{ syscall: string; when: number }> = [];
-  for (const line of readFileSync(out, 'utf8').split('\n')) {
-    const cells = line.trim().split(/\s+/);
-    const name = cells[cells.length - 1] ?? '';
-    const calls = Number(cells[3]);
-    if (WRITE_CALLS.includes(name) && Number.isInteger(calls)) for (let n = 1; n <= calls; n++) points.push({ syscall: name, when: n });
+  for (const m of calls) {
+    const name = m[2] ?? '';
+    if (Number(m[1]) !== main || !WRITE_CALLS.includes(name)) continue;
+    const when = (seen.get(name) ?? 0) + 1;
+    seen.set(name, when);
+    points.push({ syscall: name, when });
   }
   return points;
 }
@@ -227,12 +257,12 @@ export async function crashTrials(root: string, op: Operation, keys: number, tri
   // The uninterrupted run: its time is the range of kill moments, its end state the "after".
   const clean = join(root, `${op}-clean`);
   cpSync(source, clean, { recursive: true });
-  const full = await runOnce(clean, op, t.oldKey, null);
+  const full = await runOnce(clean, op, t, null);
   if (full.code !== 0) throw new Error(`${op} without a kill failed (${full.code}): ${full.stderr}`);
   const afterState = await examine(clean, op, t);
   const counted = join(root, `${op}-count`);
   if (by === 'syscall') cpSync(source, counted, { recursive: true });
-  const points = by === 'syscall' ? await crashPoints(counted, op, t.oldKey) : [];
+  const points = by === 'syscall' ? await crashPoints(counted, op, t) : [];
   const untouched = join(root, `${op}-untouched`);
   cpSync(source, untouched, { recursive: true });
   const beforeEntries = (await examine(untouched, op, t)).entries;
@@ -242,7 +272,7 @@ export async function crashTrials(root: string, op: Operation, keys: number, tri
     cpSync(source, dir, { recursive: true });
     const point = points[Math.floor(Math.random() * points.length)];
     const kill: KillPoint = point ?? { afterMs: Math.random() * full.ms };
-    const run = await runOnce(dir, op, t.oldKey, kill);
+    const run = await runOnce(dir, op, t, kill);
     if (run.exited) tally.completed++;
     const f = await examine(dir, op, t);
     const note = (what: string) => tally.problems.push(`${op} trial ${i} (kill at ${'afterMs' in kill ? `${Math.round(kill.afterMs)} ms` : `${kill.syscall} #${kill.when}`}): ${what}`);
@@ -264,9 +294,9 @@ export async function crashTrials(root: string, op: Operation, keys: number, tri
     }
     // Before or after, judged by everything the operation changes at once.
     const committed = f.entries === beforeEntries + 1;
-    const isAfter = op === 'rotate' ? f.opener === 'new' : op === 'export' ? f.outputs === 'complete' : f.keys === afterState.keys;
-    const isBefore = op === 'rotate' ? f.opener === 'old' : op === 'export' ? f.outputs === 'none' : f.keys === before;
-    if (op === 'export' && f.outputs === 'incomplete') {
+    const isAfter = op === 'rotate' ? f.opener === 'new' : op === 'export' || op === 'acra-export' ? f.outputs === 'complete' : f.keys === afterState.keys;
+    const isBefore = op === 'rotate' ? f.opener === 'old' : op === 'export' || op === 'acra-export' ? f.outputs === 'none' : f.keys === before;
+    if (f.outputs === 'incomplete') {
       tally.incompleteOutputs++;
       note('export files incomplete under their final names');
     }
