@@ -3,7 +3,8 @@
  * "Create the vault"): the air-gap stop and its override, then the roles,
  * with no vault anywhere; step 3 creates the vault with the Welcome screen's
  * own form (vault:create), and the new vault holds the session, the roles and
- * the override with its reason, in its session and its audit log.
+ * the override with its reason, in its session and its audit log. Then a
+ * quorum of groups, and the print step at 200% zoom (axe light and dark).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,6 +87,28 @@ describe.skipIf(!hasChromium)('a ceremony begun on the Welcome screen, before an
     await page.getByLabel(/^Client ids/).fill('billing-svc');
     await page.getByRole('button', { name: 'Generate the keys' }).click();
     await stepHeading(page, 4, 'Quorum').waitFor();
-    await shot(page, 'ceremony-welcome-4-quorum');
+
+    // Step 4 with groups: two of two groups, "2/2" (Ada, Bo) and "1/1" (Cy); each sheet goes to a named custodian.
+    await page.getByLabel('Groups (two-level sharing)').check();
+    await page.getByLabel(/^Groups, one a line/).fill('2/2\n1/1');
+    await page.getByLabel('Groups needed').fill('2');
+    for (const [i, name] of ['Ada', 'Bo', 'Cy'].entries()) expect(await page.getByLabel(`Sheet ${i + 1}`, { exact: true }).inputValue()).toBe(name);
+    await page.getByLabel('Sheet 3', { exact: true }).selectOption('Cy');
+    await accessible(page, 'ceremony-4-quorum-groups');
+    await page.getByRole('button', { name: 'Split the master key' }).click();
+    await stepHeading(page, 5, 'Print').waitFor();
+    const split = (await app.h.ok('ceremony:state', {})).state!;
+    expect(split.quorum).toEqual({ groupThreshold: 2, groups: [{ threshold: 2, count: 2 }, { threshold: 1, count: 1 }], passphraseUsed: false });
+    expect(split.sheets.map((x) => [x.group, x.member, x.custodian])).toEqual([[1, 1, 'Ada'], [1, 2, 'Bo'], [2, 1, 'Cy']]);
+
+    // At 200% zoom (a 1280x800 window shown at twice the size) the wizard reflows to one column: nothing scrolls sideways, axe stays clean.
+    const zoomed = await app.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+    await zoomed.goto(`${app.origin}/`);
+    await zoomed.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
+    await zoomed.getByRole('link', { name: 'Ceremony' }).click();
+    await stepHeading(zoomed, 5, 'Print').waitFor();
+    await zoomed.getByRole('list', { name: 'Sheet previews' }).getByRole('listitem').first().waitFor();
+    expect(await zoomed.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth <= (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth)).toBe(true);
+    await accessible(zoomed, 'ceremony-5-print-200-percent');
   }, 300_000);
 });

@@ -106,6 +106,11 @@ describe('the ceremony wizard, end to end through the handler table', () => {
     h.folderChoices.push({ purpose: 'backup-bundle', path: local }, { purpose: 'backup-access-keys', path: keysDir });
     const backup = (await r.ok('ceremony:backup', {})).state;
     expect(backup.step).toBe('transcript');
+    // With progress, as the issue asks, and for printing too.
+    const progressOf = (task: string) => h.events.filter((e) => e.channel === 'event:progress' && (e.payload as { task: string }).task === task).map((e) => e.payload as { done: number; total: number });
+    expect(progressOf('backup').length).toBeGreaterThan(0);
+    expect(progressOf('backup').at(-1)).toMatchObject({ done: progressOf('backup').at(-1)?.total });
+    expect(progressOf('print').at(-1)).toMatchObject({ done: 5, total: 5 });
     const bundleFile = backup.backup?.bundleFile ?? '';
     const accessFile = backup.backup?.accessKeysFile ?? '';
     expect(bundleFile.startsWith(local)).toBe(true);
@@ -128,6 +133,9 @@ describe('the ceremony wizard, end to end through the handler table', () => {
     expect(text).toContain(split.state.ceremonyId ?? 'no id');
     expect(text).toContain(verified?.vaultFingerprint ?? 'no fingerprint');
     for (const name of [ROLES.operator, ...ROLES.witnesses, ...ROLES.custodians]) expect(text).toContain(name);
+    // Every step with who and when: each logged time is printed (and each sheet's verification time).
+    for (const l of t.state.log.filter((x) => x.step !== 'transcript')) expect(text).toContain(l.at);
+    for (const sheet of t.state.sheets) expect(text).toContain(sheet.verifiedAt ?? 'never verified');
     expect(text).toMatch(/Signature/);
 
     expect(await r.ok('ceremony:finish', {})).toEqual({ finished: true, ceremonyId: split.state.ceremonyId });
