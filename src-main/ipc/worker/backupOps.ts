@@ -82,9 +82,11 @@ export function backupOps(unlocked: () => Keystore, report: Report, cancelled: (
         accessKeysPath: accessKeysFile,
         selection: coreSelection(selection),
         privateKeys,
-        onProgress: (done, total) => report('export', `Exported ${done} of ${total} key versions`, done, total),
+        // The last report comes before the files are sealed, recorded and put in place: no measurable steps, so length unknown (total 0).
+        onProgress: (done, total) => (done < total ? report('export', `Exported ${done} of ${total} key versions`, done, total) : report('export', 'Saving the bundle and the access keys', 0, 0)),
         shouldCancel: cancelled,
       });
+      report('export', 'Export finished', r.versions, r.versions);
       return { bundle: r.bundle, accessKeys: r.accessKeys, pairFingerprint: r.pairFingerprint, privateKeys: r.privateKeys, keys: r.keys, versions: r.versions, vault: r.vault };
     },
 
@@ -141,7 +143,8 @@ export function backupOps(unlocked: () => Keystore, report: Report, cancelled: (
           report('import', 'Importing the bundle', 0, total);
           const r = importBundle(ks, reader, accessKeys, {
             onConflict,
-            onProgress: (done) => report('import', `Imported ${done} of ${total} keys`, done, total),
+            // After the last chunk: the signature, the commit of the one transaction, its audit entry and the WAL checkpoint, none measurable.
+            onProgress: (done) => (done < total ? report('import', `Imported ${done} of ${total} keys`, done, total) : report('import', 'Writing the keys to the vault file (one transaction)', 0, 0)),
             shouldCancel: cancelled,
           });
           report('import', 'Import finished', total, total);
