@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../shared/keys.js';
 import { connectRedis, type RedisClient } from '../../src-main/core/acra/redis/client.js';
@@ -63,6 +63,24 @@ describe.skipIf(unavailable !== null)('custos acra push / pull with a real redis
     const pulled = json<{ versions: number }>(expectOk(await fresh.run(['acra', 'pull', ...redisArgs(), '--json'], { ACRA_MASTER_KEY: acraKey })));
     expect(pulled.versions).toBe(7);
     expect(await fingerprints(fresh)).toEqual((await fingerprints(v)).filter((line) => !line.includes(' destroyed ')));
+  });
+
+  it('pull --out writes the checked files as a keystore v1 folder, which acra import then reads', async () => {
+    await redis.command('FLUSHDB');
+    const v = await vaultWithKeys();
+    expectOk(await v.run(['acra', 'push', ...redisArgs(), '--client-id', 'billing', '--global'], { ACRA_MASTER_KEY: acraKey }));
+    const out = join(v.dir, 'pulled-keys');
+    expectOk(await v.run(['acra', 'pull', ...redisArgs(), '--out', out], { ACRA_MASTER_KEY: acraKey }));
+    const names = (await keys()).map((k) => k.slice('.acrakeys/'.length));
+    expect(readdirSync(out, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(out, join(d.parentPath, d.name))).sort()).toEqual(names);
+    expect(readFileSync(join(out, 'billing_hmac'))).toEqual(b64(await redis.command('GET', '.acrakeys/billing_hmac')));
+    expect(statSync(join(out, 'billing_hmac')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'billing_storage.pub')).mode & 0o777).toBe(0o644);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expectJsonError(await v.run(['acra', 'pull', ...redisArgs(), '--out', out, '--json'], { ACRA_MASTER_KEY: acraKey }), 'FILE_EXISTS');
+    const fresh = await initVault();
+    expectOk(await fresh.run(['acra', 'import', '--from', out], { ACRA_MASTER_KEY: acraKey }));
+    expect(await fingerprints(fresh)).toEqual(await fingerprints(v));
   });
 
   it('push refuses keys already under the prefix (Redis unchanged) and replaces them all with --force', async () => {

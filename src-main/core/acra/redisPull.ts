@@ -8,7 +8,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
 import type { Keystore } from '../keystore/keystore.js';
 import { importAcraEntries, openAcraFiles, type AcraImportReport } from './importKeys.js';
-import type { AcraKeyEntry } from './keystoreV1.js';
+import type { AcraKeyEntry, AcraKeyFile } from './keystoreV1.js';
 import type { RedisClient } from './redis/client.js';
 import { normaliseKeysDir, readRedisKeystore } from './redisStorage.js';
 
@@ -24,7 +24,10 @@ export interface RedisPullReport extends AcraImportReport {
  * files that do not open are named; nothing is returned then. The caller
  * wipes the entries' contents.
  */
-export async function pullAcraEntries(client: RedisClient, options: { keysDir: string; acraMasterKey: Uint8Array }): Promise<{ keysDir: string; files: number; entries: AcraKeyEntry[] }> {
+export async function pullAcraEntries(
+  client: RedisClient,
+  options: { keysDir: string; acraMasterKey: Uint8Array },
+): Promise<{ keysDir: string; files: number; stored: AcraKeyFile[]; entries: AcraKeyEntry[] }> {
   const keysDir = normaliseKeysDir(options.keysDir);
   const { files, bad } = await readRedisKeystore(client, keysDir);
   if (bad.length > 0) {
@@ -33,11 +36,9 @@ export async function pullAcraEntries(client: RedisClient, options: { keysDir: s
     throw new CustosError('ACRA_KEYSTORE_MALFORMED', `${keysDir}/${first.name} in Redis ${first.problem}${more}; nothing was imported`);
   }
   if (files.length === 0) throw new CustosError('KEY_NOT_FOUND', `Redis at ${client.address} holds no keys under ${keysDir}/ (check --keys-dir and the database number); nothing was imported`);
-  const entries = openAcraFiles(
-    options.acraMasterKey,
-    files.map((f) => ({ path: f.name, bytes: f.bytes })),
-  );
-  return { keysDir, files: files.length, entries };
+  const stored = files.map((f) => ({ path: f.name, bytes: f.bytes }));
+  const entries = openAcraFiles(options.acraMasterKey, stored);
+  return { keysDir, files: files.length, stored, entries };
 }
 
 export function redisSource(client: RedisClient, keysDir: string): string {
