@@ -17,6 +17,8 @@ import { encodeMasterKey, generateMasterKey } from '../../src-main/core/masterke
 import { FAST_KDF, startHarness } from '../ipc/harness.js';
 import { decodeQrImage } from '../../src-main/core/paper/print/qrImage.js';
 import { otherDeviceDir } from '../helpers/otherDevice.js';
+import { masterKeyCheck, vaultFingerprintOf } from '../../src-main/core/masterkey/subkeys.js';
+import { decodeMnemonic } from '../../src-main/core/paper/slip39/index.js';
 
 const PASS = 'the ceremony passphrase';
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -129,6 +131,28 @@ describe('no channel returns secret bytes', () => {
       ['masterKey:rotationPlan', {}],
       ['masterKey:rotate', { confirmation: 'rotate', methods: [{ action: 'rewrap', methodId: 1, credentials: { kind: 'passphrase', passphrase: PASS } }] }],
       ['keys:list', {}],
+      // The restore screen on the ceremony's one sheet and backup: no step answers with the words or a key.
+      ['restore:state', {}],
+      ['restore:wordlist', {}],
+      ['restore:camera', { open: true }],
+      ['restore:scanShare', () => (h.fileChoices.push(join(sheets, 'share-1.pdf')), {})],
+      ['restore:removeShare', { index: 0 }],
+      ['restore:addShare', async () => ({ words: (await decodeQrImage(join(sheets, 'share-1.pdf')))[0] ?? '', how: 'typed' as const })],
+      ['restore:compare', async () => {
+        const share = decodeMnemonic((await decodeQrImage(join(sheets, 'share-1.pdf')))[0] ?? '');
+        return { vaultFingerprint: vaultFingerprintOf(masterKey), ceremony: String(share.identifier), keyCheck: masterKeyCheck(masterKey), auditHead: '' };
+      }],
+      ['restore:chooseBundle', () => {
+        const backup = responses.map((r) => JSON.parse(r) as { value?: { state?: { backup?: { bundleFile: string; accessKeysFile: string } | null } } }).find((r) => r.value?.state?.backup)?.value?.state?.backup;
+        h.fileChoices.push(backup?.bundleFile ?? null, backup?.accessKeysFile ?? null);
+        return {};
+      }],
+      ['restore:create', { name: 'restored', passphrase: PASS, kdf: FAST_KDF }],
+      ['restore:import', {}],
+      ['restore:cancel', {}],
+      ['restore:drill', {}],
+      ['restore:printDrill', () => (h.saveChoices.push(join(h.dir, 'drill.pdf')), {})],
+      ['restore:reset', {}],
     ];
     const responses: string[] = [];
     const called = new Set<InvokeChannel>();
@@ -157,5 +181,5 @@ describe('no channel returns secret bytes', () => {
     expect(leaks(everything, secrets)).toEqual([]);
     // Public keys do go out (that is the point of keys:publicPem): the search did see real key data.
     expect(everything).toContain('-----BEGIN PUBLIC KEY-----');
-  });
+  }, 240_000);
 });
