@@ -51,7 +51,7 @@ export function restoreHandlers(ctx: IpcContext) {
     }),
     'restore:create': handle('restore:create', appOrigin, async ({ name, passphrase, kdf }) => {
       // As vault:create: the app calibrates argon2id itself; only the test harness may ask for a cheaper KDF.
-      if (kdf && (ctx as { testKnobs?: { weakKdf?: boolean } }).testKnobs?.weakKdf !== true) throw new CustosError('INVALID_ARGUMENT', 'the app chooses the argon2id settings itself (calibrated to this machine); a request may not set them');
+      if (kdf && ctx.testKnobs?.weakKdf !== true) throw new CustosError('INVALID_ARGUMENT', 'the app chooses the argon2id settings itself (calibrated to this machine); a request may not set them');
       const path = ctx.vaults.pathForNew(name);
       const choice = kdf ? { memoryKiB: kdf.memoryMiB * 1024, iterations: kdf.passes } : null;
       const opened = await core.call('restoreCreate', { path, name, passphrase, kdf: choice });
