@@ -133,7 +133,7 @@ export function masterKeyRotateCommand(io: CliIo): Command {
   return withKeystoreOptions(new Command('rotate'))
     .description('replace the master key: re-wrap every key record and unlock method in one transaction')
     .option('--new-master-key-file <file>', 'use this new master key (base64, or 32 raw bytes) instead of a random one')
-    .option('--new-master-key-out <file>', 'write the new random master key here (a new file, mode 0600)')
+    .option('--new-master-key-out <file>', 'write the new random master key here (a new file, mode 0600; kept as FILE.pending until the rotation commits)')
     .option('--drop-method <id>', 'remove this unlock method instead of re-wrapping it (repeatable)', collect)
     .option('--yes', 'do not ask for confirmation')
     .addHelpText(
