@@ -1,14 +1,8 @@
-import { Menu, type Shell } from 'electron';
+import { app, Menu, type Shell } from 'electron';
+import { menuTemplate } from './menuTemplate.js';
 import { openTrustedLink } from './security/openExternal.js';
 
-/** A minimal menu; its one external link is a constant (see security/openExternal.ts). */
+/** The application menu (see menuTemplate.ts); its one external link is a constant (see security/openExternal.ts). */
 export function installMenu(shell: Pick<Shell, 'openExternal'>): void {
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
-      { role: 'help', submenu: [{ label: 'Acra key management', click: () => void openTrustedLink(shell, 'acra-key-management') }] },
-    ]),
-  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, app.name, () => void openTrustedLink(shell, 'acra-key-management'))));
 }
