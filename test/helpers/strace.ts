@@ -34,7 +34,7 @@ export function straceUnavailable(): string | null {
 
 export function runKilledAt(argv: readonly string[], at: KillAt, options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<StraceResult> {
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd, ...options.env };
-  const args = ['-f', '--seccomp-bpf', '-qq', '-o', '/dev/null', '-e', `trace=${at.syscalls}`, '-e', `inject=${at.syscalls}:signal=KILL:when=${at.when}`, process.execPath, BIN, ...argv];
+  const args = ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${at.syscalls}`, '-e', `inject=${at.syscalls}:signal=KILL:when=${at.when}`, process.execPath, BIN, ...argv];
   return new Promise((resolve, reject) => {
     const child = spawn('strace', args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -120,9 +120,10 @@ function runOnce(dir: string, op: Operation, t: Template, kill: KillPoint | null
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, CUSTOS_MASTER_KEY: encodeMasterKey(t.oldKey).trim(), CUSTOS_KEYSTORE: join(dir, 'vault', 'custos.db') };
   const started = performance.now();
   const node = [process.execPath, BIN, ...argvFor(op, t)];
-  const strace = ['-f', '--seccomp-bpf', '-qq', '-e', `trace=${WRITE_CALLS.join(',')}`];
+  const strace = ['-f', '-qq', '-e', `trace=${WRITE_CALLS.join(',')}`];
+  // seccomp-bpf makes tracing cheap, but strace 6.1 then injects nothing: counting only.
   const argv =
-    countTo !== undefined ? ['strace', ...strace, '-o', countTo, ...node] : kill && 'syscall' in kill ? ['strace', ...strace, '-o', '/dev/null', '-e', `inject=${kill.syscall}:signal=KILL:when=${kill.when}`, ...node] : node;
+    countTo !== undefined ? ['strace', '--seccomp-bpf', ...strace, '-o', countTo, ...node] : kill && 'syscall' in kill ? ['strace', ...strace, '-o', '/dev/null', '-e', `inject=${kill.syscall}:signal=KILL:when=${kill.when}`, ...node] : node;
   const killAfterMs = kill && 'afterMs' in kill ? kill.afterMs : null;
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] ?? '', argv.slice(1), { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
