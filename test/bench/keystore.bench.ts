@@ -44,14 +44,22 @@ try {
   row('generate, one transaction per client id', perClient.value, fmt(perClient.ms), rate(perClient.value, perClient.ms), micro(perClient.value, perClient.ms), '');
   ks.close();
 
+  // Check and its floor take turns (best of three each), so a machine whose load changes from one
+  // second to the next skews both alike; the ratio is of the two bests.
   const checked = (label: string, keystore: Keystore) => {
     const check = checkKeystore(keystore); // warm-up pass: the first one pays for page cache and JIT
     if (check.problems.length > 0) throw new Error(`check found problems in a fresh keystore: ${JSON.stringify(check.problems[0])}`);
-    const start = performance.now();
-    const again = checkKeystore(keystore);
-    const ms = performance.now() - start;
-    const perRecord = (ms * 1000) / again.opened;
-    row(`check (open every record), ${label}`, again.opened, fmt(ms), rate(again.opened, ms), fmt(perRecord, 1), `≥15000/s, ${fmt(perRecord / aead.openUs, 2)}× AEAD`);
+    let ms = Infinity;
+    let openUs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      openUs = Math.min(openUs, aeadFloor(check.opened, 1).openUs);
+      const start = performance.now();
+      checkKeystore(keystore);
+      ms = Math.min(ms, performance.now() - start);
+    }
+    const perRecord = (ms * 1000) / check.opened;
+    row(`check (open every record), ${label}`, check.opened, fmt(ms), rate(check.opened, ms), fmt(perRecord, 1), `≥15000/s, ≤2×: ${fmt(perRecord / openUs, 2)}×`);
+    row('  its floor: AEAD open alone, taking turns', check.opened, '', fmt(1e6 / openUs, 0), fmt(openUs, 1), '');
   };
 
   // The same catalogue in a single transaction (what a scripted ceremony can ask for).
