@@ -44,6 +44,8 @@ export const sheetClaimsSchema = z.strictObject({
   keyCheck: text(40),
   /** "SEQ:HASH" when the sheets print an audit head; empty when they print none. */
   auditHead: text(120),
+  /** The SLIP-0039 passphrase, when the sheets say the shares were made with one. Kept by main for this session; never sent back. */
+  sharePassphrase: z.string().max(1024).optional(),
 });
 
 const bundleView = z.strictObject({

@@ -40,7 +40,7 @@ export async function runDrill(input: DrillInput): Promise<DrillReport> {
   let result: Pick<DrillReport, 'comparison' | 'sheets' | 'vaultFingerprint' | 'ceremony'> = { comparison: null, sheets: [], vaultFingerprint: null, ceremony: null };
   let scratch: Keystore | null = null;
   let cancelled: unknown = null;
-  const { masterKey, identifier } = shares.recover();
+  const { masterKey, identifier } = shares.recover(claims.sharePassphrase ?? '');
   try {
     result = { ...result, vaultFingerprint: vaultFingerprintOf(masterKey), ceremony: String(identifier) };
     report('restore', 'Drill: creating the scratch vault', 0, 0);

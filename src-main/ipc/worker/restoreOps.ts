@@ -97,7 +97,7 @@ export function restoreOps(vault: OpenVault, report: Report) {
       return state();
     },
     restoreCompare({ claims }) {
-      const { masterKey, identifier } = session.shares.recover();
+      const { masterKey, identifier } = session.shares.recover(claims.sharePassphrase ?? '');
       try {
         const found = compareClaims(masterKey, identifier, claims);
         session.claims = claims;
@@ -131,7 +131,7 @@ export function restoreOps(vault: OpenVault, report: Report) {
       // The whole bundle verifies (signature, every fingerprint) before a file is made.
       report('restore', 'Verifying the bundle', 0, 0);
       session.manifest = verifiedManifest(bundle);
-      const { masterKey, identifier } = session.shares.recover();
+      const { masterKey, identifier } = session.shares.recover(session.claims?.sharePassphrase ?? '');
       try {
         report('restore', 'Measuring this machine for the passphrase KDF', 0, 0);
         const params = kdf ? newArgon2idParams(kdf.memoryKiB, kdf.iterations) : await calibrateArgon2id(1000, DEFAULT_MEMORY_KIB);

@@ -105,10 +105,10 @@ export class ShareSession {
     };
   }
 
-  /** The master key, spec-exact from every share given. The caller wipes it. */
-  recover(): { masterKey: Uint8Array; identifier: number } {
+  /** The master key, spec-exact from every share given (and the SLIP-0039 passphrase, if any). The caller wipes it. */
+  recover(passphrase = ''): { masterKey: Uint8Array; identifier: number } {
     if (this.shares.length === 0) throw new CustosError('SHARES_INSUFFICIENT', 'no shares were given yet');
-    const result = restoreSecret(this.shares);
+    const result = restoreSecret(this.shares, passphrase);
     try {
       return { masterKey: requireMasterKeySize(result.secret), identifier: result.identifier };
     } catch (error) {
