@@ -17,6 +17,7 @@ import { registerIpc } from './ipcMain.js';
 import { startIdleLock } from './lock/idleLock.js';
 import { lockOnSystemEvents } from './lock/systemLock.js';
 import { installMenu } from './menu.js';
+import { watchLogindLock } from './lock/logindLock.js';
 import { appPaths } from './paths.js';
 import { APP_ORIGIN, APP_SCHEME, serveAppFile } from './protocol.js';
 import { devtoolsAllowed } from './security/devtools.js';
@@ -79,7 +80,12 @@ async function start(): Promise<void> {
   const lockQuietly = (reason: Parameters<typeof ipc.lock>[0]) => void ipc.lock(reason).catch(() => undefined);
   startIdleLock({ idleSeconds: () => powerMonitor.getSystemIdleTime(), minutes: () => settings.get().idleLockMinutes, lock: () => lockQuietly('idle') });
   lockOnSystemEvents(powerMonitor, lockQuietly);
-  app.on('before-quit', () => void core.close());
+  // Electron has no lock-screen event on Linux: logind's Lock signal and LockedHint instead.
+  const logind = process.platform === 'linux' ? watchLogindLock(() => lockQuietly('lock-screen')) : null;
+  app.on('before-quit', () => {
+    logind?.stop();
+    void core.close();
+  });
 
   installMenu(shell);
   win = createMainWindow({ preload: paths.preload, devTools });
