@@ -14,6 +14,7 @@ import { CEREMONY_CONTRACT } from './ipcCeremony.js';
 import { AUDIT_CONTRACT } from './ipcAudit.js';
 import { RESTORE_CONTRACT } from './ipcRestore.js';
 import { BACKUPS_CONTRACT } from './ipcBackups.js';
+import { ACRA_CONTRACT } from './ipcAcra.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
@@ -202,6 +203,7 @@ export const CONTRACT = {
   ...AUDIT_CONTRACT,
   ...RESTORE_CONTRACT,
   ...BACKUPS_CONTRACT,
+  ...ACRA_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup', 'export', 'import', 'restore'] as const;

@@ -51,6 +51,8 @@ export const INVOKE_CHANNELS = [
   'backups:openBundle',
   'backups:openAccessKeys',
   'backups:import',
+  'acra:export',
+  'acra:import',
   'restore:state',
   'restore:wordlist',
   'restore:addShare',

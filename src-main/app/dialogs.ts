@@ -15,6 +15,7 @@ export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose
     'restore-bundle': { title: 'Open the backup bundle to restore', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Custos bundle', extensions: ['bundle'] }, { name: 'All files', extensions: ['*'] }] },
     'restore-access-keys': { title: "Open the bundle's access keys", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Access keys', extensions: ['json'] }] },
     'share-scan': { title: "Open a scan of a share's sheet (PNG, JPEG or the PDF)", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Sheet scan', extensions: ['png', 'jpg', 'jpeg', 'pdf'] }] },
+    'acra-master-key': { title: "Choose the Acra master key file (ACRA_MASTER_KEY's base64)", properties: ['openFile', 'dontAddToRecent', 'showHiddenFiles'] },
   };
   // A dropped file is where the dialog starts: opening it still takes the person's click here.
   const chosen = suggested ? { ...options[purpose], defaultPath: suggested } : options[purpose];
@@ -28,6 +29,9 @@ export async function chooseFolder(win: BrowserWindow | null, purpose: FolderPur
     'ceremony-sheets': 'Choose a folder on a removable medium for the PDF sheets',
     'backup-bundle': 'Choose a folder for the backup bundle (a removable medium)',
     'backup-access-keys': 'Choose a folder for the access keys (another removable medium)',
+    'acra-keystore-out': 'Choose the Acra keystore folder to write (.acrakeys)',
+    'acra-master-key-out': 'Choose a folder for the new Acra master key (not the keystore folder)',
+    'acra-keystore-in': 'Choose the Acra keystore folder to import (.acrakeys)',
   };
   const options: Electron.OpenDialogOptions = { title: titles[purpose], properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'] };
   const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);

@@ -120,6 +120,14 @@ const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
   'backups:openBundle': [{ dropped: 7 }, { path: '/etc/passwd' }],
   'backups:openAccessKeys': [{ file: '/tmp/k.json' }],
   'backups:import': [{}, { onConflict: 'merge' }, { onConflict: 'skip', bundle: '/tmp/x.bundle' }],
+  'acra:export': [
+    { selection: { clientIds: [], zoneIds: [], global: false }, masterKey: 'new', replace: false },
+    { selection: { clientIds: ['x y'], zoneIds: [], global: false }, masterKey: 'new', replace: false },
+    { selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'env', replace: false },
+    { selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'new', replace: false, out: '/tmp/acrakeys' },
+    { selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'file', replace: false, acraMasterKey: 'c2VjcmV0' },
+  ],
+  'acra:import': [{ from: '/tmp/acrakeys' }, { keyFile: '/tmp/acra.key' }],
 };
 
 describe('malformed payloads', () => {

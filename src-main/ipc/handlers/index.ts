@@ -2,6 +2,7 @@ import { ipcContext, type IpcContext, type IpcDeps } from '../context.js';
 import type { HandlerTable } from '../handle.js';
 import { auditHandlers } from './audit.js';
 import { backupHandlers } from './backups.js';
+import { acraHandlers } from './acra.js';
 import { ceremonyHandlers } from './ceremony.js';
 import { keyHandlers } from './keys.js';
 import { masterKeyHandlers } from './masterKey.js';
@@ -17,6 +18,6 @@ export interface Ipc {
 export function createIpc(deps: IpcDeps): Ipc {
   const ctx = ipcContext(deps);
   // `satisfies HandlerTable` makes a channel without a handler (or a handler without a channel) a compile error.
-  const handlers = { ...vaultHandlers(ctx), ...keyHandlers(ctx), ...masterKeyHandlers(ctx), ...ceremonyHandlers(ctx), ...auditHandlers(ctx), ...backupHandlers(ctx), ...restoreHandlers(ctx) } satisfies HandlerTable;
+  const handlers = { ...vaultHandlers(ctx), ...keyHandlers(ctx), ...masterKeyHandlers(ctx), ...ceremonyHandlers(ctx), ...auditHandlers(ctx), ...backupHandlers(ctx), ...acraHandlers(ctx), ...restoreHandlers(ctx) } satisfies HandlerTable;
   return { handlers: Object.freeze(handlers), lock: ctx.lock };
 }

@@ -13,6 +13,7 @@ import { ceremonyOps } from './ceremonyOps.js';
 import { auditOps } from './auditOps.js';
 import { restoreOps } from './restoreOps.js';
 import { backupOps } from './backupOps.js';
+import { acraOps } from './acraOps.js';
 import { approvalOps } from './approvalOps.js';
 import { listGate } from '../../core/config/approvals.js';
 
@@ -139,6 +140,7 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
     ...ceremony.ops,
     ...auditOps(unlocked),
     ...backupOps(unlocked, report, cancelled),
+    ...acraOps(unlocked, report),
     ...restore.ops,
   };
 }

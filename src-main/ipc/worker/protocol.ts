@@ -14,6 +14,7 @@ import type { CeremonyOps } from './ceremonyOps.js';
 import type { AuditOps } from './auditOps.js';
 import type { RestoreOps } from './restoreOps.js';
 import type { BackupOps } from './backupOps.js';
+import type { AcraOps } from './acraOps.js';
 import type { ApprovalOps } from './approvalOps.js';
 import type { Approvals } from '../../core/config/approvals.js';
 
@@ -38,7 +39,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, RestoreOps, ApprovalOps {
+export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, AcraOps, RestoreOps, ApprovalOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };

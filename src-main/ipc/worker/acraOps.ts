@@ -1,0 +1,106 @@
+/**
+ * The Backups screen's Acra operations (docs/app.md, "Backups: Acra"). They
+ * call the same core functions as `custos acra export` and `custos acra
+ * import`; the Acra master key is made or read here, in the worker, and
+ * wiped after use, so it never travels to main or the renderer. Paths come
+ * from main's own dialogs only.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { CustosError } from '../../../shared/errors.js';
+import { ACRA_KEYS_LISTED, type AcraExportView, type AcraImportView, type AcraSelectionView } from '../../../shared/ipcAcra.js';
+import { exportAcraKeystore } from '../../core/acra/exportKeys.js';
+import { importAcraEntries, openAcraFiles } from '../../core/acra/importKeys.js';
+import { readKeystoreFolder } from '../../core/acra/keystoreV1Folder.js';
+import { newAcraMasterKey, parseAcraMasterKey, writeAcraMasterKeyFile } from '../../core/acra/masterKey.js';
+import { wipe } from '../../core/crypto/bytes.js';
+import type { Keystore } from '../../core/keystore/keystore.js';
+import type { Report } from './coreOps.js';
+
+export interface AcraOps {
+  /** `newKeyFile`: write a fresh Acra master key there (0600, never over a file); `keyFile`: read an existing one. */
+  acraExport: { args: { selection: AcraSelectionView; out: string; replace: boolean } & ({ newKeyFile: string } | { keyFile: string }); result: AcraExportView };
+  acraImport: { args: { from: string; keyFile: string }; result: AcraImportView };
+}
+
+type Impl = { [K in keyof AcraOps]: (args: AcraOps[K]['args']) => AcraOps[K]['result'] };
+
+/** As the CLI's --acra-master-key-file: the file's base64, checked, named (never its value) when malformed. */
+function readAcraMasterKey(file: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (error) {
+    throw new CustosError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseAcraMasterKey(text, file);
+}
+
+/** The core speaks of the CLI's --force; the screen's control is the Replace tick box. */
+function inScreenTerms(error: unknown): unknown {
+  if (error instanceof CustosError && error.code === 'FILE_EXISTS' && error.message.includes('--force')) {
+    return new CustosError('FILE_EXISTS', error.message.replace('(pass --force to replace the whole folder)', "(tick 'Replace the folder' to replace it whole); nothing was written"));
+  }
+  return error;
+}
+
+export function acraOps(unlocked: () => Keystore, report: Report): Impl {
+  return {
+    acraExport: (args) => {
+      const ks = unlocked();
+      const fresh = 'newKeyFile' in args;
+      const acraKey = fresh ? newAcraMasterKey() : readAcraMasterKey(args.keyFile);
+      let wroteKey = false;
+      try {
+        if (fresh) {
+          // Written first, as the CLI does: a keystore sealed under a key nobody kept would be lost.
+          writeAcraMasterKeyFile(args.newKeyFile, acraKey);
+          wroteKey = true;
+        }
+        report('export', 'Writing the Acra keystore', 0, 0);
+        const r = exportAcraKeystore(ks, { out: args.out, selection: args.selection, acraMasterKey: acraKey, force: args.replace });
+        wroteKey = false;
+        report('export', 'Acra keystore written', r.keys.length, r.keys.length);
+        return {
+          out: r.out,
+          files: r.files,
+          versions: r.keys.length,
+          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
+          skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
+          acraMasterKeyFile: fresh ? args.newKeyFile : null,
+        };
+      } catch (error) {
+        throw inScreenTerms(error);
+      } finally {
+        // A new key whose keystore was not written protects nothing: it goes, as in the CLI.
+        if (wroteKey && fresh) rmSync(args.newKeyFile, { force: true });
+        wipe(acraKey);
+      }
+    },
+
+    acraImport: ({ from, keyFile }) => {
+      const ks = unlocked();
+      // The folder and the key are checked before anything is written, as the CLI does.
+      const files = readKeystoreFolder(from);
+      const acraKey = readAcraMasterKey(keyFile);
+      let entries;
+      try {
+        entries = openAcraFiles(acraKey, files);
+      } finally {
+        wipe(acraKey);
+      }
+      try {
+        report('import', 'Importing the Acra keystore', 0, 0);
+        const r = importAcraEntries(ks, entries, from);
+        report('import', 'Acra keystore imported', r.versions, r.versions);
+        return {
+          from,
+          versions: r.versions,
+          publicOnlyVersions: r.publicOnlyVersions,
+          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, purpose: k.purpose, algorithm: k.algorithm, version: k.version, state: k.state, fingerprint: k.fingerprint })),
+        };
+      } finally {
+        for (const entry of entries) wipe(entry.content);
+      }
+    },
+  };
+}
