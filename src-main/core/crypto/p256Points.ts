@@ -30,7 +30,21 @@ export function p256Points(secret: Uint8Array): P256Points {
   } catch {
     throw new RangeError('not a valid P-256 private key');
   }
-  return { compressed: new Uint8Array(ecdh.getPublicKey(null, 'compressed')), spki: new Uint8Array(Buffer.concat([SPKI_PREFIX, ecdh.getPublicKey()])) };
+  return pointsOf(ecdh.getPublicKey());
+}
+
+/**
+ * Both encodings from the uncompressed point (04 || x || y): the compressed
+ * one is x behind a byte giving y's parity (SEC 1, 2.3.3). Asking OpenSSL for
+ * each encoding converted the point to affine coordinates twice, the larger
+ * part of a check's time on a P-256 record.
+ */
+function pointsOf(uncompressed: Buffer): P256Points {
+  if (uncompressed.length !== 65 || uncompressed[0] !== 0x04) throw new Error('unexpected P-256 point encoding from node:crypto');
+  const compressed = new Uint8Array(33);
+  compressed[0] = 0x02 | ((uncompressed[64] ?? 0) & 1);
+  compressed.set(uncompressed.subarray(1, 33), 1);
+  return { compressed, spki: new Uint8Array(Buffer.concat([SPKI_PREFIX, uncompressed])) };
 }
 
 export interface P256Pair extends P256Points {
@@ -51,5 +65,5 @@ export function p256Generate(): P256Pair {
   const secret = new Uint8Array(32);
   secret.set(raw, 32 - raw.length); // OpenSSL drops leading zero bytes of the scalar
   raw.fill(0);
-  return { secret, compressed: new Uint8Array(ecdh.getPublicKey(null, 'compressed')), spki: new Uint8Array(Buffer.concat([SPKI_PREFIX, ecdh.getPublicKey()])) };
+  return { secret, ...pointsOf(ecdh.getPublicKey()) };
 }
