@@ -39,5 +39,6 @@ export function parseMasterKey(text: string, source: string): Uint8Array {
  */
 export function parseMasterKeyFile(content: Uint8Array, source: string): Uint8Array {
   if (content.length === MASTER_KEY_BYTES) return new Uint8Array(content);
-  return parseMasterKey(Buffer.from(content).toString('latin1'), source);
+  // A view, not Buffer.from(content): that copy would sit in Node's buffer pool, never wiped.
+  return parseMasterKey(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1'), source);
 }

@@ -4,6 +4,14 @@
  * worker dies, pending calls fail with INTERNAL, `onExit` fires (the app
  * treats it as a lock, since the keys died with it), and the next call
  * starts a fresh worker.
+ *
+ * A lock also retires the worker: calls after it go to a fresh one, and the
+ * old one is terminated once its last call (the lock) has answered. Wiping
+ * key arrays is not enough in V8: every copy noble makes of a 32-byte key
+ * and every `.buffer` of a small typed array leaves a dead copy in the heap
+ * that no `fill(0)` reaches (a core dump after lock found the record
+ * wrapping key 22 times). Ending the thread frees that heap with it
+ * (docs/RELIABILITY.md, "Secrets in memory").
  */
 import { Worker } from 'node:worker_threads';
 import { CustosError } from '../../../shared/errors.js';
@@ -28,6 +36,7 @@ export interface CoreClientOptions {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  worker: Worker;
 }
 
 const describeLong = (op: CoreOp) => (op === 'backupExport' ? 'an export is under way' : op === 'backupPreview' ? 'a bundle is being verified' : 'an import is under way');
@@ -41,14 +50,25 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
   // Shared with every worker this client starts: main can raise it while the worker is busy in a synchronous pass.
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   let longOp: CoreOp | null = null;
+  // Workers that were sent a lock: no new calls; terminated when their calls have answered.
+  const retiring = new Set<Worker>();
+  const exited = new WeakMap<Worker, Promise<void>>();
 
-  const failAll = (message: string): void => {
-    for (const p of pending.values()) p.reject(new CustosError('INTERNAL', message));
-    pending.clear();
+  const failAll = (message: string, only?: Worker): void => {
+    for (const [id, p] of pending) {
+      if (only && p.worker !== only) continue;
+      p.reject(new CustosError('INTERNAL', message));
+      pending.delete(id);
+    }
+  };
+  const busy = (w: Worker): boolean => [...pending.values()].some((p) => p.worker === w);
+  const retireIfDone = (w: Worker): void => {
+    if (retiring.has(w) && !busy(w)) void w.terminate();
   };
 
   const spawn = (): Worker => {
     const w = new Worker(url, { workerData: { nativeBinding: options.nativeBinding, cancelFlag: cancelFlag.buffer } });
+    exited.set(w, new Promise((resolve) => w.once('exit', () => resolve())));
     w.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'progress') {
         options.onProgress?.({ task: reply.task, label: reply.label, done: reply.done, total: reply.total });
@@ -59,12 +79,14 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
       pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.value);
       else p.reject(new CustosError(reply.code, reply.message));
+      retireIfDone(w);
     });
-    w.on('error', () => failAll('the vault engine stopped unexpectedly; the vault is locked'));
+    w.on('error', () => failAll('the vault engine stopped unexpectedly; the vault is locked', w));
     w.on('exit', () => {
       if (worker === w) worker = null;
-      failAll('the vault engine stopped; the vault is locked');
-      if (!closing) options.onExit?.();
+      failAll('the vault engine stopped; the vault is locked', w);
+      // A retired worker ending is the lock completing, not news.
+      if (!closing && !retiring.delete(w)) options.onExit?.();
     });
     return w;
   };
@@ -77,7 +99,13 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
         if (op !== 'lock') return Promise.reject(new CustosError('KEYSTORE_BUSY', `the vault is busy (${describeLong(longOp)}); try again when it ends, or cancel it`));
         Atomics.store(cancelFlag, 0, 1);
       }
-      worker ??= spawn();
+      // No worker, nothing unlocked: a lock has nothing to do, and must not start one.
+      if (op === 'lock' && worker === null) return Promise.resolve(null as CoreOps[typeof op]['result']);
+      const target = (worker ??= spawn());
+      if (op === 'lock') {
+        retiring.add(target);
+        worker = null;
+      }
       const id = nextId++;
       const message: WorkerCall = { kind: 'call', id, op, args };
       const long = LONG_OPS.has(op);
@@ -86,9 +114,11 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
         Atomics.store(cancelFlag, 0, 0);
       }
       const result = new Promise<CoreOps[typeof op]['result']>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        worker?.postMessage(message);
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject, worker: target });
+        target.postMessage(message);
       });
+      // A lock answers once the thread that held the keys is gone, not merely asked to go.
+      if (op === 'lock') return result.then(async (value) => (await exited.get(target), value));
       if (!long) return result;
       const settle = () => {
         if (longOp === op) longOp = null;
@@ -102,9 +132,9 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
     },
     async close() {
       closing = true;
-      const w = worker;
+      const all = [...retiring, ...(worker ? [worker] : [])];
       worker = null;
-      if (w) await w.terminate();
+      await Promise.all(all.map((w) => w.terminate()));
       failAll('the vault engine was shut down');
     },
   };

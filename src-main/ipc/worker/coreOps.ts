@@ -91,7 +91,8 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
       lock();
       let content: Uint8Array;
       try {
-        content = new Uint8Array(readFileSync(keyFile));
+        // The Buffer itself, not a copy: a small read lands in Node's shared pool, outside the heap a lock frees, so it must be wiped.
+        content = readFileSync(keyFile);
       } catch {
         throw new CustosError('MASTER_KEY_MISSING', 'the chosen master key file could not be read');
       }
