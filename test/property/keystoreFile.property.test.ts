@@ -74,7 +74,7 @@ describe('a corrupt or truncated keystore file', () => {
         else await outcomeAsync(() => openListCheck(path));
         rmSync(path, { force: true });
       }),
-      { numRuns: runs(150) },
+      { numRuns: runs(60) },
     );
   }, timeoutFor(120_000));
 });
