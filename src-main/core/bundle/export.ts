@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
-import { equalBytes, toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
-import { fingerprint } from '../crypto/fingerprint.js';
-import { p256Points } from '../crypto/p256Points.js';
+import { toHex, utf8Bytes, wipe } from '../crypto/bytes.js';
 import type { PortableKey, PortableVersion } from '../keystore/importer.js';
 import type { Keystore } from '../keystore/keystore.js';
 import type { ExportRow, KeySelection, SelectionView } from '../keystore/selection.js';
@@ -76,26 +74,12 @@ function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean): Po
   if (row.public_only === 1 && row.state !== 'destroyed') keystore.verifyPublicOnly(row);
   else if (row.sealed) opened = keystore.openSecret(row);
   const base = { version: row.version, state: row.state, publicKey: row.public_key, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
-  if (!(opened && row.algorithm === 'p256' ? p256FingerprintMatches(opened, row) : fingerprintMatches(row.algorithm, { ...base, secret: opened }))) {
+  if (!fingerprintMatches(row.algorithm, { ...base, secret: opened })) {
     wipe(opened);
     throw new CustosError('KEY_RECORD_TAMPERED', `'${row.name}' v${row.version} does not match its stored fingerprint; run 'custos check'. Nothing was exported`);
   }
   if (!privateKeys) wipe(opened);
   return { ...base, secret: privateKeys ? opened : null };
-}
-
-/**
- * An opened P-256 record: its point and fingerprint from the secret in one
- * scalar multiplication (decompressing the stored point for its SPKI cost
- * several times the AEAD that opened it). The stored point must be the secret's.
- */
-function p256FingerprintMatches(secret: Uint8Array, row: ExportRow): boolean {
-  try {
-    const points = p256Points(secret);
-    return row.public_key !== null && equalBytes(points.compressed, row.public_key) && fingerprint('p256-spki', points.spki) === row.fingerprint;
-  } catch {
-    return false; // not a valid P-256 scalar: it matches nothing
-  }
 }
 
 function keyOf(row: ExportRow): PortableKey {

@@ -1,6 +1,9 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { validateId } from '../catalog/ids.js';
+import { equalBytes } from '../crypto/bytes.js';
+import { fingerprint } from '../crypto/fingerprint.js';
+import { p256Points } from '../crypto/p256Points.js';
 import { publicKeyBytes } from '../catalog/material.js';
 import { algorithmFits, purposeSpec } from '../catalog/purposes.js';
 import type { PortableKey, PortableVersion } from '../keystore/importer.js';
@@ -16,6 +19,16 @@ const EMPTY = new Uint8Array(0);
  * without its secret has nothing to check and counts as matching.
  */
 export function fingerprintMatches(algorithm: KeyAlgorithm, v: PortableVersion): boolean {
+  // With its secret, a P-256 version's point and SPKI come from one scalar multiplication (decompressing
+  // the point cost several AEADs per key on import), and the point must also be the secret's.
+  if (algorithm === 'p256' && v.secret !== null) {
+    try {
+      const points = p256Points(v.secret);
+      return v.publicKey !== null && equalBytes(points.compressed, v.publicKey) && fingerprint('p256-spki', points.spki) === v.fingerprint;
+    } catch {
+      return false; // not a valid P-256 scalar
+    }
+  }
   if (algorithm !== 'sym256') {
     try {
       return v.publicKey !== null && materialFingerprint(algorithm, EMPTY, v.publicKey) === v.fingerprint;
