@@ -4,7 +4,7 @@
  * over a second connection) and searched for, in every encoding a leak would
  * plausibly take, in every response and every event the renderer would get.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS, type InvokeChannel, type IpcRequest } from '../../shared/ipc.js';
@@ -103,6 +103,10 @@ describe('no channel returns secret bytes', () => {
       ['keys:list', {}],
       ['vault:unlockWithKeyFile', { id }],
       ['keys:list', {}],
+      // The Backups screen: a bundle and an Acra keystore (with a new Acra master key the worker writes) out of this vault.
+      ['backups:export', () => (h.folderChoices.push({ purpose: 'backup-bundle', path: mkdir('bundle') }, { purpose: 'backup-access-keys', path: otherDevice() }), { selection: { scope: 'all' as const }, privateKeys: true })],
+      ['backups:cancel', {}],
+      ['acra:export', () => (h.folderChoices.push({ purpose: 'acra-keystore-out', path: mkdir('acrakeys') }, { purpose: 'acra-master-key-out', path: mkdir('acra-key') }), { selection: { clientIds: ['billing-svc'], zoneIds: [], global: false }, masterKey: 'new' as const, replace: false })],
       // The ceremony wizard, one sheet: the vault's secrets must not come back through it either.
       ['ceremony:state', {}],
       ['ceremony:begin', () => ((h.network.current = { airGapped: false, interfaces: [{ name: 'eth0', address: '10.0.0.2', family: 'IPv4' }] }), {})],
@@ -128,6 +132,10 @@ describe('no channel returns secret bytes', () => {
       ['vault:openFile', {}],
       ['vault:create', { name: 'second', passphrase: PASS, kdf: FAST_KDF }],
       ['keys:generate', { scope: 'client', clientId: 'second-svc' }],
+      ['acra:import', () => (h.folderChoices.push({ purpose: 'acra-keystore-in', path: join(h.dir, 'acrakeys') }), h.fileChoices.push(acraKeyFile()), {})],
+      ['backups:openBundle', () => (h.fileChoices.push(exported().bundle), {})],
+      ['backups:openAccessKeys', () => (h.fileChoices.push(exported().accessKeys), {})],
+      ['backups:import', { onConflict: 'skip' }],
       ['masterKey:rotationPlan', {}],
       ['masterKey:rotate', { confirmation: 'rotate', methods: [{ action: 'rewrap', methodId: 1, credentials: { kind: 'passphrase', passphrase: PASS } }] }],
       ['keys:list', {}],
@@ -155,6 +163,9 @@ describe('no channel returns secret bytes', () => {
       ['restore:reset', {}],
     ];
     const responses: string[] = [];
+    const mkdir = (name: string) => (mkdirSync(join(h.dir, name)), join(h.dir, name));
+    const acraKeyFile = () => join(h.dir, 'acra-key', readdirSync(join(h.dir, 'acra-key'))[0] ?? 'missing');
+    const exported = () => responses.map((r) => JSON.parse(r) as { value?: { bundle?: string; accessKeys?: string } }).find((r) => r.value?.bundle)?.value as { bundle: string; accessKeys: string };
     const called = new Set<InvokeChannel>();
     for (const [channel, payload] of steps) {
       if (channel === 'vault:unlockWithKeyFile') h.fileChoices.push(keyFile);
@@ -169,6 +180,8 @@ describe('no channel returns secret bytes', () => {
     expect([...called].sort()).toEqual([...INVOKE_CHANNELS].sort());
 
     await collect();
+    // The Acra master key the worker made went to its file only.
+    encodings(new Uint8Array(Buffer.from(readFileSync(acraKeyFile(), 'latin1').trim(), 'base64'))).forEach((s) => secrets.add(s));
     // The second vault's master key is the one its rotation made inside the worker; its keys kept their secrets.
     const second = join(h.vaultsDir, 'second.custos.db');
     for (const s of await secretsOf(second, { kind: 'passphrase', passphrase: PASS })) secrets.add(s);
