@@ -1,3 +1,4 @@
+import { useAcraStore } from './acra';
 import { useAuditStore } from './audit';
 import { useBackupsStore } from './backups';
 import { useCeremonyStore } from './ceremony';
@@ -13,6 +14,7 @@ import { useSettingsStore } from './settings';
 export function resetAllStores(): void {
   useAuditStore().$reset();
   useBackupsStore().$reset();
+  useAcraStore().$reset();
   useCeremonyStore().$reset();
   useKeysStore().$reset();
   useMasterKeyStore().$reset();
