@@ -43,11 +43,13 @@ export function configCommand(io: CliIo): Command {
   command
     .command('path')
     .description("print where this user's configuration file is")
+    .addHelpText('after', '\nExamples:\n  custos config path')
     .action(() => io.out(`${path()}\n`));
 
   command
     .command('show')
     .description('list the approved PKCS#11 modules and Vault servers')
+    .addHelpText('after', '\nExamples:\n  custos config show\n  custos config show --json')
     .option('--json', 'machine-readable output')
     .action((options: JsonOption) => {
       const { approved } = readCliConfig(path());
@@ -65,6 +67,7 @@ export function configCommand(io: CliIo): Command {
   command
     .command('approve-module')
     .description('approve a PKCS#11 module (library) for unlock methods: it will run inside Custos')
+    .addHelpText('after', '\nExamples:\n  custos config approve-module /usr/lib/softhsm/libsofthsm2.so')
     .argument('<path>', 'the library file; its real path (symlinks resolved) is what is recorded')
     .option('--json', 'machine-readable output')
     .action((modulePath: string, options: JsonOption) => {
@@ -76,6 +79,7 @@ export function configCommand(io: CliIo): Command {
   command
     .command('approve-vault')
     .description('approve a Vault server address, with the CA that vouches for it')
+    .addHelpText('after', '\nExamples:\n  custos config approve-vault https://vault.example:8200 --vault-ca-file ca.pem\n  custos config approve-vault https://vault.example:8200')
     .argument('<address>', 'https://host:port, as the unlock method stores it')
     .option('--vault-ca-file <file>', "PEM of the private CA used with this server (default: the system's roots)")
     .option('--json', 'machine-readable output')
@@ -88,6 +92,7 @@ export function configCommand(io: CliIo): Command {
   command
     .command('revoke-module')
     .description('withdraw the approval of a PKCS#11 module')
+    .addHelpText('after', '\nExamples:\n  custos config revoke-module /usr/lib/softhsm/libsofthsm2.so')
     .argument('<path>', 'the library file as approved (or a symlink to it)')
     .action((modulePath: string) => {
       let real = modulePath;
@@ -104,6 +109,7 @@ export function configCommand(io: CliIo): Command {
   command
     .command('revoke-vault')
     .description('withdraw every approval of a Vault server address')
+    .addHelpText('after', '\nExamples:\n  custos config revoke-vault https://vault.example:8200')
     .argument('<address>', 'https://host:port')
     .action((address: string) => {
       const endpoint = vaultFor(address, undefined);
