@@ -63,13 +63,14 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
     // The app calibrates argon2id to about a second (no test knob): long enough to see the bar.
     await visible(page.locator('progress'));
     await shot(page, '02-creating-progress');
-    await visible(page.getByRole('heading', { name: 'Keys' }));
+    // Calibration plus the KDF take a few seconds on a quiet machine and far longer on a busy one.
+    await page.getByRole('heading', { name: 'Keys' }).waitFor({ state: 'visible', timeout: 150_000 });
     // The side navigation names the open vault, its fingerprint and its lock state.
     expect(await page.getByTestId('vault-name').innerText()).toBe('ceremony');
     expect(await page.getByTestId('vault-fingerprint').innerText()).toBe((await app.h.ok('app:status', {})).unlocked?.vaultFingerprint);
     expect(await page.getByTestId('lock-state').innerText()).toBe('Unlocked');
     expect(await page.locator('progress').count()).toBe(0);
-  });
+  }, 180_000);
 
   it('generates the catalogue for two clients', async () => {
     await page.getByLabel('Client id').fill('billing-svc');
@@ -205,19 +206,19 @@ describe.skipIf(!hasChromium)('the vault app in Chromium', () => {
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await visible(page.locator('progress'));
     const alert = page.getByRole('alert').filter({ hasText: 'WRONG_PASSPHRASE' });
-    await visible(alert);
+    await alert.waitFor({ state: 'visible', timeout: 120_000 });
     expect(await alert.innerText()).toContain('Error WRONG_PASSPHRASE: the passphrase does not unlock this keystore');
     expect(await field.inputValue()).toBe('');
     await shot(page, '09-wrong-passphrase');
     // Keyboard only: the field has focus again after the failure; type and press Enter.
     await page.keyboard.type(PASS);
     await page.keyboard.press('Enter');
-    await visible(page.getByRole('heading', { name: 'Keys' }));
+    await page.getByRole('heading', { name: 'Keys' }).waitFor({ state: 'visible', timeout: 120_000 });
     // The filter typed before the lock is gone: the keys store was reset, then hydrated afresh.
     await visible(page.getByText('Showing 12 of 12 keys'));
     expect(await page.getByLabel('Search').inputValue()).toBe('');
     expect(await stateOf(page, 'report-svc_hmac')).toBe('destroyed');
-  });
+  }, 300_000);
 
   it('is usable from the keyboard alone: reach the generate field with Tab, submit with Enter', async () => {
     await page.getByRole('heading', { name: 'Keys' }).click();
