@@ -149,6 +149,6 @@ describe('one vault identity, and ceremony records that travel in the bundle', (
     const check = await runInProcess(['paper', 'check', '--share-file', join(c.sheets, 'share-1.txt')], { env });
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('genuine: NO');
-  });
+  }, 120_000);
 });
 

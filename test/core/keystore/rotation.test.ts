@@ -96,7 +96,7 @@ describe('master-key rotation', () => {
     ks = await openKeystore(v.path, { kind: 'passphrase', passphrase: PASS });
     expect(ks.vaultFingerprint()).toBe(result.vaultFingerprint);
     ks.close();
-  }, 30_000);
+  }, 120_000);
 
   it('a wrong passphrase for a method changes nothing, byte for byte', async () => {
     const v = await makeVault({ passphrase: PASS });
