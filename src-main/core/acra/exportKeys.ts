@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { CustosError } from '../../../shared/errors.js';
+import { closeJournal, openJournalOf } from '../bundle/exportJournal.js';
 import { equalBytes, wipe } from '../crypto/bytes.js';
 import { keyEntry, type KeyRef } from '../audit/subjects.js';
 import { publicFromSecret } from '../catalog/material.js';
@@ -7,7 +9,7 @@ import type { Keystore } from '../keystore/keystore.js';
 import type { VersionRow } from '../keystore/rows.js';
 import { encodePrivateContainer, encodePublicContainer } from '../themis/ecKeys.js';
 import { sealEntry, type AcraKeyEntry, type AcraKeyFile } from './keystoreV1.js';
-import { writeKeystoreFolder } from './keystoreV1Folder.js';
+import { stageKeystoreFolder } from './keystoreV1Folder.js';
 import { acraPath, goTimestamp } from './names.js';
 
 /** Which keys go to Acra: those of some client ids, of some zone ids, and/or the global ones. */
@@ -133,16 +135,39 @@ export interface AcraExportReport {
  * Writes the selected keys as an Acra keystore v1 folder sealed under the
  * Acra master key, and records the export in the audit log. Nothing is
  * written when a key cannot go (X25519, tampered), or the folder holds files
- * and `force` is not given.
+ * and `force` is not given. The folder stays under its name only once the
+ * export is in the audit log: the bundle export's journal (exportJournal.ts)
+ * lets the next run take it back (and put back a folder it replaced) after a
+ * crash between the rename and the audit entry.
  */
 export function exportAcraKeystore(keystore: Keystore, options: { out: string; selection: AcraSelection; acraMasterKey: Uint8Array; force?: boolean | undefined }): AcraExportReport {
   const { entries, keys, skipped } = acraEntriesOf(keystore, options.selection);
   try {
     if (entries.length === 0) throw new CustosError('KEY_NOT_FOUND', `no usable keys to export (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}); nothing was written`);
     const files = acraFilesOf(options.acraMasterKey, entries);
-    writeKeystoreFolder(options.out, files, { force: Boolean(options.force) });
-    const draft = keyEntry('export', keys, { format: 'acra-keystore-v1', out: options.out, files: files.length });
-    if (draft) keystore.record(draft);
+    const staged = stageKeystoreFolder(options.out, files, { force: Boolean(options.force) });
+    try {
+      const exportId = randomBytes(16).toString('hex');
+      const draft = keyEntry('export', keys, { format: 'acra-keystore-v1', out: options.out, files: files.length, exportId });
+      const journal = openJournalOf(keystore.path, exportId, [{ final: staged.target, temp: staged.temp, keep: staged.keep, dev: staged.dev, ino: staged.ino, dir: true }]);
+      let settled = true;
+      try {
+        staged.publish();
+        // The audit entry is the commit point: without it the folder goes, and what it replaced comes back.
+        if (draft) keystore.record(draft);
+      } catch (error) {
+        try {
+          staged.unpublish();
+        } catch {
+          settled = false; // the journal stays: the next run takes the folder back
+        }
+        throw error;
+      } finally {
+        if (settled) closeJournal(journal);
+      }
+    } finally {
+      staged.discard();
+    }
     return { out: options.out, files: files.length, keys, skipped };
   } finally {
     for (const entry of entries) wipe(entry.content);

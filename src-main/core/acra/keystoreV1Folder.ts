@@ -9,7 +9,8 @@ import { FOLDER_MODE, PRIVATE_FILE_MODE, fileModeOf, refOf, type AcraKeyFile } f
  * Acra keystore v1 folders on disk. Writing goes to a temporary sibling
  * folder that is renamed into place once complete, so an interrupted export
  * leaves no half keystore under the final name (at most a hidden temporary
- * folder, which the next export of the same name removes).
+ * folder, which the next export of the same name removes). An export that
+ * records itself in the audit log journals the rename (bundle/exportJournal.ts).
  */
 
 const ioError = (what: string, error: unknown) => new CustosError('FILE_IO', `${what}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
@@ -80,12 +81,28 @@ function holdsFiles(path: string): boolean {
   }
 }
 
+/** A keystore folder written and flushed under a temporary name, not yet in place. */
+export interface StagedFolder {
+  target: string;
+  temp: string;
+  /** Where the folder it replaces is kept until the export commits (named up front for a journal). */
+  keep: string;
+  dev: number;
+  ino: number;
+  /** Puts the folder under its name; what was there (an empty folder, or a full one with force) goes to `keep`. */
+  publish(): void;
+  /** Takes the published folder back and puts back what it replaced (a later step failed). */
+  unpublish(): void;
+  /** Removes the temporary folder and the replaced one; safe at any point, and again. */
+  discard(): void;
+}
+
 /**
- * Writes the files as a keystore v1 folder at `out` (0700, files 0600 or
- * 0644, sub-folders 0700). An existing folder that holds anything is
- * FILE_EXISTS unless `force`, which replaces it whole.
+ * Writes the files as a keystore v1 folder beside `out` (0700, files 0600 or
+ * 0644, sub-folders 0700) and flushes them. An existing folder that holds
+ * anything is FILE_EXISTS unless `force`, which replaces it whole.
  */
-export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], options: { force?: boolean | undefined } = {}): void {
+export function stageKeystoreFolder(out: string, files: readonly AcraKeyFile[], options: { force?: boolean | undefined } = {}): StagedFolder {
   const target = resolve(out);
   if (existsSync(target)) {
     if (!lstatSync(target).isDirectory()) throw new CustosError('FILE_EXISTS', `${target} exists and is not a folder`);
@@ -97,6 +114,39 @@ export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], 
     if (stale.startsWith(`.${basename(target)}${TEMP_MARK}`)) rmSync(join(parent, stale), { recursive: true, force: true });
   }
   const temp = join(parent, `.${basename(target)}${TEMP_MARK}${randomBytes(6).toString('hex')}`);
+  const keep = join(parent, `.${basename(target)}${TEMP_MARK}old-${randomBytes(6).toString('hex')}`);
+  let published = false;
+  let replaced = false;
+  const staged: StagedFolder = {
+    target,
+    temp,
+    keep,
+    dev: 0,
+    ino: 0,
+    publish() {
+      try {
+        if (existsSync(target)) {
+          renameSync(target, keep);
+          replaced = true;
+        }
+        renameSync(temp, target);
+        published = true;
+        fsyncDir(parent);
+      } catch (error) {
+        throw ioError(`cannot write the keystore folder ${target}`, error);
+      }
+    },
+    unpublish() {
+      if (published) rmSync(target, { recursive: true, force: true });
+      if (replaced) renameSync(keep, target);
+      published = replaced = false;
+    },
+    discard() {
+      rmSync(temp, { recursive: true, force: true });
+      if (replaced) rmSync(keep, { recursive: true, force: true });
+      replaced = false;
+    },
+  };
   try {
     mkdirSync(temp, { mode: FOLDER_MODE });
     chmodSync(temp, FOLDER_MODE);
@@ -113,19 +163,25 @@ export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], 
     }
     flushFiles(temp, written);
     fsyncDir(temp);
-    if (existsSync(target) && holdsFiles(target)) {
-      const old = join(parent, `.${basename(target)}${TEMP_MARK}old-${randomBytes(6).toString('hex')}`);
-      renameSync(target, old);
-      renameSync(temp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(temp, target);
-    }
-    fsyncDir(parent);
+    const { dev, ino } = lstatSync(temp);
+    return Object.assign(staged, { dev, ino });
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     if (error instanceof CustosError) throw error;
     throw ioError(`cannot write the keystore folder ${target}`, error);
+  }
+}
+
+/** Writes the files as a keystore v1 folder at `out` and puts it in place (see `stageKeystoreFolder`). */
+export function writeKeystoreFolder(out: string, files: readonly AcraKeyFile[], options: { force?: boolean | undefined } = {}): void {
+  const staged = stageKeystoreFolder(out, files, options);
+  try {
+    staged.publish();
+  } catch (error) {
+    staged.unpublish();
+    throw error;
+  } finally {
+    staged.discard();
   }
 }
 

@@ -21,18 +21,25 @@ import { newDatabase } from '../keystore/sqlite.js';
  * final name that still holds this export's file (same inode) is removed,
  * or the file it replaced (--force) put back. Either way: both files under
  * their names and the export in the log, or neither.
+ *
+ * An Acra keystore export (core/acra/exportKeys.ts) publishes one folder the
+ * same way: its entry says `dir`, its export id is the audit subject's
+ * `exportId`, and a folder that did not commit is removed whole.
  */
 
-interface JournalFile {
+/** One published file, or (`dir`) one folder, of an export. */
+export interface JournalFile {
   final: string;
   temp: string;
   keep: string;
   dev: number;
   ino: number;
+  dir?: boolean;
 }
 
 interface Journal {
   pid: number;
+  /** The bundle id of a bundle export, or the `exportId` of an Acra keystore export's audit subject. */
   bundleId: string;
   files: JournalFile[];
 }
@@ -50,16 +57,22 @@ function fsyncDir(dir: string): void {
 
 /** Step 2: returns the journal's path; the caller removes it with `closeJournal` once the audit entry committed. */
 export function openJournal(keystorePath: string, bundleId: string, files: readonly OutputFile[]): string {
-  const path = join(dirname(keystorePath), `${PREFIX(keystorePath)}${bundleId}.json`);
-  const journal: Journal = {
-    pid: process.pid,
+  return openJournalOf(
+    keystorePath,
     bundleId,
-    files: files.map((f) => {
+    files.map((f) => {
       const id = f.identity;
       if (!id) throw new RangeError('seal the files before journalling them');
       return { final: f.path, temp: f.tempPath, keep: f.keepPath, dev: id.dev, ino: id.ino };
     }),
-  };
+  );
+}
+
+/** Step 2 for any export: `id` is what its audit subject holds as `bundleId` or `exportId`. */
+export function openJournalOf(keystorePath: string, id: string, files: readonly JournalFile[]): string {
+  if (!/^[0-9a-f]+$/.test(id)) throw new RangeError('an export id is hex');
+  const path = join(dirname(keystorePath), `${PREFIX(keystorePath)}${id}.json`);
+  const journal: Journal = { pid: process.pid, bundleId: id, files: [...files] };
   try {
     const fd = openSync(path, 'wx', 0o600);
     try {
@@ -91,6 +104,15 @@ function alive(pid: number): boolean {
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isOurs(path: string, f: JournalFile): boolean {
   try {
     const st = lstatSync(path);
@@ -102,25 +124,31 @@ function isOurs(path: string, f: JournalFile): boolean {
 
 /** Takes back one file of an export that did not commit: its final name is freed, or given back what it replaced. */
 function rollBack(f: JournalFile): void {
+  const gone = { force: true, recursive: Boolean(f.dir) };
   if (isOurs(f.final, f)) {
-    if (isOurs(f.keep, f)) rmSync(f.keep, { force: true });
+    if (isOurs(f.keep, f)) rmSync(f.keep, gone);
     else {
+      // A folder cannot be renamed over a full one: ours goes first, then the replaced one comes back.
+      if (f.dir) rmSync(f.final, gone);
       try {
         lstatSync(f.keep);
         renameSync(f.keep, f.final);
       } catch {
-        rmSync(f.final, { force: true });
+        rmSync(f.final, gone);
       }
     }
+  } else if (f.dir && !exists(f.final) && exists(f.keep)) {
+    // Killed between moving the replaced folder aside and renaming ours in: it goes back.
+    renameSync(f.keep, f.final);
   }
-  rmSync(f.keep, { force: true });
-  rmSync(f.temp, { force: true });
+  rmSync(f.keep, gone);
+  rmSync(f.temp, gone);
 }
 
 function committed(keystorePath: string, bundleId: string): boolean {
   const db = newDatabase(keystorePath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare("SELECT 1 FROM audit_log WHERE operation = 'export' AND json_extract(subject, '$.bundleId') = ?").get(bundleId) !== undefined;
+    return db.prepare("SELECT 1 FROM audit_log WHERE operation = 'export' AND (json_extract(subject, '$.bundleId') = ? OR json_extract(subject, '$.exportId') = ?)").get(bundleId, bundleId) !== undefined;
   } finally {
     db.close();
   }
@@ -146,7 +174,7 @@ export function settleInterruptedExports(keystorePath: string): number {
       // Still running (this process included: an export in progress here), or a reused pid: left for later.
       if (alive(journal.pid)) continue;
       if (committed(keystorePath, journal.bundleId)) {
-        for (const f of journal.files) for (const leftover of [f.temp, f.keep]) rmSync(leftover, { force: true });
+        for (const f of journal.files) for (const leftover of [f.temp, f.keep]) rmSync(leftover, { force: true, recursive: Boolean(f.dir) });
       } else {
         for (const f of journal.files) rollBack(f);
       }
