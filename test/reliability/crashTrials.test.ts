@@ -27,10 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe(`kill -9 at random moments (${TRIALS} by time and ${TRIALS} by system call, each operation, ${KEYS} keys)`, () => {
-  // acra export is in the stress run only: a kill between publishing its folder and its audit
-  // entry leaves the folder without the entry (core/acra/exportKeys.ts, issue 13's code), which
-  // the stress run reports as a mixed state until that is fixed.
-  for (const op of OPERATIONS.filter((o) => o !== 'acra-export')) {
+  for (const op of OPERATIONS) {
     for (const by of ['time', 'syscall'] as const) {
       it.skipIf(by === 'syscall' && noStrace !== null)(`${op}, by ${by}: the old state or the new one, never a mix; the file sound, one master key, the audit log verified`, async () => {
         const tally = await crashTrials(join(root, `${op}-${by}`), op, KEYS, TRIALS, template, by);
