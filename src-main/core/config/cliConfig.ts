@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { z } from 'zod';
 import { CustosError } from '../../../shared/errors.js';
 import { emptyApprovals, withApproval, type Approvals, type ApprovalTarget } from './approvals.js';
 
@@ -16,13 +15,32 @@ export interface CliConfig {
   approved: Approvals;
 }
 
-const ConfigSchema = z.strictObject({
-  version: z.literal(1),
-  approved: z.strictObject({
-    pkcs11Modules: z.array(z.string().min(1).max(4096)).max(1000),
-    vaultServers: z.array(z.strictObject({ endpoint: z.string().min(1).max(2048), caSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable() })).max(1000),
-  }),
-});
+/**
+ * Checked by hand rather than with zod: every vault-opening command reads this
+ * file, and the CLI keeps the schema library out of its start (test/cli/startup.test.ts).
+ */
+function hasExactKeys(value: unknown, keys: string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((k) => own.includes(k));
+}
+const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length >= 1 && value.length <= max;
+
+function asConfig(value: unknown): CliConfig | null {
+  if (!hasExactKeys(value, ['version', 'approved']) || value['version'] !== 1) return null;
+  const approved = value['approved'];
+  if (!hasExactKeys(approved, ['pkcs11Modules', 'vaultServers'])) return null;
+  const modules = approved['pkcs11Modules'];
+  const servers = approved['vaultServers'];
+  if (!Array.isArray(modules) || modules.length > 1000 || !modules.every((m) => isText(m, 4096))) return null;
+  if (!Array.isArray(servers) || servers.length > 1000) return null;
+  for (const server of servers) {
+    if (!hasExactKeys(server, ['endpoint', 'caSha256']) || !isText(server['endpoint'], 2048)) return null;
+    const ca = server['caSha256'];
+    if (ca !== null && !(typeof ca === 'string' && /^[0-9a-f]{64}$/.test(ca))) return null;
+  }
+  return { version: 1, approved: { pkcs11Modules: modules as string[], vaultServers: servers as Approvals['vaultServers'] } };
+}
 
 /** $CUSTOS_CONFIG, else $XDG_CONFIG_HOME/custos/config.json, else ~/.config/custos/config.json. */
 export function configPath(env: Record<string, string | undefined>): string {
@@ -51,9 +69,9 @@ export function readCliConfig(path: string): CliConfig {
   } catch {
     throw new CustosError('CONFIG_INVALID', `the configuration file ${path} is not JSON; fix or remove it`);
   }
-  const parsed = ConfigSchema.safeParse(value);
-  if (!parsed.success) throw new CustosError('CONFIG_INVALID', `the configuration file ${path} is not a Custos configuration (version 1, approved modules and Vault servers); fix or remove it`);
-  return parsed.data;
+  const parsed = asConfig(value);
+  if (!parsed) throw new CustosError('CONFIG_INVALID', `the configuration file ${path} is not a Custos configuration (version 1, approved modules and Vault servers); fix or remove it`);
+  return parsed;
 }
 
 /** Written whole to a temporary file and renamed, mode 0600 in a 0700 folder. */
