@@ -15,6 +15,7 @@ const CSS = `
 .wizard { break-after: page; }
 .wizard table { margin: 0 0 4mm; }
 .wizard .line { display: grid; grid-template-columns: 50mm 1fr 30mm; gap: 4mm; margin: 9mm 0 0; }
+.wizard td.time, .wizard td.sheet-id { white-space: nowrap; }
 .wizard .line span { border-top: 0.3mm solid #000; padding-top: 1mm; font-size: 7.5pt; }
 `;
 
@@ -25,9 +26,9 @@ function wizardSection(s: CeremonySession): string {
     ...roles.witnesses.map((n) => ['Witness', n]),
     ...roles.custodians.map((n) => ['Custodian', n]),
   ] as Array<[string, string]>;
-  const steps = s.log.map((l) => `<tr><td class="mono">${e(l.at)}</td><td>${e(l.step)}</td><td>${e(l.by ?? '-')}</td><td>${e(l.note ?? '')}</td></tr>`).join('\n');
+  const steps = s.log.map((l) => `<tr><td class="mono time">${e(l.at)}</td><td>${e(l.step)}</td><td>${e(l.by ?? '-')}</td><td>${e(l.note ?? '')}</td></tr>`).join('\n');
   const sheets = s.sheets
-    .map((x) => `<tr><td>${x.index}</td><td>${x.group}/${x.member}</td><td>${e(x.custodian ?? '-')}</td><td class="mono">${e(x.sheetFingerprint)}</td><td>${e(x.verifiedBy ?? '-')}</td><td class="mono">${e(x.verifiedAt ?? '-')}</td><td>${e(x.verifiedHow ?? '-')}</td></tr>`)
+    .map((x) => `<tr><td>${x.index}</td><td>${x.group}/${x.member}</td><td>${e(x.custodian ?? '-')}</td><td class="mono sheet-id">${e(x.sheetFingerprint)}</td><td>${e(x.verifiedBy ?? '-')}</td><td class="mono time">${e(x.verifiedAt ?? '-')}</td><td>${e(x.verifiedHow ?? '-')}</td></tr>`)
     .join('\n');
   const override = s.airGap?.overrideReason ? `<dt>Air gap</dt><dd>overridden with a network up: ${e(s.airGap.overrideReason)}</dd>` : '<dt>Air gap</dt><dd>no network interface was up</dd>';
   return `<section class="wizard">
