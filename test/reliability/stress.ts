@@ -22,6 +22,29 @@ function row(t: Tally): string {
   return `| ${t.operation} | ${t.by === 'time' ? 'moment' : `system call (of ${t.crashPoints})`} | ${t.keys} | ${t.trials} | ${t.spanMs} | ${t.completed} | ${t.before} | ${t.after} | ${t.mixedStates} | ${t.integrityFailures} | ${t.unreadableRecords} | ${t.keyOpenerFailures} | ${t.auditFailures} | ${t.incompleteOutputs} |`;
 }
 
+/** Writes the tallies so far between the markers; after each row, so a run cut short still leaves what it measured. */
+function writeFigures(finished: boolean): void {
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const cpu = cpus();
+  const figures = [
+    BEGIN,
+    '',
+    `Run of ${new Date().toISOString().slice(0, 10)}${finished ? '' : ' (in progress: the rows so far)'}: ${trials} trials per operation and way of killing, over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
+    '',
+    '| operation | killed at | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...tallies.map(row),
+    '',
+    END,
+  ].join('\n');
+  const doc = readFileSync(DOC, 'utf8');
+  const at = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (at < 0 || end < at) throw new Error(`${DOC} lacks the stress markers`);
+  writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
+}
+
 const root = mkdtempSync(join(tmpdir(), 'custos-stress-'));
 const started = Date.now();
 const tallies: Tally[] = [];
@@ -36,31 +59,14 @@ try {
       console.log(`${op} by ${by}: ${t.trials} trials, ${t.before} before / ${t.after} after (${t.completed} finished before the kill), ${t.problems.length} problems`);
       for (const p of t.problems.slice(0, 20)) console.log(`  ${p}`);
       rmSync(join(root, `${op}-${by}`), { recursive: true, force: true });
+      writeFigures(false);
     }
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 
-const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-const cpu = cpus();
-const figures = [
-  BEGIN,
-  '',
-  `Run of ${new Date().toISOString().slice(0, 10)}: ${trials} trials per operation and way of killing, over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
-  `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
-  '',
-  '| operation | killed at | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ...tallies.map(row),
-  '',
-  END,
-].join('\n');
-const doc = readFileSync(DOC, 'utf8');
-const at = doc.indexOf(BEGIN);
-const end = doc.indexOf(END);
-if (at < 0 || end < at) throw new Error(`${DOC} lacks the stress markers`);
-writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
+writeFigures(true);
 console.log(`figures written to ${DOC}`);
 const bad = tallies.some((t) => t.problems.length > 0);
 process.exitCode = bad ? 1 : 0;
