@@ -15,6 +15,7 @@ import { AUDIT_CONTRACT } from './ipcAudit.js';
 import { RESTORE_CONTRACT } from './ipcRestore.js';
 import { BACKUPS_CONTRACT } from './ipcBackups.js';
 import { ACRA_CONTRACT } from './ipcAcra.js';
+import { ACRA_REMOTE_CONTRACT } from './ipcAcraRemote.js';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipcChannels.js';
 
@@ -204,6 +205,7 @@ export const CONTRACT = {
   ...RESTORE_CONTRACT,
   ...BACKUPS_CONTRACT,
   ...ACRA_CONTRACT,
+  ...ACRA_REMOTE_CONTRACT,
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const PROGRESS_TASKS = ['create', 'unlock', 'generate', 'destroy', 'rotate', 'split', 'print', 'backup', 'export', 'import', 'restore'] as const;

@@ -26,13 +26,20 @@ export const acraSelectionSchema = z
 export const ACRA_MASTER_KEY_SOURCES = ['new', 'file'] as const;
 export type AcraMasterKeySource = (typeof ACRA_MASTER_KEY_SOURCES)[number];
 
+/** One key version written for Acra: its name, version and fingerprint (never its bytes). */
+export const acraWrittenKeySchema = z.strictObject({ name: text(300), version: z.int().min(1), fingerprint: text(200) });
+/** One key version brought into the vault from Acra's storage. */
+export const acraImportedKeySchema = z.strictObject({ name: text(300), purpose: z.enum(KEY_PURPOSES), algorithm: z.enum(KEY_ALGORITHMS), version: z.int().min(1), state: z.enum(KEY_STATES), fingerprint: text(200) });
+/** A key the selection named that could not go to Acra, and why. */
+export const acraSkippedKeySchema = z.strictObject({ name: text(300), reason: text(300) });
+
 const exportSchema = z.strictObject({
   out: text(4096),
   files: count,
   versions: count,
   /** The first ACRA_KEYS_LISTED versions written. */
-  keys: z.array(z.strictObject({ name: text(300), version: z.int().min(1), fingerprint: text(200) })).max(ACRA_KEYS_LISTED),
-  skipped: z.array(z.strictObject({ name: text(300), reason: text(300) })).max(ACRA_KEYS_LISTED),
+  keys: z.array(acraWrittenKeySchema).max(ACRA_KEYS_LISTED),
+  skipped: z.array(acraSkippedKeySchema).max(ACRA_KEYS_LISTED),
   /** Where the new Acra master key was saved (its path, never its bytes); null when an existing one was used. */
   acraMasterKeyFile: text(4096).nullable(),
 });
@@ -42,9 +49,7 @@ const importSchema = z.strictObject({
   versions: count,
   publicOnlyVersions: count,
   /** The first ACRA_KEYS_LISTED versions imported. */
-  keys: z
-    .array(z.strictObject({ name: text(300), purpose: z.enum(KEY_PURPOSES), algorithm: z.enum(KEY_ALGORITHMS), version: z.int().min(1), state: z.enum(KEY_STATES), fingerprint: text(200) }))
-    .max(ACRA_KEYS_LISTED),
+  keys: z.array(acraImportedKeySchema).max(ACRA_KEYS_LISTED),
 });
 
 export const ACRA_CONTRACT = {

@@ -16,6 +16,11 @@ export async function chooseFile(win: BrowserWindow | null, purpose: FilePurpose
     'restore-access-keys': { title: "Open the bundle's access keys", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Access keys', extensions: ['json'] }] },
     'share-scan': { title: "Open a scan of a share's sheet (PNG, JPEG or the PDF)", properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Sheet scan', extensions: ['png', 'jpg', 'jpeg', 'pdf'] }] },
     'acra-master-key': { title: "Choose the Acra master key file (ACRA_MASTER_KEY's base64)", properties: ['openFile', 'dontAddToRecent', 'showHiddenFiles'] },
+    'redis-ca': { title: "Choose the PEM of the CA that signed Redis's certificate", properties: ['openFile'], filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt'] }, { name: 'All files', extensions: ['*'] }] },
+    'redis-client-cert': { title: 'Choose the client certificate for Redis (PEM)', properties: ['openFile'], filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt'] }, { name: 'All files', extensions: ['*'] }] },
+    'redis-client-key': { title: "Choose the client certificate's private key for Redis (PEM)", properties: ['openFile', 'dontAddToRecent', 'showHiddenFiles'] },
+    'acra-bundle': { title: 'Open the acra-keys bundle to import', properties: ['openFile', 'dontAddToRecent'] },
+    'acra-bundle-secret': { title: "Open the acra-keys bundle's secret (32 bytes)", properties: ['openFile', 'dontAddToRecent', 'showHiddenFiles'] },
   };
   // A dropped file is where the dialog starts: opening it still takes the person's click here.
   const chosen = suggested ? { ...options[purpose], defaultPath: suggested } : options[purpose];
@@ -39,9 +44,15 @@ export async function chooseFolder(win: BrowserWindow | null, purpose: FolderPur
 }
 
 export async function chooseSaveFile(win: BrowserWindow | null, purpose: SavePurpose, defaultName: string): Promise<string | null> {
-  const titles: Record<SavePurpose, string> = { 'ceremony-transcript': 'Save the ceremony transcript', 'audit-transcript': 'Save the signed audit transcript', 'restore-drill-report': 'Save the restore drill report' };
-  // The audit screen saves JSON too: the filter follows the offered name's extension.
-  const filter = defaultName.endsWith('.json') ? { name: 'JSON', extensions: ['json'] } : { name: 'PDF', extensions: ['pdf'] };
+  const titles: Record<SavePurpose, string> = {
+    'ceremony-transcript': 'Save the ceremony transcript',
+    'audit-transcript': 'Save the signed audit transcript',
+    'restore-drill-report': 'Save the restore drill report',
+    'acra-bundle-out': 'Save the acra-keys bundle',
+    'acra-bundle-secret-out': "Save the bundle's secret (keep it apart from the bundle)",
+  };
+  // The audit screen saves JSON too, and acra-keys bundles have no extension of their own: the filter follows the offered name.
+  const filter = defaultName.endsWith('.json') ? { name: 'JSON', extensions: ['json'] } : defaultName.endsWith('.pdf') ? { name: 'PDF', extensions: ['pdf'] } : { name: 'All files', extensions: ['*'] };
   const options: Electron.SaveDialogOptions = { title: titles[purpose], defaultPath: defaultName, filters: [filter], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };
   const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
   return result.canceled ? null : (result.filePath ?? null);

@@ -5,12 +5,26 @@ import type { CoreClient } from './worker/coreClient.js';
 import type { SettingsStore } from './settings.js';
 import type { VaultRegistry } from './vaults.js';
 
-/** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate, a backup bundle to import and its access keys, an Acra master key file. */
-export type FilePurpose = 'open-vault' | 'master-key' | 'vault-ca' | 'import-bundle' | 'import-access-keys' | 'restore-bundle' | 'restore-access-keys' | 'share-scan' | 'acra-master-key';
+/** Why main opens a file dialog: a vault, a master key file, the PEM of the CA that signed Vault's certificate, a backup bundle to import and its access keys, an Acra master key file, Redis's TLS files, an acra-keys bundle and its secret. */
+export type FilePurpose =
+  | 'open-vault'
+  | 'master-key'
+  | 'vault-ca'
+  | 'import-bundle'
+  | 'import-access-keys'
+  | 'restore-bundle'
+  | 'restore-access-keys'
+  | 'share-scan'
+  | 'acra-master-key'
+  | 'redis-ca'
+  | 'redis-client-cert'
+  | 'redis-client-key'
+  | 'acra-bundle'
+  | 'acra-bundle-secret';
 /** Why main asks for a folder: the ceremony's PDF sheets, the backup bundle, the backup's access keys (two different devices), an Acra keystore to write, a new Acra master key's folder, an Acra keystore to import. */
 export type FolderPurpose = 'ceremony-sheets' | 'backup-bundle' | 'backup-access-keys' | 'acra-keystore-out' | 'acra-master-key-out' | 'acra-keystore-in';
-/** Why main asks where to save a file: the ceremony transcript PDF, the audit screen's signed transcript (JSON or PDF). */
-export type SavePurpose = 'ceremony-transcript' | 'audit-transcript' | 'restore-drill-report';
+/** Why main asks where to save a file: the ceremony transcript PDF, the audit screen's signed transcript (JSON or PDF), an acra-keys bundle and its secret. */
+export type SavePurpose = 'ceremony-transcript' | 'audit-transcript' | 'restore-drill-report' | 'acra-bundle-out' | 'acra-bundle-secret-out';
 
 /** Everything the handlers need from outside. Electron provides it in the app; tests provide it in plain Node. */
 export interface IpcDeps {

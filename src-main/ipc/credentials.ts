@@ -7,7 +7,7 @@ import type { IpcContext } from './context.js';
 const MAX_CA_BYTES = 256 * 1024;
 
 /** The CA PEM for Vault's certificate, from a file chosen in main's own dialog (the renderer never names a path). */
-async function chooseCaPem(ctx: Pick<IpcContext, 'chooseFile'>): Promise<string> {
+export async function chooseCaPem(ctx: Pick<IpcContext, 'chooseFile'>): Promise<string> {
   const path = await ctx.chooseFile('vault-ca');
   if (path === null) throw new CustosError('CANCELLED', "no CA file was chosen; Vault's certificate cannot be checked without it");
   let pem: string;

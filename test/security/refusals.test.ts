@@ -128,6 +128,24 @@ const NEAR_MISSES: Record<InvokeChannel, unknown[]> = {
     { selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'file', replace: false, acraMasterKey: 'c2VjcmV0' },
   ],
   'acra:import': [{ from: '/tmp/acrakeys' }, { keyFile: '/tmp/acra.key' }],
+  'acra:redisPush': [
+    { redis: { host: '127.0.0.1', port: 6379, db: 0, keysDir: '.acrakeys', tls: null }, selection: { clientIds: [], zoneIds: [], global: false }, masterKey: 'new', replace: false },
+    { redis: { host: '127.0.0.1', port: 6379, db: 0, keysDir: '.acrakeys', tls: null, password: '' }, selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'new', replace: false },
+    { redis: { host: '127.0.0.1', port: 6379, db: 0, keysDir: '.acrakeys', tls: { ca: '/etc/ssl/ca.pem', clientCert: false } }, selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'file', replace: false },
+    { redis: { host: 'redis://127.0.0.1', port: 6379, db: 0, keysDir: '.acrakeys', tls: null, password: SECRET }, selection: { clientIds: [], zoneIds: [], global: true }, masterKey: 'file', replace: false },
+  ],
+  'acra:redisPull': [
+    { redis: { host: '127.0.0.1', port: 0, db: 0, keysDir: '.acrakeys', tls: null, password: SECRET } },
+    { redis: { host: '127.0.0.1', port: 6379, db: 0, keysDir: '.acrakeys', tls: null }, keyFile: '/tmp/acra.key' },
+  ],
+  'acra:bundleExport': [{ selection: { clientIds: [], zoneIds: [], global: true }, replace: false, bundle: '/tmp/keys.bundle' }, { selection: { clientIds: [], zoneIds: [], global: false }, replace: false }],
+  'acra:bundleImport': [{ bundle: '/tmp/keys.bundle' }, { secret: '/tmp/keys.secret' }],
+  'acra:vaultPublish': [
+    { vaultAddr: 'https://vault:8200', path: 'secret/acra', auth: { method: 'token', token: '' }, privateCa: false, replace: false },
+    { vaultAddr: 'https://vault:8200', path: 'secret/acra', auth: { method: 'token', token: SECRET }, privateCa: '/tmp/ca.pem', replace: false },
+    { vaultAddr: 'https://vault:8200', path: 'secret/acra', auth: { method: 'userpass', token: SECRET }, privateCa: false, replace: false },
+    { vaultAddr: 'https://vault:8200', path: 'secret/acra', auth: { method: 'token', token: SECRET }, privateCa: false, replace: false, acraMasterKey: 'c2VjcmV0' },
+  ],
 };
 
 describe('malformed payloads', () => {

@@ -22,10 +22,10 @@ export interface AcraOps {
   acraImport: { args: { from: string; keyFile: string }; result: AcraImportView };
 }
 
-type Impl = { [K in keyof AcraOps]: (args: AcraOps[K]['args']) => AcraOps[K]['result'] };
+type Impl = { [K in keyof AcraOps]: (args: AcraOps[K]['args']) => AcraOps[K]['result'] | Promise<AcraOps[K]['result']> };
 
 /** As the CLI's --acra-master-key-file: the file's base64, checked, named (never its value) when malformed. */
-function readAcraMasterKey(file: string): Uint8Array {
+export function readAcraMasterKey(file: string): Uint8Array {
   let text: string;
   try {
     text = readFileSync(file, 'latin1');
@@ -35,45 +35,62 @@ function readAcraMasterKey(file: string): Uint8Array {
   return parseAcraMasterKey(text, file);
 }
 
-/** The core speaks of the CLI's --force; the screen's control is the Replace tick box. */
-function inScreenTerms(error: unknown): unknown {
-  if (error instanceof CustosError && error.code === 'FILE_EXISTS' && error.message.includes('--force')) {
-    return new CustosError('FILE_EXISTS', error.message.replace('(pass --force to replace the whole folder)', "(tick 'Replace the folder' to replace it whole); nothing was written"));
+/** The core speaks of the CLI's --force; the screen's controls are tick boxes. */
+export function inScreenTerms(error: unknown, tickBox = 'Replace the folder'): unknown {
+  if (error instanceof CustosError && (error.code === 'FILE_EXISTS' || error.code === 'VAULT_SECRET_EXISTS') && error.message.includes('--force')) {
+    const message = error.message.replace(/\s*\(pass --force to replace[^)]*\)|;\s*pass --force to replace (?:it|them all)/, '');
+    return new CustosError(error.code, `${message} (tick '${tickBox}' to replace it); nothing was written`);
   }
   return error;
 }
 
+/** Where the Acra master key of a run that writes comes from: a new one saved to `newKeyFile` (0600, never over a file), or an existing `keyFile`. */
+export type AcraKeySource = { newKeyFile: string } | { keyFile: string };
+
+/**
+ * Runs `fn` with the Acra master key, wiped after. A new key is written
+ * first, as the CLI does (a keystore sealed under a key nobody kept would be
+ * lost), and removed again when `fn` fails: it would protect nothing.
+ */
+export async function withAcraMasterKey<T>(source: AcraKeySource, fn: (key: Uint8Array) => T | Promise<T>): Promise<T> {
+  const fresh = 'newKeyFile' in source;
+  const acraKey = fresh ? newAcraMasterKey() : readAcraMasterKey(source.keyFile);
+  let wroteKey = false;
+  try {
+    if (fresh) {
+      writeAcraMasterKeyFile(source.newKeyFile, acraKey);
+      wroteKey = true;
+    }
+    const result = await fn(acraKey);
+    wroteKey = false;
+    return result;
+  } finally {
+    if (wroteKey && fresh) rmSync(source.newKeyFile, { force: true });
+    wipe(acraKey);
+  }
+}
+
 export function acraOps(unlocked: () => Keystore, report: Report): Impl {
   return {
-    acraExport: (args) => {
+    acraExport: async (args) => {
       const ks = unlocked();
       const fresh = 'newKeyFile' in args;
-      const acraKey = fresh ? newAcraMasterKey() : readAcraMasterKey(args.keyFile);
-      let wroteKey = false;
       try {
-        if (fresh) {
-          // Written first, as the CLI does: a keystore sealed under a key nobody kept would be lost.
-          writeAcraMasterKeyFile(args.newKeyFile, acraKey);
-          wroteKey = true;
-        }
-        report('export', 'Writing the Acra keystore', 0, 0);
-        const r = exportAcraKeystore(ks, { out: args.out, selection: args.selection, acraMasterKey: acraKey, force: args.replace });
-        wroteKey = false;
-        report('export', 'Acra keystore written', r.keys.length, r.keys.length);
-        return {
-          out: r.out,
-          files: r.files,
-          versions: r.keys.length,
-          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
-          skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
-          acraMasterKeyFile: fresh ? args.newKeyFile : null,
-        };
+        return await withAcraMasterKey(args, (acraKey) => {
+          report('export', 'Writing the Acra keystore', 0, 0);
+          const r = exportAcraKeystore(ks, { out: args.out, selection: args.selection, acraMasterKey: acraKey, force: args.replace });
+          report('export', 'Acra keystore written', r.keys.length, r.keys.length);
+          return {
+            out: r.out,
+            files: r.files,
+            versions: r.keys.length,
+            keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
+            skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
+            acraMasterKeyFile: fresh ? args.newKeyFile : null,
+          };
+        });
       } catch (error) {
         throw inScreenTerms(error);
-      } finally {
-        // A new key whose keystore was not written protects nothing: it goes, as in the CLI.
-        if (wroteKey && fresh) rmSync(args.newKeyFile, { force: true });
-        wipe(acraKey);
       }
     },
 

@@ -14,6 +14,8 @@ import { auditOps } from './auditOps.js';
 import { restoreOps } from './restoreOps.js';
 import { backupOps } from './backupOps.js';
 import { acraOps } from './acraOps.js';
+import { acraRedisOps } from './acraRedisOps.js';
+import { acraBundleOps } from './acraBundleOps.js';
 import { approvalOps } from './approvalOps.js';
 import { listGate } from '../../core/config/approvals.js';
 
@@ -142,6 +144,8 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
     ...auditOps(unlocked),
     ...backupOps(unlocked, report, cancelled),
     ...acraOps(unlocked, report),
+    ...acraRedisOps(unlocked, report),
+    ...acraBundleOps(unlocked, report),
     ...restore.ops,
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * The Backups screen's acra-keys bundles and Vault publishing (docs/app.md,
+ * "Backups: Acra"): the same core calls as `custos acra bundle export|import`
+ * and `custos acra vault-publish`. The bundle's 32-byte secret is written and
+ * read here, in the worker, and the Acra master key is read here: neither
+ * travels to main or the renderer.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { CustosError } from '../../../shared/errors.js';
+import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
+import type { AcraBundleExportView, AcraBundleImportView, AcraVaultPublishView } from '../../../shared/ipcAcraRemote.js';
+import { exportAcraKeysBundle, importAcraKeysBundle } from '../../core/acra/acraKeysBundleVault.js';
+import { publishAcraMasterKey } from '../../core/acra/vaultPublish.js';
+import { listGate, vaultTarget, type Approvals } from '../../core/config/approvals.js';
+import { wipe } from '../../core/crypto/bytes.js';
+import type { Keystore } from '../../core/keystore/keystore.js';
+import { connectVault, type VaultAuth } from '../../core/kms/vault/connect.js';
+import { inScreenTerms, readAcraMasterKey } from './acraOps.js';
+import type { Report } from './coreOps.js';
+
+export interface AcraBundleOps {
+  acraBundleExport: { args: { selection: AcraSelectionView; bundle: string; secret: string; replace: boolean }; result: AcraBundleExportView };
+  acraBundleImport: { args: { bundle: string; secret: string }; result: AcraBundleImportView };
+  /** `approvals`: what main's settings approved (main asked the person first); the address must be among them. */
+  acraVaultPublish: {
+    args: { endpoint: string; path: string; auth: VaultAuth; caPem?: string | undefined; allowPlainHttp: boolean; keyFile: string; replace: boolean; approvals: Approvals };
+    result: AcraVaultPublishView;
+  };
+}
+
+type Impl = { [K in keyof AcraBundleOps]: (args: AcraBundleOps[K]['args']) => AcraBundleOps[K]['result'] | Promise<AcraBundleOps[K]['result']> };
+
+/** acra-keys bundles of a whole keystore are megabytes at most; a larger file was chosen by mistake. */
+const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+
+/** The file's own Buffer (wiped by the caller for the secret), as the CLI's readInput. */
+function readInput(path: string, what: string, max: number): Uint8Array {
+  try {
+    if (statSync(path).size > max) throw new CustosError('BUNDLE_IO', `the chosen ${what} ${path} is larger than it can be`);
+    return readFileSync(path);
+  } catch (error) {
+    if (error instanceof CustosError) throw error;
+    throw new CustosError('BUNDLE_IO', `cannot read the chosen ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+export function acraBundleOps(unlocked: () => Keystore, report: Report): Impl {
+  return {
+    acraBundleExport({ selection, bundle, secret, replace }) {
+      const ks = unlocked();
+      try {
+        report('export', 'Writing the acra-keys bundle', 0, 0);
+        const r = exportAcraKeysBundle(ks, { bundle, secret, selection, force: replace });
+        report('export', 'acra-keys bundle written', r.entries, r.entries);
+        return {
+          bundle: r.bundle,
+          secret: r.secret,
+          entries: r.entries,
+          versions: r.keys.length,
+          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
+          skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
+        };
+      } catch (error) {
+        throw inScreenTerms(error, 'Replace existing files');
+      }
+    },
+
+    acraBundleImport({ bundle, secret }) {
+      const ks = unlocked();
+      // A secret is 32 bytes; a few more are read so that a wrong file is told apart from a short one.
+      const key = readInput(secret, 'bundle secret', 4096);
+      try {
+        const data = readInput(bundle, 'bundle', MAX_BUNDLE_BYTES);
+        report('import', 'Opening the acra-keys bundle', 0, 0);
+        const r = importAcraKeysBundle(ks, data, key, `acra-keys bundle ${bundle}`);
+        report('import', 'acra-keys bundle imported', r.versions, r.versions);
+        return {
+          bundle,
+          entries: r.entries,
+          versions: r.versions,
+          publicOnlyVersions: r.publicOnlyVersions,
+          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, purpose: k.purpose, algorithm: k.algorithm, version: k.version, state: k.state, fingerprint: k.fingerprint })),
+        };
+      } finally {
+        wipe(key);
+      }
+    },
+
+    async acraVaultPublish({ endpoint, path, auth, caPem, allowPlainHttp, keyFile, replace, approvals }) {
+      // Checked here too: the worker contacts no Vault server main has not had approved.
+      await listGate(approvals, 'Publish again and approve it when the app asks.')(vaultTarget(endpoint, caPem));
+      const masterKey = readAcraMasterKey(keyFile);
+      try {
+        report('export', `Writing the Acra master key to Vault at ${endpoint}`, 0, 0);
+        const vault = await connectVault({ endpoint, auth, ...(caPem ? { caPem } : {}), ...(allowPlainHttp ? { allowPlainHttp: true } : {}) });
+        try {
+          const r = await publishAcraMasterKey(vault, path, masterKey, { overwrite: replace });
+          report('export', 'Acra master key written to Vault', 1, 1);
+          return {
+            endpoint: r.endpoint,
+            secretsPath: r.secretsPath,
+            writtenPath: r.writtenPath,
+            kvVersion: r.kvVersion,
+            secretVersion: r.secretVersion ?? null,
+            replaced: r.replaced,
+            // As the CLI prints them; the CA file's path is the operator's, so only the switch is named.
+            acraServerFlags: [
+              '--keystore_encryption_type=vault_master_key',
+              `--vault_connection_api_string=${r.endpoint}`,
+              `--vault_secrets_path=${r.secretsPath}`,
+              ...(r.endpoint.startsWith('https:') ? ['--vault_tls_transport_enable'] : []),
+            ],
+          };
+        } finally {
+          vault.close();
+        }
+      } catch (error) {
+        throw inScreenTerms(error, 'Replace the key in Vault');
+      } finally {
+        wipe(masterKey);
+      }
+    },
+  };
+}
