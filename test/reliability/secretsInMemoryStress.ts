@@ -6,15 +6,11 @@
  * control dump that failed to find the keys. Where gcore cannot run or
  * attach, it says so, writes that, and exits 0.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { gcoreUnavailable } from '../helpers/gcore.js';
+import { RELIABILITY_DOC, writeFigures } from '../tools/reliabilityFigures.js';
 import { secretsInMemoryRun } from './secretsInMemory.js';
 
 const runs = Number(process.env['SECRETS_RUNS'] ?? 20);
-const DOC = resolve(import.meta.dirname, '..', '..', 'docs', 'RELIABILITY.md');
-const BEGIN = '<!-- secrets:begin (written by npm run test:stress) -->';
-const END = '<!-- secrets:end -->';
 
 const hitsAfterLock = new Map<string, number>();
 let runsWithHit = 0;
@@ -43,19 +39,10 @@ if (skipped) console.log(`secrets-in-memory dumps skipped: ${skipped}`);
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const found = [...hitsAfterLock].map(([label, count]) => `${label}: ${count}`).join('; ') || 'none';
-const figures = [
-  BEGIN,
-  '',
+writeFigures('secrets', [
   skipped && done === 0
     ? `Run of ${new Date().toISOString().slice(0, 10)}: skipped, ${skipped}.`
     : `Run of ${new Date().toISOString().slice(0, 10)}: ${done} runs (${minutes} minutes, dumps of about ${Math.round(dumpBytes / 2 ** 20)} MiB), ${runsWithHit} with a hit after lock (${found}); ${controlMisses} control dumps (taken while unlocked) that missed a key.`,
-  '',
-  END,
-].join('\n');
-const doc = readFileSync(DOC, 'utf8');
-const at = doc.indexOf(BEGIN);
-const end = doc.indexOf(END);
-if (at < 0 || end < at) throw new Error(`${DOC} lacks the secrets markers`);
-writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
-console.log(`figures written to ${DOC}`);
+]);
+console.log(`figures written to ${RELIABILITY_DOC}`);
 process.exitCode = runsWithHit > 0 || controlMisses > 0 ? 1 : 0;

@@ -5,18 +5,16 @@
  * STRESS_KEYS keys (default 10,000); prints the tallies, writes them between
  * the markers of docs/RELIABILITY.md, and exits 1 on any anomaly.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, release } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { straceUnavailable } from '../helpers/strace.js';
+import { RELIABILITY_DOC, writeFigures as writeBlock } from '../tools/reliabilityFigures.js';
 import { crashTrials, makeTemplate, OPERATIONS, type Tally } from './crashTrials.js';
 
 const trials = Number(process.env['STRESS_TRIALS'] ?? 200);
 const keys = Number(process.env['STRESS_KEYS'] ?? 10_000);
 const only = process.env['STRESS_OPERATIONS']?.split(',') ?? [...OPERATIONS];
-const DOC = resolve(import.meta.dirname, '..', '..', 'docs', 'RELIABILITY.md');
-const BEGIN = '<!-- stress:begin (written by npm run test:stress) -->';
-const END = '<!-- stress:end -->';
 
 function row(t: Tally): string {
   return `| ${t.operation} | ${t.by === 'time' ? 'moment' : `system call (of ${t.crashPoints})`} | ${t.keys} | ${t.trials} | ${t.spanMs} | ${t.completed} | ${t.before} | ${t.after} | ${t.mixedStates} | ${t.integrityFailures} | ${t.unreadableRecords} | ${t.keyOpenerFailures} | ${t.auditFailures} | ${t.incompleteOutputs} |`;
@@ -26,23 +24,14 @@ function row(t: Tally): string {
 function writeFigures(finished: boolean): void {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   const cpu = cpus();
-  const figures = [
-    BEGIN,
-    '',
+  writeBlock('stress', [
     `Run of ${new Date().toISOString().slice(0, 10)}${finished ? '' : ' (in progress: the rows so far)'}: ${trials} trials per operation and way of killing, over ${keys.toLocaleString('en')} keys, ${minutes} minutes.`,
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
     '',
     '| operation | killed at | keys | trials | uninterrupted ms | finished before kill | old state | new state | mixed states | integrity failures | unreadable records | not exactly one master key | audit failures | incomplete outputs |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...tallies.map(row),
-    '',
-    END,
-  ].join('\n');
-  const doc = readFileSync(DOC, 'utf8');
-  const at = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (at < 0 || end < at) throw new Error(`${DOC} lacks the stress markers`);
-  writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
+  ]);
 }
 
 const root = mkdtempSync(join(tmpdir(), 'custos-stress-'));
@@ -67,6 +56,6 @@ try {
 }
 
 writeFigures(true);
-console.log(`figures written to ${DOC}`);
+console.log(`figures written to ${RELIABILITY_DOC}`);
 const bad = tallies.some((t) => t.problems.length > 0);
 process.exitCode = bad ? 1 : 0;
