@@ -14,13 +14,12 @@ export interface CredentialDraft {
   roleId: string;
   secretId: string;
   privateCa: boolean;
-  allowPlainHttp: boolean;
   shares: string[];
   sharePassphrase: string;
 }
 
 export function emptyDraft(): CredentialDraft {
-  return { passphrase: '', pin: '', vaultAuth: 'token', token: '', roleId: '', secretId: '', privateCa: false, allowPlainHttp: false, shares: ['', ''], sharePassphrase: '' };
+  return { passphrase: '', pin: '', vaultAuth: 'token', token: '', roleId: '', secretId: '', privateCa: false, shares: ['', ''], sharePassphrase: '' };
 }
 
 /** Empties every field a person typed, in place (the form's inputs are bound to these). */
@@ -47,7 +46,8 @@ export function toCredentials(kind: UnlockMethodKind, d: CredentialDraft): Metho
     case 'vault-transit':
     case 'vault-kv': {
       const auth = d.vaultAuth === 'token' ? (d.token === '' ? null : { method: 'token' as const, token: d.token }) : d.roleId === '' || d.secretId === '' ? null : { method: 'approle' as const, roleId: d.roleId.trim(), secretId: d.secretId };
-      return auth ? { kind, vault: { auth, privateCa: d.privateCa, allowPlainHttp: d.allowPlainHttp } } : null;
+      // Never plain http://: main refuses it from the app (the token would travel in clear text), so nothing here can ask.
+      return auth ? { kind, vault: { auth, privateCa: d.privateCa, allowPlainHttp: false } } : null;
     }
     case 'paper': {
       const shares = d.shares.map(normalShare).filter((s) => s !== '');

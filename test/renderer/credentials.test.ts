@@ -3,6 +3,7 @@
  * (src-renderer/credentials.ts): nothing until every required field is filled,
  * shares tidied, and every secret field emptied afterwards.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { methodCredentialsSchema } from '../../shared/ipc.js';
 import { clearDraft, emptyDraft, toCredentials } from '../../src-renderer/credentials.js';
@@ -37,6 +38,15 @@ describe('credential drafts', () => {
     expect(toCredentials('paper', d)).toEqual({ kind: 'paper', shares: ['academic acid acne', 'zero zone'] });
     d.sharePassphrase = 'TREZOR';
     expect(toCredentials('paper', d)).toEqual({ kind: 'paper', shares: ['academic acid acne', 'zero zone'], passphrase: 'TREZOR' });
+  });
+
+  it('never ask main for plain http:// to Vault: no such field in the draft, no checkbox in the form (main refuses it, test/security/ipcFloors.test.ts)', () => {
+    expect(Object.keys(emptyDraft())).not.toContain('allowPlainHttp');
+    // Even a draft that carries the old field (a stale form) sends false.
+    const stale = { ...emptyDraft(), token: 'hvs.token', allowPlainHttp: true };
+    for (const kind of ['vault-transit', 'vault-kv'] as const) expect(toCredentials(kind, stale)).toMatchObject({ vault: { allowPlainHttp: false } });
+    const form = readFileSync('src-renderer/components/unlock/CredentialFields.vue', 'utf8');
+    expect(form).not.toMatch(/allowPlainHttp|plain http/i);
   });
 
   it('clearDraft empties every typed field and keeps the number of share fields', () => {
