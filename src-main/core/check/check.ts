@@ -1,10 +1,9 @@
 import { CustosError, type ErrorCode } from '../../../shared/errors.js';
-import { equalBytes, wipe } from '../crypto/bytes.js';
-import { fingerprint } from '../crypto/fingerprint.js';
-import { p256Points } from '../crypto/p256Points.js';
-import { publicFromSecret } from '../catalog/material.js';
+import { availableParallelism } from 'node:os';
+import { wipe } from '../crypto/bytes.js';
 import { materialFingerprint, type Keystore } from '../keystore/keystore.js';
 import type { VersionRow } from '../keystore/rows.js';
+import { PairProofs } from './pairProofs.js';
 
 export interface CheckProblem {
   name: string | null;
@@ -25,21 +24,27 @@ export interface CheckReport {
 
 export type Progress = (done: number, total: number) => void;
 
-function checkVersion(keystore: Keystore, row: VersionRow): CheckProblem | null {
+export interface CheckOptions {
+  /**
+   * Prove key pairs in a second thread while this one opens records (default:
+   * when the machine has more than one core). Either way every pair is proven.
+   */
+  worker?: boolean;
+}
+
+/**
+ * Opens a version's record and checks what it holds: a symmetric key's
+ * fingerprint here; a pair goes to `pairs`, which recomputes its public key
+ * (in this thread or a second one) and compares it and the fingerprint.
+ */
+function checkVersion(keystore: Keystore, row: VersionRow, order: number, pairs: PairProofs): CheckProblem | null {
   const problem = (code: ErrorCode, message: string): CheckProblem => ({ name: row.name, version: row.version, code, message });
   let secret: Uint8Array | null = null;
   try {
     secret = keystore.openSecret(row);
-    if (row.algorithm === 'p256') {
-      // One scalar multiplication gives the point to compare and the SPKI its fingerprint hashes.
-      const points = p256Points(secret);
-      if (!row.public_key || !equalBytes(points.compressed, row.public_key)) return problem('KEY_RECORD_TAMPERED', 'stored public key does not match the private key');
-      if (fingerprint('p256-spki', points.spki) !== row.fingerprint) return problem('KEY_RECORD_TAMPERED', 'stored fingerprint does not match the key material');
-      return null;
-    }
     if (row.algorithm !== 'sym256') {
-      const derived = publicFromSecret(row.algorithm, secret);
-      if (!row.public_key || !equalBytes(derived, row.public_key)) return problem('KEY_RECORD_TAMPERED', 'stored public key does not match the private key');
+      pairs.add({ order, name: row.name, version: row.version, algorithm: row.algorithm, publicKey: row.public_key, fingerprint: row.fingerprint }, secret);
+      return null;
     }
     if (materialFingerprint(row.algorithm, secret, row.public_key) !== row.fingerprint) {
       return problem('KEY_RECORD_TAMPERED', 'stored fingerprint does not match the key material');
@@ -70,29 +75,43 @@ function checkPublicOnly(keystore: Keystore, row: VersionRow): CheckProblem | nu
  * matches its secret, a key whose current version is missing, and anything
  * SQLite's integrity check finds.
  */
-export function checkKeystore(keystore: Keystore, onProgress?: Progress): CheckReport {
+export function checkKeystore(keystore: Keystore, onProgress?: Progress, options: CheckOptions = {}): CheckReport {
   const problems: CheckProblem[] = keystore.integrityCheck().map((message) => ({ name: null, version: null, code: 'KEYSTORE_CORRUPT', message }));
+  // Each row's problem with its position, so the pairs proven later still come out in storage order.
+  const found: Array<CheckProblem & { order: number }> = [];
+  const pairs = new PairProofs(options.worker ?? availableParallelism() > 1);
   const total = keystore.info().keyVersions;
   const currentSeen = new Map<string, boolean>();
   let opened = 0;
   let destroyed = 0;
   let publicOnly = 0;
   let done = 0;
-  for (const row of keystore.versionRows()) {
-    if (!currentSeen.get(row.name)) currentSeen.set(row.name, row.version === row.current_version);
-    if (row.state === 'destroyed') destroyed++;
-    else if (row.public_only === 1) {
-      publicOnly++;
-      const problem = checkPublicOnly(keystore, row);
-      if (problem) problems.push(problem);
-    } else {
-      const problem = checkVersion(keystore, row);
-      if (problem) problems.push(problem);
-      else opened++;
+  try {
+    for (const row of keystore.versionRows()) {
+      if (!currentSeen.get(row.name)) currentSeen.set(row.name, row.version === row.current_version);
+      if (row.state === 'destroyed') destroyed++;
+      else if (row.public_only === 1) {
+        publicOnly++;
+        const problem = checkPublicOnly(keystore, row);
+        if (problem) found.push({ ...problem, order: done });
+      } else {
+        const problem = checkVersion(keystore, row, done, pairs);
+        if (problem) found.push({ ...problem, order: done });
+        else opened++;
+      }
+      done++;
+      if (onProgress && (done % 256 === 0 || done === total)) onProgress(done, total);
     }
-    done++;
-    if (onProgress && (done % 256 === 0 || done === total)) onProgress(done, total);
+  } catch (error) {
+    pairs.abandon();
+    throw error;
   }
+  // As before batches: a record whose pair does not match is a problem, not an opened record.
+  const pairProblems = pairs.finish();
+  opened -= pairProblems.length;
+  found.push(...pairProblems);
+  found.sort((a, b) => a.order - b.order);
+  for (const { name, version, code, message } of found) problems.push({ name, version, code, message });
   for (const [name, hasCurrent] of currentSeen) {
     if (!hasCurrent) problems.push({ name, version: null, code: 'KEYSTORE_CORRUPT', message: 'the current version recorded for this key does not exist' });
   }

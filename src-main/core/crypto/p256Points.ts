@@ -30,7 +30,7 @@ export function p256Points(secret: Uint8Array): P256Points {
   } catch {
     throw new RangeError('not a valid P-256 private key');
   }
-  return pointsOf(ecdh.getPublicKey());
+  return p256PointsFromUncompressed(ecdh.getPublicKey());
 }
 
 /**
@@ -39,7 +39,7 @@ export function p256Points(secret: Uint8Array): P256Points {
  * each encoding converted the point to affine coordinates twice, the larger
  * part of a check's time on a P-256 record.
  */
-function pointsOf(uncompressed: Buffer): P256Points {
+export function p256PointsFromUncompressed(uncompressed: Uint8Array): P256Points {
   if (uncompressed.length !== 65 || uncompressed[0] !== 0x04) throw new Error('unexpected P-256 point encoding from node:crypto');
   const compressed = new Uint8Array(33);
   compressed[0] = 0x02 | ((uncompressed[64] ?? 0) & 1);
@@ -65,5 +65,5 @@ export function p256Generate(): P256Pair {
   const secret = new Uint8Array(32);
   secret.set(raw, 32 - raw.length); // OpenSSL drops leading zero bytes of the scalar
   raw.fill(0);
-  return { secret, ...pointsOf(ecdh.getPublicKey()) };
+  return { secret, ...p256PointsFromUncompressed(ecdh.getPublicKey()) };
 }

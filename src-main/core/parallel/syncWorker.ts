@@ -1,0 +1,132 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A second thread for a synchronous bulk pass (`custos check`, `audit
+ * verify`): the caller fills a batch in shared memory, hands it to the worker
+ * and goes on reading and opening rows while the worker does the batch's
+ * crypto; it collects the answer later, blocking only if it is not ready.
+ * When every slot is busy the caller does the batch itself, so the two
+ * threads share the work whatever each one's speed, and on a one-core machine
+ * the pass is no slower than doing it all in one thread.
+ *
+ * The worker is an `eval` script that uses node:crypto only, so it loads the
+ * same way from the sources (tests, benches), the built CLI and the app's own
+ * worker thread. It is started at the first full batch: a small keystore or
+ * log never pays for it. Nothing here trusts the worker to answer: a batch it
+ * fails or does not finish within `patienceMs` is done by the caller from the
+ * same input, which stays in the slot until the slot is collected.
+ */
+
+/** What the worker script must define: `function work(bytes, count, params)` writing its answers into `bytes`. */
+const PRELUDE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const slots = workerData.slots.map((sab) => ({ state: new Int32Array(sab, 0, 1), bytes: new Uint8Array(sab, 8) }));
+const params = new Uint8Array(workerData.params);
+parentPort.on('message', (m) => {
+  const slot = slots[m.slot];
+  let state = 2;
+  try { work(slot.bytes, m.count, params); } catch { state = 3; }
+  Atomics.store(slot.state, 0, state);
+  Atomics.notify(slot.state, 0);
+});
+`;
+
+const IDLE = 0;
+const POSTED = 1;
+const DONE = 2;
+
+export interface Slot {
+  readonly index: number;
+  /** The batch's bytes: input as the caller writes it, answers as the worker writes them. */
+  readonly bytes: Uint8Array;
+  readonly state: Int32Array;
+  busy: boolean;
+}
+
+export class SyncWorker {
+  private worker: Worker | null = null;
+  private dead = false;
+  private readonly slots: Slot[];
+  private readonly params: Uint8Array;
+
+  /**
+   * `work` is the body of the worker's `work(bytes, count, params)` (plain
+   * JavaScript, `crypto` in scope); `params` is shared read-only input such as
+   * a key, wiped by `close`.
+   */
+  constructor(
+    private readonly work: string,
+    slotBytes: number,
+    params: Uint8Array = new Uint8Array(0),
+    slotCount = 2,
+    private readonly patienceMs = 10_000,
+  ) {
+    this.slots = Array.from({ length: slotCount }, (_, index) => {
+      const shared = new SharedArrayBuffer(8 + slotBytes);
+      return { index, bytes: new Uint8Array(shared, 8), state: new Int32Array(shared, 0, 1), busy: false };
+    });
+    this.params = new Uint8Array(new SharedArrayBuffer(params.length));
+    this.params.set(params);
+  }
+
+  /** A slot to fill, or null when every slot holds a batch the worker has not yet answered (do it yourself). */
+  free(): Slot | null {
+    if (this.dead) return null;
+    return this.slots.find((s) => !s.busy) ?? null;
+  }
+
+  /** Hands a filled slot to the worker, starting the worker on first use. */
+  post(slot: Slot, count: number): void {
+    try {
+      this.worker ??= this.start();
+    } catch {
+      this.dead = true;
+    }
+    slot.busy = true;
+    Atomics.store(slot.state, 0, POSTED);
+    this.worker?.postMessage({ slot: slot.index, count });
+  }
+
+  /** Whether the slot's batch was answered by the worker; false: the caller must do it from the slot's input. */
+  settled(slot: Slot): boolean {
+    const deadline = performance.now() + this.patienceMs;
+    while (!this.dead && Atomics.load(slot.state, 0) === POSTED && performance.now() < deadline) Atomics.wait(slot.state, 0, POSTED, 50);
+    const done = Atomics.load(slot.state, 0) === DONE;
+    // An unanswered batch means the worker is stuck or gone: stop using it; the caller does the rest.
+    if (!done) this.dead = true;
+    return done;
+  }
+
+  /** Marks a collected slot free again, wiping what it held (secrets, for `check`). */
+  release(slot: Slot): void {
+    slot.bytes.fill(0);
+    Atomics.store(slot.state, 0, IDLE);
+    slot.busy = false;
+  }
+
+  /** Whether the worker is still on the slot's batch (a dead worker's batches count as pending until collected). */
+  pending(slot: Slot): boolean {
+    return Atomics.load(slot.state, 0) === POSTED && !this.dead;
+  }
+
+  close(): void {
+    this.params.fill(0);
+    for (const slot of this.slots) slot.bytes.fill(0);
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(`${PRELUDE}\nfunction work(bytes, count, params) {\n${this.work}\n}`, {
+      eval: true,
+      workerData: { slots: this.slots.map((s) => s.bytes.buffer), params: this.params.buffer },
+    });
+    worker.unref();
+    // Errors reach this listener only once the caller's synchronous pass is over; `settled` has handled them by then.
+    worker.on('error', () => {
+      this.dead = true;
+    });
+    return worker;
+  }
+}
