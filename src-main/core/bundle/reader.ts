@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';
@@ -92,7 +93,7 @@ export class BundleReader {
     const { chunkBytes } = this.header;
     const key = payloadKey(keys.encryptionKey, keys.bundleId);
     const aad = sha256(this.headerBytes);
-    const hash = sha256.create();
+    const hash = createHash('sha256');
     const frame = Buffer.alloc(FRAME_HEADER_BYTES);
     const ciphertext = Buffer.alloc(chunkBytes + TAG_BYTES);
     let pending: Buffer | null = null;
@@ -128,7 +129,7 @@ export class BundleReader {
         onChunk?.(summary.keys);
       }
       if (pending) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: the payload ends inside a key record`);
-      this.checkSignature(keys.verifyKey, summary.chunks, hash.digest());
+      this.checkSignature(keys.verifyKey, summary.chunks, new Uint8Array(hash.digest()));
       if (this.header.version >= 2 && summary.extras.vault === null) throw new CustosError('BUNDLE_MALFORMED', `${this.path}: a v2 bundle must carry its vault record`);
       // `inspect` shows the header's vault, `import` acts on the record's: they must be one vault.
       const named = sourceVaultOf(this.header);

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { wipe } from '../crypto/bytes.js';
 import type { PortableKey } from '../keystore/importer.js';
 import type { AccessKeys } from './accessKeys.js';
@@ -46,7 +46,8 @@ export class BundleWriter {
   private readonly headerBytes: Uint8Array;
   private readonly aad: Uint8Array;
   private readonly key: Uint8Array;
-  private readonly hash = sha256.create();
+  /** Node's SHA-256 over the chunk frames (the same digest as noble's, at a fraction of its cost on a large payload). */
+  private readonly hash = createHash('sha256');
   private readonly staging: Staging;
   private chunks = 0;
   private keys = 0;
@@ -132,7 +133,7 @@ export class BundleWriter {
         throw new RangeError(`the bundle header promised ${this.header.keyCount} keys / ${this.header.versionCount} versions, but ${this.keys} / ${this.versions} were added`);
       }
       this.emit(true, this.staging.buf.subarray(0, this.staging.length));
-      const signature = signBundle(this.secrets.signing.signingKey, signedMessage(this.headerBytes, this.chunks, this.hash.digest()));
+      const signature = signBundle(this.secrets.signing.signingKey, signedMessage(this.headerBytes, this.chunks, new Uint8Array(this.hash.digest())));
       this.sink(signature);
       return { signature, chunks: this.chunks };
     } finally {
