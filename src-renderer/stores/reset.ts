@@ -1,4 +1,5 @@
 import { useAcraStore } from './acra';
+import { useAcraRemoteStore } from './acraRemote';
 import { useAuditStore } from './audit';
 import { useBackupsStore } from './backups';
 import { useCeremonyStore } from './ceremony';
@@ -15,6 +16,7 @@ export function resetAllStores(): void {
   useAuditStore().$reset();
   useBackupsStore().$reset();
   useAcraStore().$reset();
+  useAcraRemoteStore().$reset();
   useCeremonyStore().$reset();
   useKeysStore().$reset();
   useMasterKeyStore().$reset();

@@ -37,8 +37,8 @@ describe.skipIf(!hasChromium)('the Backups screen, Acra keystore', () => {
     const out = mkdtempSync(join(app.h.dir, 'acrakeys-'));
     const keyDir = mkdtempSync(join(app.h.dir, 'acra-key-'));
     app.h.folderChoices.push({ purpose: 'acra-keystore-out', path: out }, { purpose: 'acra-master-key-out', path: keyDir });
-    await page.getByLabel('Client ids').fill('billing-svc');
-    await page.getByLabel('The global keys (poison record, secure log)').check();
+    await page.getByLabel('Client ids', { exact: true }).fill('billing-svc');
+    await page.getByLabel('The global keys (poison record, secure log)', { exact: true }).check();
     await page.getByRole('button', { name: 'Export to Acra…' }).click();
     const result = page.getByTestId('acra-export-result');
     await result.waitFor();
