@@ -21,6 +21,49 @@ const ENTRY_LABEL = Buffer.from('custos/audit/v1', 'utf8');
 const ENTRY_KEY_LABEL = 'custos/audit/entry/';
 const BLOCK = 64;
 
+/**
+ * Writes the bytes `entryHashReference` hashes for `row` placed at `seq` into
+ * `out` from `at`; returns where they end, or -1 for a row whose fields cannot
+ * be encoded (then it is not authentic) or that does not fit in `out`.
+ */
+export function encodeEntry(row: AuditRow, seq: number, out: Buffer, at: number): number {
+  if (!Number.isInteger(seq) || seq < 1 || seq > 0xffffffff) return -1;
+  if (typeof row.at !== 'string' || typeof row.operation !== 'string' || typeof row.subject !== 'string' || typeof row.outcome !== 'string') return -1;
+  if (row.actor !== null && typeof row.actor !== 'string') return -1;
+  if (!(row.prev instanceof Uint8Array) || row.prev.length !== HASH_BYTES) return -1;
+  const actor = row.actor ?? '';
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: the most these fields can need.
+  const size = 4 + ENTRY_LABEL.length + 8 + 8 + 4 * 5 + HASH_BYTES + 3 * (row.at.length + row.operation.length + actor.length + row.subject.length + row.outcome.length);
+  if (at + size > out.length) return -1;
+  at = out.writeUInt32BE(ENTRY_LABEL.length, at);
+  at += ENTRY_LABEL.copy(out, at);
+  at = out.writeUInt32BE(4, at);
+  at = out.writeUInt32BE(seq, at);
+  at = str(out, row.at, at);
+  at = str(out, row.operation, at);
+  at = out.writeUInt32BE(4, at);
+  at = out.writeUInt32BE(row.actor === null ? 0 : 1, at);
+  at = str(out, actor, at);
+  at = str(out, row.subject, at);
+  at = str(out, row.outcome, at);
+  at = out.writeUInt32BE(HASH_BYTES, at);
+  out.set(row.prev, at);
+  return at + HASH_BYTES;
+}
+
+/** The most bytes `encodeEntry` may need for a row (an upper bound, for sizing buffers). */
+export function entryBound(row: AuditRow): number {
+  const len = (v: unknown) => (typeof v === 'string' ? v.length : 0);
+  return 4 + ENTRY_LABEL.length + 8 + 8 + 4 * 5 + HASH_BYTES + 3 * (len(row.at) + len(row.operation) + len(row.actor) + len(row.subject) + len(row.outcome));
+}
+
+/** Length-prefixed UTF-8, as encodeFields writes a string. */
+function str(out: Buffer, text: string, at: number): number {
+  const n = out.write(text, at + 4, 'utf8');
+  out.writeUInt32BE(n, at);
+  return at + 4 + n;
+}
+
 export class EntryHasher {
   private readonly empty: Sha256 = sha256.create();
   private h: Sha256 = sha256.create();
@@ -30,39 +73,18 @@ export class EntryHasher {
   /** Whether `row`, placed at `seq`, hashes to its stored hash (false for a row whose fields cannot be encoded). */
   matches(row: AuditRow, seq: number): boolean {
     if (!(row.hash instanceof Uint8Array) || row.hash.length !== HASH_BYTES) return false;
-    if (!Number.isInteger(seq) || seq < 1 || seq > 0xffffffff) return false;
-    if (typeof row.at !== 'string' || typeof row.operation !== 'string' || typeof row.subject !== 'string' || typeof row.outcome !== 'string') return false;
-    if (row.actor !== null && typeof row.actor !== 'string') return false;
-    if (!(row.prev instanceof Uint8Array) || row.prev.length !== HASH_BYTES) return false;
-    const actor = row.actor ?? '';
-    const size = 4 + ENTRY_LABEL.length + 8 + 8 + 4 * 5 + HASH_BYTES + 3 * (row.at.length + row.operation.length + actor.length + row.subject.length + row.outcome.length);
-    if (size > this.scratch.length) this.scratch = Buffer.alloc(Math.max(size, this.scratch.length * 2));
-    const b = this.scratch;
-    let at = b.writeUInt32BE(ENTRY_LABEL.length, 0);
-    at += ENTRY_LABEL.copy(b, at);
-    at = b.writeUInt32BE(4, at);
-    at = b.writeUInt32BE(seq, at);
-    at = this.str(row.at, at);
-    at = this.str(row.operation, at);
-    at = b.writeUInt32BE(4, at);
-    at = b.writeUInt32BE(row.actor === null ? 0 : 1, at);
-    at = this.str(actor, at);
-    at = this.str(row.subject, at);
-    at = this.str(row.outcome, at);
-    at = b.writeUInt32BE(HASH_BYTES, at);
-    b.set(row.prev, at);
-    at += HASH_BYTES;
-    this.h = this.empty._cloneInto(this.h);
-    this.h.update(b.subarray(0, at));
-    this.h.digestInto(this.out);
-    return equalBytes(this.out, row.hash);
+    const bound = entryBound(row);
+    if (bound > this.scratch.length) this.scratch = Buffer.alloc(Math.max(bound, this.scratch.length * 2));
+    const end = encodeEntry(row, seq, this.scratch, 0);
+    return end >= 0 && this.bytesMatch(this.scratch.subarray(0, end), row.hash);
   }
 
-  /** Length-prefixed UTF-8, as encodeFields writes a string. */
-  private str(text: string, at: number): number {
-    const n = this.scratch.write(text, at + 4, 'utf8');
-    this.scratch.writeUInt32BE(n, at);
-    return at + 4 + n;
+  /** Whether already encoded entry bytes hash to `hash`. */
+  bytesMatch(bytes: Uint8Array, hash: Uint8Array): boolean {
+    this.h = this.empty._cloneInto(this.h);
+    this.h.update(bytes);
+    this.h.digestInto(this.out);
+    return equalBytes(this.out, hash);
   }
 }
 

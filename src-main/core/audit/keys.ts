@@ -64,6 +64,11 @@ export class AuditKeys {
     return new EntryMacVerifier(this.prk);
   }
 
+  /** A copy of the PRK the entry keys expand from, for a verification thread (verifyBatches.ts); the caller wipes it. */
+  entryPrk(): Uint8Array {
+    return new Uint8Array(this.prk);
+  }
+
   headMac(seq: number, hash: Uint8Array): Uint8Array {
     const key = expand32(this.prk, LABELS.head);
     const mac = hmacSha256(key, encodeFields(['custos/audit/head/v1', seq, hash]));

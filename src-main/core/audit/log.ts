@@ -5,10 +5,13 @@ import type { Db } from '../keystore/sqlite.js';
 import { canonicalJson, entryHash, genesisHash, START_OPERATIONS, type AuditDraft, type AuditHeadRow, type AuditRow } from './entry.js';
 import type { AuditKeys } from './keys.js';
 import { keyedCheck, verifyChain, type ExternalHead, type VerifyOutcome } from './verify.js';
+import { walkInBatches } from './verifyBatches.js';
 
 const COLUMNS = 'seq, at, operation, actor, subject, outcome, prev, hash, mac';
 /** A row of COLUMNS, in order, as SQLite returns it in raw mode. */
 type AuditRowValues = [number, string, string, string | null, string, string, Uint8Array, Uint8Array, Uint8Array | null];
+
+const toRow = (r: AuditRowValues): AuditRow => ({ seq: r[0], at: r[1], operation: r[2], actor: r[3], subject: r[4], outcome: r[5], prev: r[6], hash: r[7], mac: r[8] });
 
 /** The next entry after `tip`, hashed and MACed: the whole of what `append` computes. */
 export function chainEntry(tip: { seq: number; hash: Uint8Array }, draft: AuditDraft, actor: string | null, keys: AuditKeys): AuditRow {
@@ -87,13 +90,15 @@ export class AuditLog {
     // property, which cost more than the hash and MAC of the entry (half of verify's time).
     const select = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).raw(true);
     function* rows(): Generator<AuditRow> {
-      for (const r of select.iterate() as IterableIterator<AuditRowValues>) {
-        yield { seq: r[0], at: r[1], operation: r[2], actor: r[3], subject: r[4], outcome: r[5], prev: r[6], hash: r[7], mac: r[8] };
-      }
+      for (const r of select.iterate() as IterableIterator<AuditRowValues>) yield toRow(r);
     }
+    // The first pass in pages and two threads; when a row does not fit, verifyChain walks again in one to name it.
+    const page = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1024`).raw(true);
+    const head = this.head();
+    const walked = walkInBatches((after) => (page.all(after) as AuditRowValues[]).map(toRow), this.genesis, this.keys, external, { entries: head?.seq ?? 0 }) ?? undefined;
     const check = keyedCheck(this.keys);
     try {
-      return verifyChain(rows, this.head(), this.genesis, check, external);
+      return verifyChain(rows, head, this.genesis, check, external, walked);
     } finally {
       check.dispose?.();
     }

@@ -24,10 +24,14 @@ export interface CheckReport {
 
 export type Progress = (done: number, total: number) => void;
 
+/** Below this many versions one thread does it all: a second one takes tens of milliseconds to start. */
+export const WORKER_FROM_VERSIONS = 4096;
+
 export interface CheckOptions {
   /**
    * Prove key pairs in a second thread while this one opens records (default:
-   * when the machine has more than one core). Either way every pair is proven.
+   * on a machine with more than one core, for WORKER_FROM_VERSIONS versions or
+   * more). Either way every pair is proven.
    */
   worker?: boolean;
 }
@@ -79,8 +83,8 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress, options
   const problems: CheckProblem[] = keystore.integrityCheck().map((message) => ({ name: null, version: null, code: 'KEYSTORE_CORRUPT', message }));
   // Each row's problem with its position, so the pairs proven later still come out in storage order.
   const found: Array<CheckProblem & { order: number }> = [];
-  const pairs = new PairProofs(options.worker ?? availableParallelism() > 1);
   const total = keystore.info().keyVersions;
+  const pairs = new PairProofs(options.worker ?? (availableParallelism() > 1 && total >= WORKER_FROM_VERSIONS));
   const currentSeen = new Map<string, boolean>();
   let opened = 0;
   let destroyed = 0;

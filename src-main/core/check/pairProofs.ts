@@ -113,7 +113,7 @@ export class PairProofs {
 
   /** `useWorker` false: every proof in this thread (a one-core machine, or a test of this path). */
   constructor(useWorker: boolean) {
-    this.worker = useWorker ? new SyncWorker(WORK, PAIR_BATCH * (IN + OUT)) : null;
+    this.worker = useWorker ? new SyncWorker({ work: WORK }, PAIR_BATCH * (IN + OUT)) : null;
   }
 
   /** Proves `row`'s pair from `secret` now or later; the caller may wipe `secret` once this returns. */

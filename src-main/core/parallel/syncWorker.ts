@@ -17,20 +17,34 @@ import { Worker } from 'node:worker_threads';
  * same input, which stays in the slot until the slot is collected.
  */
 
-/** What the worker script must define: `function work(bytes, count, params)` writing its answers into `bytes`. */
+/**
+ * What the worker script defines: `function work(bytes, count, params)`
+ * writing its answers into `bytes`, and optionally a setup that sets `ready`
+ * to a promise (to import modules named in `workerData.modules`, say).
+ */
 const PRELUDE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const slots = workerData.slots.map((sab) => ({ state: new Int32Array(sab, 0, 1), bytes: new Uint8Array(sab, 8) }));
 const params = new Uint8Array(workerData.params);
-parentPort.on('message', (m) => {
+let ready = Promise.resolve();
+parentPort.on('message', async (m) => {
   const slot = slots[m.slot];
   let state = 2;
-  try { work(slot.bytes, m.count, params); } catch { state = 3; }
+  try { await ready; work(slot.bytes, m.count, params); } catch { state = 3; }
   Atomics.store(slot.state, 0, state);
   Atomics.notify(slot.state, 0);
 });
 `;
+
+export interface WorkerScript {
+  /** The body of `work(bytes, count, params)`: plain JavaScript, `crypto` (node:crypto) in scope. */
+  work: string;
+  /** Top-level statements run once when the worker starts (may set `ready`). */
+  setup?: string;
+  /** File paths of modules the setup imports, passed as `workerData.modules`. */
+  modules?: Record<string, string>;
+}
 
 const IDLE = 0;
 const POSTED = 1;
@@ -51,12 +65,10 @@ export class SyncWorker {
   private readonly params: Uint8Array;
 
   /**
-   * `work` is the body of the worker's `work(bytes, count, params)` (plain
-   * JavaScript, `crypto` in scope); `params` is shared read-only input such as
-   * a key, wiped by `close`.
+   * `params` is shared read-only input such as a key, wiped by `close`.
    */
   constructor(
-    private readonly work: string,
+    private readonly script: WorkerScript,
     slotBytes: number,
     params: Uint8Array = new Uint8Array(0),
     slotCount = 2,
@@ -118,9 +130,10 @@ export class SyncWorker {
   }
 
   private start(): Worker {
-    const worker = new Worker(`${PRELUDE}\nfunction work(bytes, count, params) {\n${this.work}\n}`, {
+    const { work, setup = '', modules = {} } = this.script;
+    const worker = new Worker(`${PRELUDE}\n${setup}\nfunction work(bytes, count, params) {\n${work}\n}`, {
       eval: true,
-      workerData: { slots: this.slots.map((s) => s.bytes.buffer), params: this.params.buffer },
+      workerData: { slots: this.slots.map((s) => s.bytes.buffer), params: this.params.buffer, modules },
     });
     worker.unref();
     // Errors reach this listener only once the caller's synchronous pass is over; `settled` has handled them by then.
