@@ -51,7 +51,8 @@ async function start(): Promise<void> {
   });
   const core = startCore({
     workerUrl: pathToFileURL(paths.worker),
-    nativeBinding: paths.nativeSqlite,
+    nativeBinding: paths.native.sqliteBinding,
+    pkcs11Module: paths.native.pkcs11Module,
     onProgress: (progress) => send('event:progress', progress),
     onExit: () => {
       // The keys died with the worker: the vault is locked, and the camera step with it.

@@ -14,10 +14,10 @@ export function nativeLoadError(module: 'better-sqlite3' | 'pkcs11js', error: un
   const loadFailed = code === 'ERR_DLOPEN_FAILED' || code === 'MODULE_NOT_FOUND' || abi !== null || /invalid ELF header|wrong ELF class|not a valid Win32 application|slice is not valid mach-o|mach-o file|Could not locate the bindings file|cannot open shared object file/i.test(text);
   if (!loadFailed) return null;
   const inElectron = typeof process.versions['electron'] === 'string';
+  // Both addons come from one command in the app (build/electron-native.mjs, @electron/rebuild into
+  // native/electron/<platform>-<arch>/), never from rebuilding node_modules, whose builds serve Node.
   const fix = inElectron
-    ? module === 'better-sqlite3'
-      ? 'run `npm run build:electron-native` (it builds native/electron/better_sqlite3.node for this Electron), then start the app again'
-      : 'rebuild it for this Electron: `npx @electron/rebuild --only pkcs11js`'
+    ? `run \`npm run build:electron-native\` (it builds better-sqlite3 and pkcs11js for Electron ${process.versions['electron']} into native/electron/), then start the app again`
     : `run \`npm rebuild ${module}\` with this Node (${process.version})`;
   const why = abi ? `it was built for another runtime (NODE_MODULE_VERSION ${abi[1]}; this one needs ${abi[2]})` : 'its compiled library is missing or cannot be loaded';
   return new CustosError('NATIVE_MODULE_UNAVAILABLE', `the native module ${module} could not be loaded: ${why}. To fix it, ${fix}.`, { cause: error });

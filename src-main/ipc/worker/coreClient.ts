@@ -29,6 +29,8 @@ export interface CoreClientOptions {
   /** The compiled worker entry; defaults to coreWorker.js beside this file. */
   workerUrl?: URL;
   nativeBinding?: string | undefined;
+  /** pkcs11js's package folder built for Electron (WorkerConfig.pkcs11Module). */
+  pkcs11Module?: string | undefined;
   onProgress?: (progress: Omit<WorkerProgress, 'kind'>) => void;
   onExit?: () => void;
 }
@@ -67,7 +69,7 @@ export function startCore(options: CoreClientOptions = {}): CoreClient {
   };
 
   const spawn = (): Worker => {
-    const w = new Worker(url, { workerData: { nativeBinding: options.nativeBinding, cancelFlag: cancelFlag.buffer } });
+    const w = new Worker(url, { workerData: { nativeBinding: options.nativeBinding, pkcs11Module: options.pkcs11Module, cancelFlag: cancelFlag.buffer } });
     exited.set(w, new Promise((resolve) => w.once('exit', () => resolve())));
     w.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'progress') {

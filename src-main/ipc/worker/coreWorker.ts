@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isCustosError } from '../../../shared/errors.js';
 import { useNativeBinding } from '../../core/keystore/sqlite.js';
+import { usePkcs11Module } from '../../core/kms/pkcs11/binding.js';
 import { coreOps } from './coreOps.js';
 import type { CoreOp, WorkerCall, WorkerConfig, WorkerReply } from './protocol.js';
 
@@ -14,6 +15,7 @@ if (!port) throw new Error('coreWorker.js must run in a worker thread');
 
 const config = (workerData ?? {}) as WorkerConfig;
 if (config.nativeBinding) useNativeBinding(config.nativeBinding);
+if (config.pkcs11Module) usePkcs11Module(config.pkcs11Module);
 
 const post = (reply: WorkerReply): void => port.postMessage(reply);
 const cancelFlag = config.cancelFlag ? new Int32Array(config.cancelFlag) : null;

@@ -99,6 +99,8 @@ export type WorkerReply =
 export interface WorkerConfig {
   /** better-sqlite3 built for Electron's ABI; absent under plain Node. */
   nativeBinding?: string | undefined;
+  /** pkcs11js built for Electron's ABI (its package folder); absent under plain Node. */
+  pkcs11Module?: string | undefined;
   /** One Int32 that main sets to 1 to cancel the long operation under way; read between batches (Atomics). */
   cancelFlag?: SharedArrayBuffer | undefined;
 }
