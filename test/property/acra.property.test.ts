@@ -13,7 +13,7 @@ import { openAcraFiles } from '../../src-main/core/acra/importKeys.js';
 import { isSealed, type AcraKeyEntry, type AcraKeyFile } from '../../src-main/core/acra/keystoreV1.js';
 import { newAcraMasterKey } from '../../src-main/core/acra/masterKey.js';
 import { makeVault } from '../helpers/keystore.js';
-import { mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
+import { counted, mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
 
 let acraKey: Uint8Array;
 let entries: AcraKeyEntry[];
@@ -65,7 +65,7 @@ describe('Acra keystore v1 folders on hostile files', () => {
           }
         }
       }),
-      { numRuns: runs(300) },
+      { numRuns: counted(runs(300)) },
     );
   }, timeoutFor(60_000));
 });
@@ -79,7 +79,7 @@ describe('acra-keys v1 bundles and their gob list on hostile bytes', () => {
         const data = mutate(sealed.data, m);
         if (outcome(() => openAcraKeysBundle(data, secret)) === 'ok') expect(same(data, sealed.data) && !wrongSecret).toBe(true);
       }),
-      { numRuns: runs(300) },
+      { numRuns: counted(runs(300)) },
     );
   }, timeoutFor(60_000));
 
@@ -89,7 +89,7 @@ describe('acra-keys v1 bundles and their gob list on hostile bytes', () => {
       fc.property(fc.oneof(fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(stream, m)), fc.uint8Array({ maxLength: 512 })), (bytes) => {
         outcome(() => decodeAcraKeyList(bytes));
       }),
-      { numRuns: runs(1000) },
+      { numRuns: counted(runs(1000)) },
     );
   }, timeoutFor(60_000));
 });

@@ -10,9 +10,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAccessKeys, type AccessKeys } from '../../src-main/core/bundle/accessKeys.js';
 import { inspectBundle } from '../../src-main/core/bundle/inspect.js';
-import { tempDir } from '../helpers/tmp.js';
 import { exportFrom, sourceVault } from '../core/bundle/helpers.js';
-import { mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
+import { counted, mutate, mutation, outcome, runs, scratchDir, timeoutFor } from './runs.js';
 
 const BUNDLE_CODES = ['BUNDLE_MALFORMED', 'BUNDLE_VERSION', 'BUNDLE_TRUNCATED', 'BUNDLE_TAMPERED', 'BUNDLE_FINGERPRINT', 'ACCESS_KEYS_MISMATCH', 'ACCESS_KEYS_MALFORMED'] as const;
 const ACCESS_CODES = ['ACCESS_KEYS_MALFORMED', 'BUNDLE_VERSION'] as const;
@@ -30,7 +29,7 @@ beforeAll(async () => {
 
 describe('bundle reader on hostile bytes', () => {
   it('a mutated bundle: the header reading and the verified reading answer with a typed code, and write nothing', () => {
-    const dir = tempDir('custos-prop-bundle-');
+    const dir = scratchDir('custos-prop-bundle-');
     const path = join(dir, 'mutated.bundle');
     let accepted = 0;
     fc.assert(
@@ -39,7 +38,7 @@ describe('bundle reader on hostile bytes', () => {
         outcome(() => inspectBundle(path), BUNDLE_CODES);
         if (outcome(() => inspectBundle(path, access), BUNDLE_CODES) === 'ok') accepted += 1;
       }),
-      { numRuns: runs(150) },
+      { numRuns: counted(runs(150)) },
     );
     // Only changes the signature does not cover may read back (none are expected; a count above zero would say which).
     expect(accepted).toBe(0);
@@ -47,21 +46,21 @@ describe('bundle reader on hostile bytes', () => {
   }, timeoutFor(60_000));
 
   it('random bytes, with or without the magic in front, are typed errors', () => {
-    const path = join(tempDir('custos-prop-bundle-'), 'random.bundle');
+    const path = join(scratchDir('custos-prop-bundle-'), 'random.bundle');
     const magic = bundle.subarray(0, 16);
     fc.assert(
       fc.property(fc.boolean(), fc.uint8Array({ maxLength: 2048 }), (withMagic, bytes) => {
         writeFileSync(path, withMagic ? Buffer.concat([magic, bytes]) : bytes);
         expect(outcome(() => inspectBundle(path, access), BUNDLE_CODES)).not.toBe('ok');
       }),
-      { numRuns: runs(200) },
+      { numRuns: counted(runs(200)) },
     );
   }, timeoutFor(30_000));
 });
 
 describe('access keys on hostile text', () => {
   it('mutated access-keys files and arbitrary JSON are ACCESS_KEYS_MALFORMED or BUNDLE_VERSION; a changed key never opens the bundle', () => {
-    const bundlePath = join(tempDir('custos-prop-access-'), 'keys.bundle');
+    const bundlePath = join(scratchDir('custos-prop-access-'), 'keys.bundle');
     writeFileSync(bundlePath, bundle);
     const json = fc.oneof(
       fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(Buffer.from(accessText), m).toString('utf8')),
@@ -85,7 +84,7 @@ describe('access keys on hostile text', () => {
           }
         }
       }),
-      { numRuns: runs(500) },
+      { numRuns: counted(runs(500)) },
     );
   }, timeoutFor(30_000));
 

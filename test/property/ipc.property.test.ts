@@ -16,15 +16,14 @@ import type { Sender } from '../../src-main/ipc/origin.js';
 import { fileSettings } from '../../src-main/ipc/settings.js';
 import { vaultRegistry } from '../../src-main/ipc/vaults.js';
 import type { CoreClient } from '../../src-main/ipc/worker/coreClient.js';
-import { tempDir } from '../helpers/tmp.js';
-import { runs, timeoutFor } from './runs.js';
+import { counted, runs, scratchDir, timeoutFor } from './runs.js';
 
 const ORIGIN = 'custos://app';
 const APP: Sender = { url: `${ORIGIN}/index.html#/keys`, isMainFrame: true };
 const FRAME: Sender = { url: 'https://evil.example/', isMainFrame: false };
 
 function handlers() {
-  const dir = tempDir('custos-prop-ipc-');
+  const dir = scratchDir('custos-prop-ipc-');
   const locked = () => Promise.reject(new CustosError('KEYSTORE_LOCKED', 'the vault is locked; unlock it first'));
   const core = { call: (op: string) => (op === 'status' ? Promise.resolve(null) : locked()), cancel: () => false, close: () => Promise.resolve() } as unknown as CoreClient;
   const refuse = () => Promise.reject(new CustosError('PRINT_FAILED', 'no printer here'));
@@ -95,7 +94,7 @@ describe('IPC handlers on hostile payloads', () => {
           }
           expect(await table[channel](payload, FRAME)).toMatchObject({ ok: false, code: 'FORBIDDEN_SENDER' });
         }),
-        { numRuns: perChannel },
+        { numRuns: counted(perChannel) },
       );
     }
   }, timeoutFor(60_000));

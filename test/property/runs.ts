@@ -4,7 +4,12 @@
  * counts are small in `npm test`; `npm run test:stress` sets
  * CUSTOS_STRESS_RUNS (100,000) through test/property/stress.ts.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { afterAll } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
 import { CustosError, isErrorCode, type ErrorCode } from '../../shared/errors.js';
 
 /** The run count of one property: CUSTOS_STRESS_RUNS when set, else `quick`. */
@@ -13,10 +18,42 @@ export function runs(quick: number): number {
   return Number.isInteger(stress) && stress > 0 ? stress : quick;
 }
 
+declare module 'vitest' {
+  interface TaskMeta {
+    /** How many inputs the test's properties ran: test/property/stress.ts reads it from the JSON report. */
+    runs?: number;
+  }
+}
+
+/** `numRuns` for one fc.assert, counted in the current test's report so the stress run can give runs per second. */
+export function counted(numRuns: number): number {
+  const test = getCurrentTest();
+  if (test) test.meta.runs = (test.meta.runs ?? 0) + numRuns;
+  return numRuns;
+}
+
 /** A stress run needs a long timeout; a quick one keeps vitest's. */
 export function timeoutFor(quickMs: number): number {
   return process.env['CUSTOS_STRESS_RUNS'] ? 24 * 3600_000 : quickMs;
 }
+
+const scratch: string[] = [];
+
+/**
+ * A folder for the hostile files of one property, in memory (/dev/shm) where
+ * the machine has it: a property writes, opens and removes a file on every
+ * run, 100,000 times in the stress run, and SQLite's fsyncs on a disk shared
+ * with other work cost more than the parsing. Removed after the file's tests.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** One parser call may not take longer than this: a parser that loops on some input fails the property. */
 export const HANG_MS = 2_000;

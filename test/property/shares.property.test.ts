@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { checkShare } from '../../src-main/core/paper/paperVault.js';
 import { restoreProgress, restoreSecret } from '../../src-main/core/paper/restore.js';
 import { WORDLIST, decodeMnemonic, splitSecret } from '../../src-main/core/paper/slip39/index.js';
-import { outcome, runs, timeoutFor } from './runs.js';
+import { counted, outcome, runs, timeoutFor } from './runs.js';
 
 const SHARE_CODES = ['SHARE_WORD_UNKNOWN', 'SHARE_CHECKSUM', 'SHARE_LENGTH', 'SHARE_PADDING', 'SHARE_INVALID', 'INVALID_ARGUMENT'] as const;
 const SET_CODES = [...SHARE_CODES, 'SHARE_DUPLICATE', 'SHARES_MISMATCH', 'SHARES_INSUFFICIENT', 'SHARES_TOO_MANY', 'SHARE_DIGEST'] as const;
@@ -50,7 +50,7 @@ describe('share text and QR payloads', () => {
         // The scan-back path (a QR payload, the app's ceremony and restore screens) must agree with the decoder.
         expect(outcome(() => checkShare(text, null), SHARE_CODES)).toBe(decoded);
       }),
-      { numRuns: runs(1000) },
+      { numRuns: counted(runs(1000)) },
     );
   }, timeoutFor(30_000));
 
@@ -72,7 +72,7 @@ describe('share text and QR payloads', () => {
           expect(new Set(texts.map(words).filter((t) => splits[which]?.includes(t))).size).toBeGreaterThanOrEqual(2);
         }
       }),
-      { numRuns: runs(500) },
+      { numRuns: counted(runs(500)) },
     );
   }, timeoutFor(60_000));
 });

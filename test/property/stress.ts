@@ -1,65 +1,92 @@
 /**
  * The long run of the hostile-input properties (issue 14), part of
  * `npm run test:stress`: every suite under test/property with
- * CUSTOS_STRESS_RUNS runs per property (default 100,000), then the figures
- * (runs, time, outcome per property) go between the property markers of
- * docs/RELIABILITY.md. Exits 1 if any property failed.
+ * CUSTOS_STRESS_RUNS runs per property (default 100,000). The suites run one
+ * at a time, each in its own vitest, and the figures (runs, time, runs per
+ * second, outcome per property) go between the property markers of
+ * docs/RELIABILITY.md after each suite, marked "in progress" until the last,
+ * so a run cut short still reports what it measured. CUSTOS_PROPERTY_SUITES
+ * (comma-separated, e.g. `keystoreFile,bundle`) runs only those suites.
+ * Exits 1 if any property failed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { RELIABILITY_DOC, writeFigures } from '../tools/reliabilityFigures.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const DOC = join(ROOT, 'docs', 'RELIABILITY.md');
-const BEGIN = '<!-- property:begin (written by npm run test:stress) -->';
-const END = '<!-- property:end -->';
 const runs = process.env['CUSTOS_STRESS_RUNS'] ?? '100000';
+const only = process.env['CUSTOS_PROPERTY_SUITES']?.split(',').map((s) => s.trim());
+const SUFFIX = '.property.test.ts';
 
 interface Assertion {
   fullName: string;
   status: string;
   duration?: number;
+  meta?: { runs?: number };
 }
 interface Report {
-  testResults: Array<{ name: string; assertionResults: Assertion[] }>;
+  testResults: Array<{ name: string; assertionResults: Assertion[]; message?: string }>;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'custos-property-stress-'));
-const report = join(dir, 'report.json');
+const suites = readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith(SUFFIX) && (!only || only.includes(f.slice(0, -SUFFIX.length))))
+  .sort();
+if (suites.length === 0) throw new Error(`no property suite matches CUSTOS_PROPERTY_SUITES=${only?.join(',') ?? ''}`);
+
+const rows: string[] = [];
+let failed = false;
 const started = Date.now();
-const child = spawnSync('npx', ['vitest', 'run', 'test/property', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-  cwd: ROOT,
-  env: { ...process.env, CUSTOS_STRESS_RUNS: runs },
-  stdio: 'inherit',
-});
-let parsed: Report;
+const loadAtStart = loadavg()[0] ?? 0;
+const dir = mkdtempSync(join(tmpdir(), 'custos-property-stress-'));
+
+function row(suite: string, a: Assertion): string {
+  const seconds = (a.duration ?? 0) / 1000;
+  // Regression cases and fixed inputs run once; only properties count runs (runs.ts `counted`).
+  const count = a.meta?.runs;
+  const rate = count && seconds > 0 ? Math.round(count / seconds).toLocaleString('en') : '';
+  return `| ${suite} | ${a.fullName.replace(/\|/g, '/')} | ${a.status} | ${count ? count.toLocaleString('en') : 'one case'} | ${seconds.toFixed(1)} | ${rate} |`;
+}
+
+function write(finished: boolean, done: number): void {
+  const cpu = cpus();
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const progress = finished ? '' : ` (in progress: ${done} of ${suites.length} suites so far)`;
+  writeFigures('property', [
+    `Run of ${new Date().toISOString().slice(0, 10)}${progress}: CUSTOS_STRESS_RUNS=${Number(runs).toLocaleString('en')} (runs per property; the IPC property shares them out over every channel; regression cases run once), suites one at a time, ${minutes} minutes.`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}; load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} now.`,
+    '',
+    '| suite | property | result | runs | seconds | runs/s |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ]);
+}
+
 try {
-  parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;
+  for (const [i, file] of suites.entries()) {
+    const report = join(dir, `${file}.json`);
+    const child = spawnSync('npx', ['vitest', 'run', `test/property/${file}`, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+      cwd: ROOT,
+      env: { ...process.env, CUSTOS_STRESS_RUNS: runs },
+      stdio: 'inherit',
+    });
+    if (child.status !== 0) failed = true;
+    const suite = relative(ROOT, join(import.meta.dirname, file));
+    if (!existsSync(report)) {
+      // vitest itself did not finish (killed, or it could not start): say so in the table rather than drop the suite.
+      rows.push(`| ${suite} | (no report: vitest exited with ${child.status ?? child.signal}) | failed | | | |`);
+    } else {
+      const parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;
+      for (const result of parsed.testResults) {
+        if (result.assertionResults.length === 0) rows.push(`| ${suite} | (did not load: ${(result.message ?? '').split('\n')[0]?.replace(/\|/g, '/')}) | failed | | | |`);
+        rows.push(...result.assertionResults.map((a) => row(suite, a)));
+      }
+    }
+    write(i === suites.length - 1, i + 1);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-
-const rows = parsed.testResults.flatMap((file) =>
-  file.assertionResults.map((a) => `| ${relative(ROOT, file.name)} | ${a.fullName.replace(/\|/g, '/')} | ${a.status} | ${((a.duration ?? 0) / 1000).toFixed(1)} |`),
-);
-const cpu = cpus();
-const figures = [
-  BEGIN,
-  '',
-  `Run of ${new Date().toISOString().slice(0, 10)}: CUSTOS_STRESS_RUNS=${Number(runs).toLocaleString('en')} (runs per property; the IPC property shares them out over every channel; regression cases run once), ${((Date.now() - started) / 60_000).toFixed(1)} minutes.`,
-  `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`,
-  '',
-  '| suite | property | result | seconds |',
-  '|---|---|---|---|',
-  ...rows,
-  '',
-  END,
-].join('\n');
-const doc = readFileSync(DOC, 'utf8');
-const at = doc.indexOf(BEGIN);
-const end = doc.indexOf(END);
-if (at < 0 || end < at) throw new Error(`${DOC} lacks the property markers`);
-writeFileSync(DOC, doc.slice(0, at) + figures + doc.slice(end + END.length));
-console.log(`property figures written to ${DOC}`);
-process.exitCode = child.status === 0 ? 0 : 1;
+console.log(`property figures written to ${RELIABILITY_DOC}`);
+process.exitCode = failed ? 1 : 0;

@@ -10,7 +10,7 @@ import { parseTranscript, verifyTranscript } from '../../src-main/core/audit/tra
 import { decodeBase64Strict } from '../../src-main/core/crypto/bytes.js';
 import { withOpen } from '../core/bundle/helpers.js';
 import { makeVault } from '../helpers/keystore.js';
-import { mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
+import { counted, mutate, mutation, outcome, runs, timeoutFor } from './runs.js';
 
 let original: string;
 let publicKey: Uint8Array;
@@ -59,7 +59,7 @@ describe('audit transcripts on hostile input', () => {
         const v = verdict as ReturnType<typeof verifyTranscript> | null;
         if (v?.ok) expect(JSON.stringify(JSON.parse(text))).toBe(original);
       }),
-      { numRuns: runs(400) },
+      { numRuns: counted(runs(400)) },
     );
   }, timeoutFor(60_000));
 
