@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { INVOKE_CHANNELS, type InvokeChannel, type IpcRequest } from '../../shared/ipc.js';
 import { wipe } from '../../src-main/core/crypto/bytes.js';
 import { createKeystore } from '../../src-main/core/keystore/create.js';
@@ -19,8 +19,13 @@ import { decodeQrImage } from '../../src-main/core/paper/print/qrImage.js';
 import { otherDeviceDir } from '../helpers/otherDevice.js';
 import { masterKeyCheck, vaultFingerprintOf } from '../../src-main/core/masterkey/subkeys.js';
 import { decodeMnemonic } from '../../src-main/core/paper/slip39/index.js';
+import { startRedisServer } from '../helpers/redisServer.js';
+import { makeTestCa } from '../helpers/testCa.js';
+import { startVaultStandIn } from '../helpers/vaultStandIn.js';
 
 const PASS = 'the ceremony passphrase';
+const REDIS_PASSWORD = 'acra-redis-password-1d7e';
+const VAULT_TOKEN = 's.acra-publish-token-90ab';
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
 /** The forms a leaked 32-byte secret would take in JSON. */
@@ -57,6 +62,14 @@ describe('no channel returns secret bytes', () => {
 
   it('every channel with valid input, every event: none of the vault secrets, the master key or the passphrase', async () => {
     const h = startHarness();
+    // The Acra panels' Redis and Vault: a real redis-server, and the Vault stand-in over HTTPS with its CA chosen in main's dialog.
+    const redisServer = await startRedisServer({ password: REDIS_PASSWORD });
+    onTestFinished(() => redisServer.stop());
+    const vaultCa = makeTestCa();
+    const standIn = await startVaultStandIn({ cert: vaultCa.serverCert, key: vaultCa.serverKey });
+    onTestFinished(() => standIn.close());
+    standIn.addToken(VAULT_TOKEN, ['secret/data/acra']);
+    const redisTarget = { host: '127.0.0.1', port: redisServer.port, db: 0, keysDir: '.acrakeys', password: REDIS_PASSWORD, tls: null };
     const masterKey = generateMasterKey();
     const path = join(h.vaultsDir, 'secrets.custos.db');
     const sheets = join(h.dir, 'sheets');
@@ -71,7 +84,7 @@ describe('no channel returns secret bytes', () => {
     const id = (await h.ok('vault:list', {})).vaults[0]?.id ?? '';
     const byKey: Unlock = { kind: 'master-key', masterKey };
 
-    const secrets = new Set<string>([...encodings(masterKey), PASS]);
+    const secrets = new Set<string>([...encodings(masterKey), PASS, REDIS_PASSWORD, VAULT_TOKEN]);
     const collect = async () => (await secretsOf(path, { ...byKey, masterKey: new Uint8Array(masterKey) })).forEach((s) => secrets.add(s));
 
     const steps: Step[] = [
@@ -107,6 +120,9 @@ describe('no channel returns secret bytes', () => {
       ['backups:export', () => (h.folderChoices.push({ purpose: 'backup-bundle', path: mkdir('bundle') }, { purpose: 'backup-access-keys', path: otherDevice() }), { selection: { scope: 'all' as const }, privateKeys: true })],
       ['backups:cancel', {}],
       ['acra:export', () => (h.folderChoices.push({ purpose: 'acra-keystore-out', path: mkdir('acrakeys') }, { purpose: 'acra-master-key-out', path: mkdir('acra-key') }), { selection: { clientIds: ['billing-svc'], zoneIds: [], global: false }, masterKey: 'new' as const, replace: false })],
+      ['acra:bundleExport', () => (h.saveChoices.push(join(h.dir, 'acra.bundle'), join(h.dir, 'acra.secret')), { selection: { clientIds: [], zoneIds: ['zone-0001'], global: false }, replace: false })],
+      ['acra:redisPush', () => (h.fileChoices.push(acraKeyFile()), { redis: redisTarget, selection: { clientIds: ['report-svc'], zoneIds: [], global: false }, masterKey: 'file' as const, replace: false })],
+      ['acra:vaultPublish', () => (writeFileSync(join(h.dir, 'vault-ca.pem'), vaultCa.caPem), h.fileChoices.push(join(h.dir, 'vault-ca.pem'), acraKeyFile()), { vaultAddr: standIn.url, path: 'secret/acra', auth: { method: 'token' as const, token: VAULT_TOKEN }, privateCa: true, replace: false })],
       // The ceremony wizard, one sheet: the vault's secrets must not come back through it either.
       ['ceremony:state', {}],
       ['ceremony:begin', () => ((h.network.current = { airGapped: false, interfaces: [{ name: 'eth0', address: '10.0.0.2', family: 'IPv4' }] }), {})],
@@ -133,6 +149,8 @@ describe('no channel returns secret bytes', () => {
       ['vault:create', { name: 'second', passphrase: PASS, kdf: FAST_KDF }],
       ['keys:generate', { scope: 'client', clientId: 'second-svc' }],
       ['acra:import', () => (h.folderChoices.push({ purpose: 'acra-keystore-in', path: join(h.dir, 'acrakeys') }), h.fileChoices.push(acraKeyFile()), {})],
+      ['acra:bundleImport', () => (h.fileChoices.push(join(h.dir, 'acra.bundle'), join(h.dir, 'acra.secret')), {})],
+      ['acra:redisPull', () => (h.fileChoices.push(acraKeyFile()), { redis: redisTarget })],
       ['backups:openBundle', () => (h.fileChoices.push(exported().bundle), {})],
       ['backups:openAccessKeys', () => (h.fileChoices.push(exported().accessKeys), {})],
       ['backups:import', { onConflict: 'skip' }],
@@ -182,6 +200,8 @@ describe('no channel returns secret bytes', () => {
     await collect();
     // The Acra master key the worker made went to its file only.
     encodings(new Uint8Array(Buffer.from(readFileSync(acraKeyFile(), 'latin1').trim(), 'base64'))).forEach((s) => secrets.add(s));
+    // So did the acra-keys bundle's secret.
+    encodings(new Uint8Array(readFileSync(join(h.dir, 'acra.secret')))).forEach((s) => secrets.add(s));
     // The second vault's master key is the one its rotation made inside the worker; its keys kept their secrets.
     const second = join(h.vaultsDir, 'second.custos.db');
     for (const s of await secretsOf(second, { kind: 'passphrase', passphrase: PASS })) secrets.add(s);
