@@ -39,6 +39,25 @@ export function electronNativeDir(appRoot, platform, arch) {
   return join(appRoot, 'native', 'electron', `${platform}-${arch === 'arm' ? 'armv7l' : arch}`);
 }
 
+/**
+ * The CPU a compiled addon is for (ELF, Mach-O or PE header), in Node's arch
+ * names; null for a format this does not read (a universal Mach-O, say).
+ * node-gyp compiles with the host's compiler whatever --arch says, so a build
+ * for another arch must be checked, not trusted.
+ */
+export function binaryArch(file) {
+  const b = readFileSync(file);
+  if (b.length < 64) return null;
+  if (b.readUInt32BE(0) === 0x7f454c46) return { 0x03: 'ia32', 0x28: 'arm', 0x3e: 'x64', 0xb7: 'arm64' }[b.readUInt16LE(18)] ?? null;
+  if (b.readUInt32LE(0) === 0xfeedfacf) return { 0x01000007: 'x64', 0x0100000c: 'arm64' }[b.readUInt32LE(4)] ?? null;
+  if (b.toString('latin1', 0, 2) === 'MZ') {
+    const pe = b.readUInt32LE(0x3c);
+    if (pe + 6 > b.length || b.toString('latin1', pe, pe + 4) !== 'PE\0\0') return null;
+    return { 0x14c: 'ia32', 0x8664: 'x64', 0xaa64: 'arm64' }[b.readUInt16LE(pe + 4)] ?? null;
+  }
+  return null;
+}
+
 const versionOf = (pkgDir) => JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
 
@@ -118,6 +137,10 @@ export async function buildElectronNative(options = {}) {
     for (const addon of ADDONS) {
       const file = join(work, 'node_modules', addon.name, addon.file);
       if (!existsSync(file)) throw new Error(`@electron/rebuild finished but ${addon.name} has no ${addon.file}`);
+      const built = binaryArch(file);
+      if (built !== null && built !== arch) {
+        throw new Error(`${addon.name} came out built for ${built}, not ${arch}: node-gyp compiles with the host's compiler; set CC and CXX to a cross compiler for ${arch}, or build on a ${arch} machine`);
+      }
     }
     // @electron/rebuild works on a node_modules folder; renamed, the copies are never taken for the
     // app's dependencies (electron-builder treats any node_modules in `files` as such).

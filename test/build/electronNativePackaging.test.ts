@@ -34,6 +34,7 @@ interface HookModule {
 }
 interface ScriptModule {
   electronNativeDir(root: string, platform: string, arch: string): string;
+  binaryArch(file: string): string | null;
 }
 const hook = (await import(pathToFileURL(join(ROOT, 'build', 'electronNativeHook.mjs')).href)) as HookModule;
 const script = (await import(pathToFileURL(join(ROOT, 'build', 'electron-native.mjs')).href)) as ScriptModule;
@@ -100,6 +101,26 @@ describe('packaging the native modules', () => {
       expect(electronNativeDir('/app', platform, arch)).toBe(script.electronNativeDir('/app', platform, arch));
     }
     expect(electronNativeDir('/app', 'linux', 'arm')).toBe(join('/app', 'native', 'electron', 'linux-armv7l'));
+  });
+
+  it('reads the CPU an addon was compiled for, so a build for the wrong arch is caught (node-gyp uses the host compiler)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-arch-'));
+    try {
+      const header = (fill: (b: Buffer) => void) => {
+        const b = Buffer.alloc(256);
+        fill(b);
+        const file = join(dir, `${Math.random()}.node`);
+        writeFileSync(file, b);
+        return script.binaryArch(file);
+      };
+      const elf = (machine: number) => header((b) => (b.writeUInt32BE(0x7f454c46, 0), b.writeUInt16LE(machine, 18)));
+      expect([elf(0x3e), elf(0xb7), elf(0x28), elf(0x03), elf(0xf3)]).toEqual(['x64', 'arm64', 'arm', 'ia32', null]);
+      expect(header((b) => (b.writeUInt32LE(0xfeedfacf, 0), b.writeUInt32LE(0x0100000c, 4)))).toBe('arm64');
+      expect(header((b) => (b.write('MZ', 0, 'latin1'), b.writeUInt32LE(0x80, 0x3c), b.write('PE\0\0', 0x80, 'latin1'), b.writeUInt16LE(0x8664, 0x84)))).toBe('x64');
+      expect(header((b) => b.write('not a library', 0, 'latin1'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("packs the addons of the packaged arch only, without the compiler leftovers or node_modules' Node builds", () => {
