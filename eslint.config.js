@@ -6,7 +6,7 @@ import pluginVue from 'eslint-plugin-vue';
 const noElectron = { name: 'electron', message: 'src-main/core and the CLI must not depend on Electron.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'native/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
