@@ -40,17 +40,32 @@ try {
   row('append, all in one transaction (CPU + SQLite)', LOG - 2 - ALONE, fmt(bulk.ms), fmt((bulk.ms / (LOG - 2 - ALONE)) * 1000));
 
   verifyAudit(ks); // warm-up: the first pass also pays for reading the file into the page cache
-  const verdict = await timed(() => verifyAudit(ks));
-  if (!verdict.value.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(verdict.value.problem)}`);
-  row(`verify (${verdict.value.entries.toLocaleString('en')} entries)`, verdict.value.entries, fmt(verdict.ms), fmt((verdict.ms / verdict.value.entries) * 1000, 2));
-  row('  verify, entries per second (goal ≥ 100,000)', '', '', fmt((verdict.value.entries / verdict.ms) * 1000, 0));
-  // The floor: per entry, one SHA-256 over an entry-sized message and one HMAC-SHA256 (node:crypto, fresh objects).
+  // Verify (two threads, as `custos audit verify` runs on this machine, and one) and the floor take
+  // turns, best of three each, so a load that changes from one second to the next skews all alike.
+  // The floor, per entry: one SHA-256 over an entry-sized message and one HMAC-SHA256 (node:crypto,
+  // fresh objects, one thread).
   const message = new Uint8Array(200);
   const macKey = new Uint8Array(32).fill(7);
-  const floor = await timed(() => {
-    for (let i = 0; i < verdict.value.entries; i++) createHmac('sha256', macKey).update(createHash('sha256').update(message).digest()).digest();
-  });
-  row('floor: a SHA-256 and an HMAC per entry, alone', verdict.value.entries, fmt(floor.ms), fmt((floor.ms / verdict.value.entries) * 1000, 2));
+  const best = { two: Infinity, one: Infinity, floor: Infinity };
+  let entries = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const [key, worker] of [['two', true], ['one', false]] as const) {
+      const verdict = await timed(() => ks.internal('read', (ctx) => ctx.audit.log.verify(undefined, { worker })));
+      if (!verdict.value.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(verdict.value.problem)}`);
+      entries = verdict.value.entries;
+      best[key] = Math.min(best[key], verdict.ms);
+    }
+    const floor = await timed(() => {
+      for (let i = 0; i < entries; i++) createHmac('sha256', macKey).update(createHash('sha256').update(message).digest()).digest();
+    });
+    best.floor = Math.min(best.floor, floor.ms);
+  }
+  const us = (ms: number) => (ms / entries) * 1000;
+  for (const [key, threads] of [['two', 'two threads'], ['one', 'one thread']] as const) {
+    row(`verify (${entries.toLocaleString('en')} entries), ${threads}`, entries, fmt(best[key]), fmt(us(best[key]), 2));
+    row(`  entries per second (goal ≥ 100,000), ratio to floor`, '', '', fmt((entries / best[key]) * 1000, 0), `${fmt(best[key] / best.floor, 2)}×`);
+  }
+  row('floor: a SHA-256 and an HMAC per entry, alone (one thread)', entries, fmt(best.floor), fmt(us(best.floor), 2));
   ks.close();
   console.log(`peak RSS ${fmt(peakRssMiB())} MiB`);
 } finally {

@@ -5,7 +5,7 @@ import type { Db } from '../keystore/sqlite.js';
 import { canonicalJson, entryHash, genesisHash, START_OPERATIONS, type AuditDraft, type AuditHeadRow, type AuditRow } from './entry.js';
 import type { AuditKeys } from './keys.js';
 import { keyedCheck, verifyChain, type ExternalHead, type VerifyOutcome } from './verify.js';
-import { walkInBatches } from './verifyBatches.js';
+import { walkInBatches, type WalkOptions } from './verifyBatches.js';
 
 const COLUMNS = 'seq, at, operation, actor, subject, outcome, prev, hash, mac';
 /** A row of COLUMNS, in order, as SQLite returns it in raw mode. */
@@ -85,7 +85,7 @@ export class AuditLog {
   }
 
   /** Run inside one read transaction, so the rows and the head are one state. */
-  verify(external?: ExternalHead): VerifyOutcome {
+  verify(external?: ExternalHead, options: WalkOptions = {}): VerifyOutcome {
     // Rows come as arrays and become objects here: better-sqlite3 builds a row object property by
     // property, which cost more than the hash and MAC of the entry (half of verify's time).
     const select = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).raw(true);
@@ -95,7 +95,7 @@ export class AuditLog {
     // The first pass in pages and two threads; when a row does not fit, verifyChain walks again in one to name it.
     const page = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1024`).raw(true);
     const head = this.head();
-    const walked = walkInBatches((after) => (page.all(after) as AuditRowValues[]).map(toRow), this.genesis, this.keys, external, { entries: head?.seq ?? 0 }) ?? undefined;
+    const walked = walkInBatches((after) => (page.all(after) as AuditRowValues[]).map(toRow), this.genesis, this.keys, external, { entries: head?.seq ?? 0, ...options }) ?? undefined;
     const check = keyedCheck(this.keys);
     try {
       return verifyChain(rows, head, this.genesis, check, external, walked);

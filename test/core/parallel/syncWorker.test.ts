@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { SyncWorker } from '../../../src-main/core/parallel/syncWorker.js';
+
+/**
+ * The second thread of check and audit verify: a batch it answers is read
+ * back; a batch it fails, or does not answer in time, is reported as not
+ * settled (the caller then does it from the slot's input, still intact), and
+ * the worker is used no more.
+ */
+describe('SyncWorker', () => {
+  it('answers batches in shared memory, with the shared parameters, from several slots in turn', () => {
+    const worker = new SyncWorker({ work: 'for (let i = 0; i < count; i++) bytes[64 + i] = (bytes[i] + params[0]) & 255;' }, 128, Uint8Array.of(5));
+    try {
+      for (let round = 0; round < 4; round++) {
+        const slot = worker.free();
+        if (!slot) throw new Error('no free slot');
+        for (let i = 0; i < 10; i++) slot.bytes[i] = i * round;
+        worker.post(slot, 10);
+        expect(worker.settled(slot)).toBe(true);
+        expect([...slot.bytes.subarray(64, 74)]).toEqual(Array.from({ length: 10 }, (_, i) => (i * round + 5) & 255));
+        worker.release(slot);
+        expect(slot.bytes.every((b) => b === 0)).toBe(true); // released slots are wiped
+      }
+    } finally {
+      worker.close();
+    }
+  });
+
+  it('a batch the worker throws on is not settled, its input is intact, and no slot is offered again', () => {
+    const worker = new SyncWorker({ work: 'bytes[0] = 99; throw new Error("no");' }, 16);
+    try {
+      const slot = worker.free();
+      if (!slot) throw new Error('no free slot');
+      slot.bytes[1] = 7;
+      worker.post(slot, 1);
+      expect(worker.settled(slot)).toBe(false);
+      expect(slot.bytes[1]).toBe(7);
+      expect(worker.free()).toBeNull();
+    } finally {
+      worker.close();
+    }
+  });
+
+  it('a batch not answered within its patience is not settled (the caller does it), and the worker is dropped', () => {
+    const worker = new SyncWorker({ work: 'while (true) {}' }, 16, new Uint8Array(0), 2, 300);
+    try {
+      const slot = worker.free();
+      if (!slot) throw new Error('no free slot');
+      worker.post(slot, 1);
+      const start = performance.now();
+      expect(worker.settled(slot)).toBe(false);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(250);
+      expect(worker.free()).toBeNull();
+    } finally {
+      worker.close();
+    }
+  });
+});
