@@ -152,6 +152,8 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
     app.h.folderChoices.push({ purpose: 'ceremony-sheets', path: folder });
     await page.getByLabel("The folder may be on the vault's disk").check();
     await page.getByRole('button', { name: 'Save as PDF to a folder…' }).click();
+    // Five sheets through Chromium took 28 s at load 13 on 2 cores: more than the page's 20 s default.
+    await page.getByRole('heading', { level: 2, name: 'Step 6 of 8: Verify each sheet' }).waitFor({ timeout: 90_000 });
     await expectStep(page, 6, 'Verify each sheet');
     sheets = readSheets(folder, work());
     expect(sheets).toHaveLength(5);
