@@ -12,6 +12,8 @@ import { KeyRefCollector } from '../audit/subjects.js';
 import { closeJournal, openJournal } from './exportJournal.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
+import { availableParallelism } from 'node:os';
+import { PairProofs, type OrderedProblem } from '../check/pairProofs.js';
 import { fingerprintMatches } from './validate.js';
 import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
 
@@ -20,6 +22,17 @@ export type Progress = (done: number, total: number) => void;
 export const PROGRESS_EVERY = 64;
 /** Asked between batches of keys; true stops the work with CANCELLED (the app's Cancel button). */
 export type ShouldCancel = () => boolean;
+
+const SECOND_THREAD_MIN_VERSIONS = 512;
+
+/**
+ * Whether a pass over `versions` versions proves its pairs in a second thread
+ * (PairProofs): with more than one core, and enough versions that the
+ * thread's start (tens of milliseconds) pays for itself.
+ */
+export function useSecondThread(versions: number): boolean {
+  return versions >= SECOND_THREAD_MIN_VERSIONS && availableParallelism() > 1;
+}
 
 export function throwIfCancelled(shouldCancel: ShouldCancel | undefined, what: string): void {
   if (shouldCancel?.()) throw new CustosError('CANCELLED', `the ${what} was cancelled; nothing was written`);
@@ -38,6 +51,8 @@ export interface ExportOptions {
   secrets?: ExportSecrets | undefined;
   /** Plaintext bytes per chunk (default 64 KiB); tests use small chunks to get many. */
   chunkBytes?: number | undefined;
+  /** Prove P-256 pairs in a second thread while this one goes on (default: when the machine has more than one core). Either way every pair is proven. */
+  worker?: boolean | undefined;
 }
 
 export interface ExportReport {
@@ -67,19 +82,33 @@ function refuseClobbering(keystore: Keystore, bundle: string, accessKeys: string
  * full record is opened (its associated data binds the public key), a
  * public-only one has its seal checked. Only then do its public key and
  * fingerprint go into a signed bundle. A public-only version never carries a
- * secret, whatever the bundle type.
+ * secret, whatever the bundle type. A P-256 pair with its secret goes to
+ * `pairs` (its point recomputed and compared with the stored point and
+ * fingerprint, maybe in a second thread); `writeKeys` collects the verdicts
+ * before the bundle is signed.
  */
-function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean): PortableVersion {
+function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean, pairs: PairProofs, order: number): PortableVersion {
   let opened: Uint8Array | null = null;
   if (row.public_only === 1 && row.state !== 'destroyed') keystore.verifyPublicOnly(row);
   else if (row.sealed) opened = keystore.openSecret(row);
   const base = { version: row.version, state: row.state, publicKey: row.public_key, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
-  if (!fingerprintMatches(row.algorithm, { ...base, secret: opened })) {
+  if (row.algorithm === 'p256' && opened !== null && opened.length === 32) {
+    pairs.add({ order, name: row.name, version: row.version, algorithm: 'p256', publicKey: row.public_key, fingerprint: row.fingerprint }, opened);
+  } else if (!fingerprintMatches(row.algorithm, { ...base, secret: opened })) {
     wipe(opened);
-    throw new CustosError('KEY_RECORD_TAMPERED', `'${row.name}' v${row.version} does not match its stored fingerprint; run 'custos check'. Nothing was exported`);
+    throw tamperedRecord(row.name, row.version);
   }
   if (!privateKeys) wipe(opened);
   return { ...base, secret: privateKeys ? opened : null };
+}
+
+const tamperedRecord = (name: string, version: number) =>
+  new CustosError('KEY_RECORD_TAMPERED', `'${name}' v${version} does not match its stored fingerprint; run 'custos check'. Nothing was exported`);
+
+/** Throws for the first pair (in export order) whose point or fingerprint is not its secret's. */
+function throwIfPairProblem(problems: readonly OrderedProblem[]): void {
+  const first = problems.reduce<OrderedProblem | null>((a, b) => (a === null || b.order < a.order ? b : a), null);
+  if (first) throw tamperedRecord(first.name, first.version);
 }
 
 function keyOf(row: ExportRow): PortableKey {
@@ -91,6 +120,8 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
   let current: PortableKey | null = null;
   let currentId = -1;
   let done = 0;
+  // Pairs proven in a second thread while this one reads, opens and encodes (as `custos check` does).
+  const pairs = new PairProofs(options.worker ?? useSecondThread(view.versions));
   try {
     for (const row of view.rows()) {
       if (row.key_id !== currentId) {
@@ -99,16 +130,19 @@ function writeKeys(keystore: Keystore, view: SelectionView, writer: BundleWriter
         current = keyOf(row);
         currentId = row.key_id;
       }
-      current?.versions.push(versionOf(keystore, row, options.privateKeys));
+      current?.versions.push(versionOf(keystore, row, options.privateKeys, pairs, done));
       refs.add({ name: row.name, version: row.version, fingerprint: row.fingerprint });
       // The first row too: the selection's count and the first reads are a step of their own.
       if (++done % PROGRESS_EVERY === 0 || done === 1) {
+        throwIfPairProblem(pairs.problems);
         throwIfCancelled(options.shouldCancel, 'export');
         options.onProgress?.(done, view.versions);
       }
     }
     if (current) writer.add(current);
+    throwIfPairProblem(pairs.finish());
   } finally {
+    pairs.abandon();
     for (const v of current?.versions ?? []) wipe(v.secret);
   }
 }

@@ -1,9 +1,10 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Keystore } from '../keystore/keystore.js';
 import type { AccessKeys } from './accessKeys.js';
-import { throwIfCancelled, type Progress, type ShouldCancel } from './export.js';
+import { throwIfCancelled, useSecondThread, type Progress, type ShouldCancel } from './export.js';
 import type { BundleReader } from './reader.js';
-import { validatePortableKey } from './validate.js';
+import { throwIfPairProblem, validatePortableKey, type DeferredPairs } from './validate.js';
+import { PairProofs } from '../check/pairProofs.js';
 import { KeyRefCollector } from '../audit/subjects.js';
 import { toHex } from '../crypto/bytes.js';
 import { importVaultRecords, type VaultRecordsImported } from './vaultImport.js';
@@ -17,6 +18,8 @@ export interface ImportOptions {
   onProgress?: Progress | undefined;
   /** Asked after each chunk: true rolls the whole import back (CANCELLED). */
   shouldCancel?: ShouldCancel | undefined;
+  /** Prove P-256 pairs in a second thread while this one goes on (default: when the machine has more than one core). Either way every pair is proven. */
+  worker?: boolean | undefined;
 }
 
 export interface ImportReport {
@@ -46,8 +49,19 @@ const MAX_NAMED = 10;
 export function importBundle(keystore: Keystore, reader: BundleReader, accessKeys: AccessKeys, options: ImportOptions = {}): ImportReport {
   reader.checkAccessKeys(accessKeys);
   const policy = options.onConflict ?? 'fail';
-  const { privateKeys, keyCount } = reader.header;
   const refs = new KeyRefCollector();
+  // P-256 pairs proven in a second thread while this one decrypts, checks and re-seals (as `custos check` does);
+  // every verdict is in before anything is committed.
+  const deferred: DeferredPairs = { pairs: new PairProofs(options.worker ?? useSecondThread(reader.header.versionCount)), order: 0 };
+  try {
+    return importInTransaction(keystore, reader, accessKeys, options, policy, refs, deferred);
+  } finally {
+    deferred.pairs.abandon();
+  }
+}
+
+function importInTransaction(keystore: Keystore, reader: BundleReader, accessKeys: AccessKeys, options: ImportOptions, policy: ConflictPolicy, refs: KeyRefCollector, deferred: DeferredPairs): ImportReport {
+  const { privateKeys, keyCount } = reader.header;
   return keystore.importKeys((importer, ctx) => {
     const report: ImportReport = { bundle: reader.path, pairFingerprint: reader.pairFingerprint, privateKeys, keys: 0, versions: 0, publicOnlyVersions: 0, skipped: 0, replaced: 0, vault: null };
     const conflicts: string[] = [];
@@ -55,7 +69,7 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
     const read = reader.readKeys(
       accessKeys,
       (key) => {
-        validatePortableKey(key, privateKeys);
+        validatePortableKey(key, privateKeys, deferred);
         if (!importer.insert(key)) {
           if (importer.presence(key.name) === 'imported') throw new CustosError('BUNDLE_MALFORMED', `the bundle holds key '${key.name}' twice`);
           if (policy === 'fail') {
@@ -76,10 +90,12 @@ export function importBundle(keystore: Keystore, reader: BundleReader, accessKey
         for (const v of key.versions) if (!v.secret && v.state !== 'destroyed') report.publicOnlyVersions++;
       },
       (done) => {
+        throwIfPairProblem(deferred.pairs.problems);
         throwIfCancelled(options.shouldCancel, 'import');
         options.onProgress?.(done, keyCount);
       },
     );
+    throwIfPairProblem(deferred.pairs.finish());
     throwIfCancelled(options.shouldCancel, 'import');
     if (conflictCount > 0) {
       const named = conflicts.join(', ') + (conflictCount > MAX_NAMED ? ` and ${conflictCount - MAX_NAMED} more` : '');
