@@ -44,7 +44,12 @@ export function p256PointsFromUncompressed(uncompressed: Uint8Array): P256Points
   const compressed = new Uint8Array(33);
   compressed[0] = 0x02 | ((uncompressed[64] ?? 0) & 1);
   compressed.set(uncompressed.subarray(1, 33), 1);
-  return { compressed, spki: new Uint8Array(Buffer.concat([SPKI_PREFIX, uncompressed])) };
+  // One allocation: Buffer.concat took a slice of Node's shared pool and refilled the pool every
+  // ~90 calls, a tenth of check's time in its profile, and was then copied into a Uint8Array anyway.
+  const spki = new Uint8Array(SPKI_PREFIX.length + 65);
+  spki.set(SPKI_PREFIX);
+  spki.set(uncompressed, SPKI_PREFIX.length);
+  return { compressed, spki };
 }
 
 export interface P256Pair extends P256Points {
