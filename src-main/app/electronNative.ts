@@ -21,20 +21,21 @@ export interface ElectronAddons {
 }
 
 /**
- * The Electron builds for this platform and arch. Packaged, they sit beside
- * the asar archive (asarUnpack), since a .node file cannot be loaded from
- * inside it. A missing build is undefined: the worker then falls back to
- * node_modules, whose Node build fails to load in Electron with
- * NATIVE_MODULE_UNAVAILABLE and the command that builds the right one.
+ * The Electron builds for this platform and arch. Packaged, the .node files
+ * sit beside the asar archive (asarUnpack: a library cannot be loaded from
+ * inside it), while pkcs11js's JavaScript stays in the archive, under its
+ * integrity check; Electron loads an unpacked file named by its archive path,
+ * so its index.js finds its addon. A missing build is undefined: the worker
+ * then falls back to node_modules, whose Node build fails to load in Electron
+ * with NATIVE_MODULE_UNAVAILABLE and the command that builds the right one.
  */
 export function electronAddons(appRoot: string, platform?: string, arch?: string): ElectronAddons {
-  const packed = electronNativeDir(appRoot, platform, arch);
-  const unpacked = packed.replace('app.asar', 'app.asar.unpacked');
-  const dir = existsSync(unpacked) ? unpacked : packed;
-  const sqlite = join(dir, 'addons', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  const pkcs11 = join(dir, 'addons', 'pkcs11js');
+  const packed = join(electronNativeDir(appRoot, platform, arch), 'addons');
+  const sqlite = join('better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  const unpackedSqlite = join(packed.replace('app.asar', 'app.asar.unpacked'), sqlite);
+  const pkcs11 = join(packed, 'pkcs11js');
   return {
-    sqliteBinding: existsSync(sqlite) ? sqlite : undefined,
-    pkcs11Module: existsSync(join(pkcs11, 'build', 'Release', 'pkcs11.node')) ? pkcs11 : undefined,
+    sqliteBinding: existsSync(unpackedSqlite) ? unpackedSqlite : existsSync(join(packed, sqlite)) ? join(packed, sqlite) : undefined,
+    pkcs11Module: existsSync(join(pkcs11, 'index.js')) ? pkcs11 : undefined,
   };
 }

@@ -84,18 +84,21 @@ describe('what a failed load tells the person running the app', () => {
 });
 
 describe('where the app finds its Electron builds', () => {
-  it('beside the asar archive when packaged, in the source tree otherwise, and nothing when not built', () => {
+  it('packaged: the addon beside the asar archive, pkcs11js by its path in the archive; nothing when not built', () => {
     const root = tempDir();
+    // A folder stands in for the archive (Electron's fs reads app.asar as one).
     const appRoot = join(root, 'resources', 'app.asar');
     expect(electronAddons(appRoot, 'linux', 'x64')).toEqual({ sqliteBinding: undefined, pkcs11Module: undefined });
-    const unpacked = join(root, 'resources', 'app.asar.unpacked', 'native', 'electron', 'linux-x64', 'addons');
-    for (const file of ['better-sqlite3/build/Release/better_sqlite3.node', 'pkcs11js/build/Release/pkcs11.node']) {
-      mkdirSync(join(unpacked, file, '..'), { recursive: true });
-      writeFileSync(join(unpacked, file), '');
+    const place = join('native', 'electron', 'linux-x64', 'addons');
+    const unpacked = join(root, 'resources', 'app.asar.unpacked', place);
+    const files = [join(unpacked, 'better-sqlite3/build/Release/better_sqlite3.node'), join(unpacked, 'pkcs11js/build/Release/pkcs11.node'), join(appRoot, place, 'pkcs11js/index.js')];
+    for (const file of files) {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, '');
     }
     expect(electronAddons(appRoot, 'linux', 'x64')).toEqual({
       sqliteBinding: join(unpacked, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
-      pkcs11Module: join(unpacked, 'pkcs11js'),
+      pkcs11Module: join(appRoot, place, 'pkcs11js'),
     });
     // Another arch's place is not this one's.
     expect(electronAddons(appRoot, 'linux', 'arm64')).toEqual({ sqliteBinding: undefined, pkcs11Module: undefined });
