@@ -113,6 +113,7 @@ export const ACRA_REMOTE_CONTRACT = {
 
 export type RedisTargetInput = z.input<typeof redisTargetSchema>;
 export type AcraVaultAuthInput = z.input<typeof acraVaultAuthSchema>;
+export type IpcRequestAcraVaultPublish = z.input<(typeof ACRA_REMOTE_CONTRACT)['acra:vaultPublish']['request']>;
 export type AcraPushView = z.output<typeof pushSchema>;
 export type AcraPullView = z.output<typeof pullSchema>;
 export type AcraBundleExportView = z.output<typeof bundleExportSchema>;
