@@ -5,6 +5,7 @@
  * each the best of a few rounds so a busy machine skews it as little as it can.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import Database from 'better-sqlite3';
@@ -17,6 +18,24 @@ export interface AeadFloor {
 export interface SqliteFloor {
   insertUs: number;
   readUpdateUs: number;
+}
+
+/**
+ * CPU time this thread has used, in ms (Linux /proc, in 10 ms ticks; NaN
+ * elsewhere). On a machine shared with other work, wall times stretch with
+ * the load, and a second thread may get no core at all; a thread's CPU time
+ * is what it would take with a core to itself, so the main thread's CPU per
+ * record, next to the floor's, shows what a pass in two threads costs the
+ * thread that reads and opens the records.
+ */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function bestOf(rounds: number, fn: () => number): number {
