@@ -31,17 +31,18 @@ describe('bundle reader on hostile bytes', () => {
   it('a mutated bundle: the header reading and the verified reading answer with a typed code, and write nothing', () => {
     const dir = scratchDir('custos-prop-bundle-');
     const path = join(dir, 'mutated.bundle');
-    let accepted = 0;
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-        writeFileSync(path, mutate(bundle, mutations));
+        const mutated = mutate(bundle, mutations);
+        writeFileSync(path, mutated);
         outcome(() => inspectBundle(path), BUNDLE_CODES);
-        if (outcome(() => inspectBundle(path, access), BUNDLE_CODES) === 'ok') accepted += 1;
+        // Only the bundle itself verifies. A splice can copy a span onto itself and change nothing (a 5,000-run
+        // stress run drew one): such bytes may verify; any changed byte must not. Asserted here, so fast-check
+        // shrinks a changed bundle that verifies to the smallest change and prints it.
+        if (outcome(() => inspectBundle(path, access), BUNDLE_CODES) === 'ok') expect(mutated.equals(bundle), 'a changed bundle verified').toBe(true);
       }),
       { numRuns: counted(runs(150)) },
     );
-    // Only changes the signature does not cover may read back (none are expected; a count above zero would say which).
-    expect(accepted).toBe(0);
     expect(readdirSync(dir)).toEqual(['mutated.bundle']);
   }, timeoutFor(60_000));
 

@@ -103,6 +103,20 @@ describe('a keystore with planted objects', () => {
     expect(sha256File(path)).toBe(before);
   });
 
+  // Found by the property above (about 1 run in 300: a header's first 25 bytes copied over the vault fingerprint):
+  // openKeystore switches the file to WAL, which rewrites its header, and only then refuses the fingerprint.
+  // KNOWN HOLE, not fixed here (src-main/core/keystore/open.ts is outside this change): `it.fails` passes while the
+  // hole is open. The fix checks the fingerprint before applyJournalMode; once it is in, make this `it`.
+  it.fails('regression: an edited vault fingerprint is refused as KEYSTORE_CORRUPT and the file is left byte for byte', async () => {
+    const path = planted(pristine);
+    const db = new Database(path);
+    db.prepare("UPDATE keystore SET vault_fingerprint = 'ffff-ffff-ffff-ffff' WHERE singleton = 1").run();
+    db.close();
+    const bytes = readFileSync(path);
+    expect(await outcomeAsync(() => openListCheck(path))).toBe('KEYSTORE_CORRUPT');
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
   it('a huge sealed blob and huge method parameters: typed codes in bounded time, the rest still readable', async () => {
     const path = planted(pristine);
     const db = new Database(path);

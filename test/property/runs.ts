@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { afterAll, TestRunner } from 'vitest';
 import { CustosError, isErrorCode, type ErrorCode } from '../../shared/errors.js';
 
 /** The run count of one property: CUSTOS_STRESS_RUNS when set, else `quick`. */
@@ -27,7 +26,7 @@ declare module 'vitest' {
 
 /** `numRuns` for one fc.assert, counted in the current test's report so the stress run can give runs per second. */
 export function counted(numRuns: number): number {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (test) test.meta.runs = (test.meta.runs ?? 0) + numRuns;
   return numRuns;
 }
