@@ -6,14 +6,16 @@
  * into a CLI vault with the same fingerprints; existing files refused unless
  * Replace is ticked; a wrong secret, a short secret and a truncated bundle
  * each a typed error with the vault unchanged; then the import brings every
- * key in. No reply or event carries the secret's bytes or a key's.
+ * key in; a bundle wasm-themis sealed as acra-keys export does is read too.
+ * No reply or event carries the secret's bytes or a key's.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../shared/keys.js';
-import { decodeAcraKeyList } from '../../src-main/core/acra/gobKeys.js';
+import { decodeAcraKeyList, encodeAcraKeyList } from '../../src-main/core/acra/gobKeys.js';
+import { acraKeymakerFolder } from '../core/acra/acraFolder.js';
 import { expectOk, initVault, json } from '../cli/fixtures.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
 import { FAST_KDF, startHarness, type Harness } from './harness.js';
@@ -126,6 +128,24 @@ describe('acra:bundleExport and acra:bundleImport', () => {
     expect(value.versions).toBe(exported.length);
     expect(fingerprints(value.keys)).toEqual(fingerprints(exported));
     expect(fingerprints((await h.ok('keys:list', { allVersions: true })).keys)).toEqual(fingerprints(exported));
+  });
+
+  it('imports a bundle that wasm-themis sealed as acra-keys export does, with the keys of the same folder', async () => {
+    await h.ok('vault:create', { name: 'acra-bundle-themis', passphrase: PASS, kdf: FAST_KDF });
+    const acraKey = new Uint8Array(randomBytes(32));
+    const { files, clear } = await acraKeymakerFolder(join(h.dir, 'keymaker'), acraKey, 'orders-svc');
+    const themisSecret = new Uint8Array(randomBytes(32));
+    const themisBundle = join(h.dir, 'themis.bundle');
+    const themisSecretFile = join(h.dir, 'themis.secret');
+    writeFileSync(themisBundle, (await wasmThemis()).SecureCellSeal.withKey(themisSecret).encrypt(encodeAcraKeyList(files.map((f) => ({ name: f.path, content: clear.get(f.path)! })))));
+    writeFileSync(themisSecretFile, themisSecret, { mode: 0o600 });
+    secrets.push(Buffer.from(themisSecret));
+    h.fileChoices.push(themisBundle, themisSecretFile);
+    const result = await raw('acra:bundleImport', {});
+    if (!result.ok) throw new Error(`${result.code} ${result.message}`);
+    expect(result.value).toMatchObject({ entries: files.length });
+    const names = (await h.ok('keys:list', { allVersions: true })).keys.map((k) => k.name);
+    expect(names).toEqual(expect.arrayContaining(['orders-svc_storage', 'orders-svc_storage_sym', 'orders-svc_hmac']));
   });
 
   it('no reply or event carries the secret or a key', () => {
