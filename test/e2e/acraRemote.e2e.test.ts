@@ -3,8 +3,9 @@
  * with a real redis-server on loopback: a bundle export to the files main's
  * save dialogs chose (the page shows their paths, never the secret); a push
  * of one client id to Redis with the password typed into the page (cleared
- * after); a pull into a fresh vault that lists the same fingerprints. axe
- * clean light and dark, before and after.
+ * after); a pull into a fresh vault that lists the same fingerprints; the
+ * Acra master key published to the Vault stand-in (HTTPS, its CA chosen in
+ * main's dialog, the address approved there). axe clean light and dark.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, type RedisClient } from '../../src-main/core/acra/redis/client.js';
 import { redisUnavailable, startRedisServer, type RedisServer } from '../helpers/redisServer.js';
+import { makeTestCa, opensslAvailable } from '../helpers/testCa.js';
+import { startVaultStandIn } from '../helpers/vaultStandIn.js';
 import { accessible, CHROMIUM, launchApp, type App } from './harness.js';
 
 const PASS = 'correct horse battery staple';
@@ -107,5 +110,30 @@ describe.skipIf(!ready)('the Backups screen, Acra Redis and bundle panels', () =
     for (const fingerprint of pushedFingerprints) expect(text).toContain(fingerprint);
     expect((await app.h.ok('keys:list', { allVersions: true })).keys.map((k) => k.fingerprint).sort()).toEqual([...pushedFingerprints].sort());
     await accessible(page, 'backups-acra-pulled');
+  }, 120_000);
+
+  it.skipIf(!opensslAvailable())('publishes the Acra master key to the Vault stand-in over HTTPS, the token typed and then cleared', async () => {
+    const ca = makeTestCa('Custos e2e Vault CA');
+    const standIn = await startVaultStandIn({ cert: ca.serverCert, key: ca.serverKey });
+    try {
+      standIn.addToken('s.e2e-publisher-77', ['secret/data/acra']);
+      const caFile = join(app.h.dir, 'vault-ca.pem');
+      writeFileSync(caFile, ca.caPem);
+      await page.getByLabel('Vault address').fill(standIn.url);
+      await page.getByLabel('Vault token').fill('s.e2e-publisher-77');
+      await page.getByLabel("Vault's certificate is signed by a private CA (I choose its PEM)").check();
+      app.h.fileChoices.push(caFile, acraKeyFile);
+      await page.getByRole('button', { name: 'Publish to Vault…' }).click();
+      const result = page.getByTestId('acra-vault-result');
+      await result.waitFor();
+      expect(await result.textContent()).toContain('secret/data/acra (KV v2, version 1)');
+      expect(app.h.approvalsAsked.at(-1)).toMatchObject({ kind: 'vault-server', endpoint: standIn.url });
+      expect(standIn.kvData('secret', 'acra')).toEqual({ acra_master_key: readFileSync(acraKeyFile, 'latin1').trim() });
+      expect(await page.getByLabel('Vault token').inputValue()).toBe('');
+      expect(await page.content()).not.toContain(readFileSync(acraKeyFile, 'latin1').trim());
+      await accessible(page, 'backups-acra-vault-published');
+    } finally {
+      await standIn.close();
+    }
   }, 120_000);
 });
