@@ -62,15 +62,20 @@ const run = promisify(execFile);
 
 describe.skipIf(skip !== null)('build/electron-native.mjs with Node headers standing in for Electron\'s', () => {
   // The layout the app expects: <appRoot>/native/electron/<platform>-<arch>/.
-  const appRoot = mkdtempSync(join(tmpdir(), 'custos-electron-native-'));
-  const place = join(appRoot, 'native', 'electron', `${process.platform}-${process.arch === 'arm' ? 'armv7l' : process.arch}`);
-  const sqliteAddon = join(place, 'addons', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  const pkcs11Addon = join(place, 'addons', 'pkcs11js', 'build', 'Release', 'pkcs11.node');
+  // Made when the suite runs (not when it is collected), so a filtered run leaves no folder behind.
+  let appRoot = '';
+  let place = '';
+  let sqliteAddon = '';
+  let pkcs11Addon = '';
   let before: Map<string, string>;
   let output = '';
   let seconds = 0;
 
   beforeAll(async () => {
+    appRoot = mkdtempSync(join(tmpdir(), 'custos-electron-native-'));
+    place = join(appRoot, 'native', 'electron', `${process.platform}-${process.arch === 'arm' ? 'armv7l' : process.arch}`);
+    sqliteAddon = join(place, 'addons', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    pkcs11Addon = join(place, 'addons', 'pkcs11js', 'build', 'Release', 'pkcs11.node');
     before = hashTree(NODE_BUILDS);
     const started = Date.now();
     // -O0 (after node-gyp's own -O3 on the command line, so it wins): what is checked here is
@@ -81,7 +86,9 @@ describe.skipIf(skip !== null)('build/electron-native.mjs with Node headers stan
     output = result.stdout + result.stderr;
     console.log(`built both addons with @electron/rebuild in ${seconds.toFixed(1)} s`);
   }, 600_000);
-  afterAll(() => rmSync(appRoot, { recursive: true, force: true }));
+  afterAll(() => {
+    if (appRoot) rmSync(appRoot, { recursive: true, force: true });
+  });
 
   it('puts both addons, built for this arch, in the Electron place, stamped as a stand-in build, with no half-built folder left', async () => {
     expect(output).toContain(`against Node ${process.version}'s headers`);
@@ -159,4 +166,35 @@ describe.skipIf(skip !== null)('build/electron-native.mjs with Node headers stan
     );
     expect(refused).toMatch(/^exit 1: [^]*--node-headers builds a stand-in that Electron cannot load/);
   });
+});
+
+/** Null when neither host the real build needs can be reached (as here); else why the offline test does not apply. */
+async function online(): Promise<string | null> {
+  const { lookup } = await import('node:dns/promises');
+  for (const host of ['electronjs.org', 'github.com']) {
+    if (await lookup(host).then(() => true, () => false)) return `${host} resolves, so a real build would download instead of failing`;
+  }
+  return null;
+}
+const reachable = await online();
+if (reachable) console.log(`SKIPPED the offline build test: ${reachable}`);
+
+describe.skipIf(reachable !== null)('build/electron-native.mjs for real Electron, without network access', () => {
+  it('tries a prebuilt better-sqlite3 first, then says what it needs; nothing is left behind and node_modules is untouched', async () => {
+    const before = hashTree(NODE_BUILDS);
+    // Inside the project, as `npm start` builds: @electron/rebuild finds prebuild-install by walking up from there.
+    const out = join(ROOT, 'native', 'electron', `offline-test-${process.pid}`);
+    const env = { ...process.env, DEBUG: 'electron-rebuild' };
+    const failed = await run(process.execPath, [SCRIPT, '--out', out], { cwd: ROOT, env, timeout: 240_000, maxBuffer: 64 << 20 }).then(
+      () => null,
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.output).toContain(`against Electron ${ELECTRON_VERSION}'s headers`);
+    expect(failed?.output).toContain('triggering prebuild download step: better-sqlite3');
+    expect(failed?.output).toContain('error: could not build the native modules for Electron');
+    expect(failed?.output).toContain('downloaded from electronjs.org');
+    expect(readdirSync(dirname(out)).filter((name) => name.startsWith(basename(out)))).toEqual([]);
+    expect([...hashTree(NODE_BUILDS).entries()]).toEqual([...before.entries()]);
+  }, 300_000);
 });
