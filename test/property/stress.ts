@@ -24,7 +24,7 @@ interface Assertion {
   fullName: string;
   status: string;
   duration?: number;
-  meta?: { runs?: number };
+  meta?: { runs?: number; knownHole?: boolean };
 }
 interface Report {
   testResults: Array<{ name: string; assertionResults: Assertion[]; message?: string }>;
@@ -46,7 +46,9 @@ function row(suite: string, a: Assertion): string {
   // Regression cases and fixed inputs run once; only properties count runs (runs.ts `counted`).
   const count = a.meta?.runs;
   const rate = count && seconds > 0 ? Math.round(count / seconds).toLocaleString('en') : '';
-  return `| ${suite} | ${a.fullName.replace(/\|/g, '/')} | ${a.status} | ${count ? count.toLocaleString('en') : 'one case'} | ${seconds.toFixed(1)} | ${rate} |`;
+  // An `it.fails` case "passes" while its hole is open: say that, not "passed".
+  const result = a.meta?.knownHole && a.status === 'passed' ? 'known hole, still open (it.fails)' : a.status;
+  return `| ${suite} | ${a.fullName.replace(/\|/g, '/')} | ${result} | ${count ? count.toLocaleString('en') : 'one case'} | ${seconds.toFixed(1)} | ${rate} |`;
 }
 
 function write(finished: boolean, done: number): void {
