@@ -91,15 +91,19 @@ function versionOf(keystore: Keystore, row: ExportRow, privateKeys: boolean, pai
   let opened: Uint8Array | null = null;
   if (row.public_only === 1 && row.state !== 'destroyed') keystore.verifyPublicOnly(row);
   else if (row.sealed) opened = keystore.openSecret(row);
-  const base = { version: row.version, state: row.state, publicKey: row.public_key, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
+  // One object per version, the secret filled in last: export builds 100,000 of them.
+  const version: PortableVersion = { version: row.version, state: row.state, publicKey: row.public_key, secret: opened, fingerprint: row.fingerprint, createdAt: row.created_at, changedAt: row.changed_at };
   if (row.algorithm === 'p256' && opened !== null && opened.length === 32) {
     pairs.add({ order, name: row.name, version: row.version, algorithm: 'p256', publicKey: row.public_key, fingerprint: row.fingerprint }, opened);
-  } else if (!fingerprintMatches(row.algorithm, { ...base, secret: opened })) {
+  } else if (!fingerprintMatches(row.algorithm, version)) {
     wipe(opened);
     throw tamperedRecord(row.name, row.version);
   }
-  if (!privateKeys) wipe(opened);
-  return { ...base, secret: privateKeys ? opened : null };
+  if (!privateKeys) {
+    wipe(opened);
+    version.secret = null;
+  }
+  return version;
 }
 
 const tamperedRecord = (name: string, version: number) =>
