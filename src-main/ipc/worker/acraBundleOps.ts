@@ -10,6 +10,7 @@ import { CustosError } from '../../../shared/errors.js';
 import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
 import type { AcraBundleExportView, AcraBundleImportView, AcraVaultPublishView } from '../../../shared/ipcAcraRemote.js';
 import { exportAcraKeysBundle, importAcraKeysBundle } from '../../core/acra/acraKeysBundleVault.js';
+import { vaultAcraServerFlags } from '../../core/acra/acraServerFlags.js';
 import { publishAcraMasterKey } from '../../core/acra/vaultPublish.js';
 import { listGate, vaultTarget, type Approvals } from '../../core/config/approvals.js';
 import { wipe } from '../../core/crypto/bytes.js';
@@ -103,13 +104,8 @@ export function acraBundleOps(unlocked: () => Keystore, report: Report): Impl {
             kvVersion: r.kvVersion,
             secretVersion: r.secretVersion ?? null,
             replaced: r.replaced,
-            // As the CLI prints them; the CA file's path is the operator's, so only the switch is named.
-            acraServerFlags: [
-              '--keystore_encryption_type=vault_master_key',
-              `--vault_connection_api_string=${r.endpoint}`,
-              `--vault_secrets_path=${r.secretsPath}`,
-              ...(r.endpoint.startsWith('https:') ? ['--vault_tls_transport_enable'] : []),
-            ],
+            // As the CLI prints them; the CA file main's dialog chose is on this machine, not AcraServer's, so only the switch is named.
+            acraServerFlags: vaultAcraServerFlags(r.endpoint, r.secretsPath),
           };
         } finally {
           vault.close();

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
 import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
 import type { AcraPullView, AcraPushView } from '../../../shared/ipcAcraRemote.js';
+import { redisAcraServerFlags } from '../../core/acra/acraServerFlags.js';
 import { importAcraEntries } from '../../core/acra/importKeys.js';
 import { connectRedis, type RedisClient, type RedisOptions } from '../../core/acra/redis/client.js';
 import { pullAcraEntries, redisSource } from '../../core/acra/redisPull.js';
@@ -85,12 +86,6 @@ async function withRedis<T>(target: RedisTarget, fn: (client: RedisClient) => Pr
   }
 }
 
-/** The flags AcraServer needs to read what was pushed, as the CLI prints them. */
-function acraServerFlags(target: RedisTarget, keysDir: string): string[] {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return [`--redis_host_port=${host}:${target.port}`, `--redis_db_keys=${target.db}`, `--keys_dir=${keysDir}`, ...(target.tls ? ['--redis_tls_enable'] : [])];
-}
-
 export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
   return {
     async acraRedisPush(args) {
@@ -112,7 +107,7 @@ export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
             keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
             skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
             acraMasterKeyFile: fresh ? args.newKeyFile : null,
-            acraServerFlags: acraServerFlags(args.redis, r.keysDir),
+            acraServerFlags: redisAcraServerFlags(args.redis, r.keysDir),
           };
         });
       } catch (error) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import type { AcraSelection } from '../../../core/acra/exportKeys.js';
+import { redisAcraServerFlags } from '../../../core/acra/acraServerFlags.js';
 import { connectRedis } from '../../../core/acra/redis/client.js';
 import { pushAcraKeystore } from '../../../core/acra/redisPush.js';
 import { normaliseKeysDir } from '../../../core/acra/redisStorage.js';
@@ -61,7 +62,7 @@ AcraServer then reads them with:
             [
               `wrote ${report.files} key files (${report.keys.length} key versions) to ${report.redis} under ${report.keysDir}/${report.replaced ? `, replacing ${report.replaced} keys that were there` : ''}`,
               ...report.skipped.map((s) => `skipped ${s.name}: ${s.reason}`),
-              `AcraServer: --redis_host_port=${redisOptions.host.includes(':') ? `[${redisOptions.host}]` : redisOptions.host}:${redisOptions.port} --redis_db_keys=${redisOptions.db} --keys_dir=${report.keysDir}${redisOptions.tls ? ' --redis_tls_enable' : ''}`,
+              `AcraServer: ${redisAcraServerFlags(redisOptions, report.keysDir).join(' ')}`,
             ].join('\n'),
           );
         } finally {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import { connectVault } from '../../../core/kms/vault/connect.js';
+import { vaultAcraServerFlags } from '../../../core/acra/acraServerFlags.js';
 import { ACRA_VAULT_FIELD, publishAcraMasterKey } from '../../../core/acra/vaultPublish.js';
 import type { CliIo } from '../../io.js';
 import { vaultAccessOrNull, type MethodCredentialOptions } from '../../methodCredentials.js';
@@ -51,12 +52,7 @@ Examples:
         const vault = await connectVault({ endpoint: options.vaultAddr, ...access });
         try {
           const report = await publishAcraMasterKey(vault, options.path, masterKey, { overwrite: Boolean(options.force) });
-          const acraFlags = [
-            '--keystore_encryption_type=vault_master_key',
-            `--vault_connection_api_string=${report.endpoint}`,
-            `--vault_secrets_path=${report.secretsPath}`,
-            ...(report.endpoint.startsWith('https:') ? ['--vault_tls_transport_enable', ...(options.vaultCaFile ? [`--vault_tls_client_ca=${options.vaultCaFile}`] : [])] : []),
-          ];
+          const acraFlags = vaultAcraServerFlags(report.endpoint, report.secretsPath, options.vaultCaFile);
           emit(io, options, { ...report, acraServerFlags: acraFlags }, () =>
             [
               `${report.replaced ? 'replaced' : 'wrote'} ${ACRA_VAULT_FIELD} at ${report.writtenPath} (KV v${report.kvVersion}${report.secretVersion ? `, version ${report.secretVersion}` : ''}) in Vault at ${report.endpoint}`,
