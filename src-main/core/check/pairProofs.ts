@@ -161,7 +161,7 @@ export class PairProofs {
     this.posted.push(batch);
   }
 
-  /** When every slot is out: the oldest batch's answers (waiting for them if needed), freeing its slot. */
+  /** When every slot is out: the oldest batch's answers if the worker has given them (no waiting), freeing its slot. */
   private collectOldest(): Slot | null {
     const oldest = this.posted[0];
     // The worker still busy with the oldest batch: keep going here rather than wait.
