@@ -24,6 +24,7 @@ interface Assertion {
   fullName: string;
   status: string;
   duration?: number;
+  failureMessages?: string[];
   meta?: { runs?: number; knownHole?: boolean };
 }
 interface Report {
@@ -36,6 +37,8 @@ const suites = readdirSync(import.meta.dirname)
 if (suites.length === 0) throw new Error(`no property suite matches CUSTOS_PROPERTY_SUITES=${only?.join(',') ?? ''}`);
 
 const rows: string[] = [];
+/** Each failed property's seed and counterexample, under the table, so the input can become a regression case. */
+const failures: string[] = [];
 let failed = false;
 const started = Date.now();
 const loadAtStart = loadavg()[0] ?? 0;
@@ -44,11 +47,23 @@ const dir = mkdtempSync(join(tmpdir(), 'custos-property-stress-'));
 function row(suite: string, a: Assertion): string {
   const seconds = (a.duration ?? 0) / 1000;
   // Regression cases and fixed inputs run once; only properties count runs (runs.ts `counted`).
-  const count = a.meta?.runs;
-  const rate = count && seconds > 0 ? Math.round(count / seconds).toLocaleString('en') : '';
+  const planned = a.meta?.runs;
+  // A failed property stopped early and then shrank: its runs are the ones fast-check reports, and no rate.
+  const ranBeforeFailure = (a.failureMessages ?? []).join('\n').match(/Property failed after (\d+) tests/)?.[1];
+  const ran = planned ? (a.status === 'failed' ? `${ranBeforeFailure ? Number(ranBeforeFailure).toLocaleString('en') : '?'} of ${planned.toLocaleString('en')}` : planned.toLocaleString('en')) : 'one case';
+  const rate = planned && a.status === 'passed' && seconds > 0 ? Math.round(planned / seconds).toLocaleString('en') : '';
   // An `it.fails` case "passes" while its hole is open: say that, not "passed".
   const result = a.meta?.knownHole && a.status === 'passed' ? 'known hole, still open (it.fails)' : a.status;
-  return `| ${suite} | ${a.fullName.replace(/\|/g, '/')} | ${result} | ${count ? count.toLocaleString('en') : 'one case'} | ${seconds.toFixed(1)} | ${rate} |`;
+  return `| ${suite} | ${a.fullName.replace(/\|/g, '/')} | ${result} | ${ran} | ${seconds.toFixed(1)} | ${rate} |`;
+}
+
+function failureSummary(a: Assertion): string {
+  const text = (a.failureMessages ?? []).join('\n');
+  const seed = text.match(/\{ seed: [^}]*\}/)?.[0];
+  const example = text.match(/Counterexample: (.*)/)?.[1];
+  const first = text.split('\n')[0] ?? '';
+  const said = seed && example ? `${seed.replace(/, endOnFailure: true/, '')}, counterexample \`${example}\`` : first;
+  return said.length > 600 ? `${said.slice(0, 600)}…` : said;
 }
 
 function write(finished: boolean, done: number): void {
@@ -62,6 +77,7 @@ function write(finished: boolean, done: number): void {
     '| suite | property | result | runs | seconds | runs/s |',
     '|---|---|---|---|---|---|',
     ...rows,
+    ...(failures.length ? ['', "Failures (fast-check's seed and shrunk counterexample):", '', ...failures] : []),
   ]);
 }
 
@@ -83,6 +99,7 @@ try {
       for (const result of parsed.testResults) {
         if (result.assertionResults.length === 0) rows.push(`| ${suite} | (did not load: ${(result.message ?? '').split('\n')[0]?.replace(/\|/g, '/')}) | failed | | | |`);
         rows.push(...result.assertionResults.map((a) => row(suite, a)));
+        for (const a of result.assertionResults.filter((x) => x.status === 'failed')) failures.push(`- ${a.fullName}: ${failureSummary(a)}`);
       }
     }
     write(i === suites.length - 1, i + 1);
