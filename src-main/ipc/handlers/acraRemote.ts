@@ -2,8 +2,8 @@
  * The Backups screen's Redis, acra-keys bundle and Vault channels
  * (docs/app.md, "Backups: Acra"). Main chooses every file in its own
  * dialogs and asks the person to approve a Vault address before anything is
- * sent to it; the worker (acraRedisOps.ts, acraBundleOps.ts) reads and
- * writes the key files, so their bytes never come here.
+ * sent to it; the worker (acraRedisOps.ts, acraBundleOps.ts, acraVaultOps.ts)
+ * reads and writes the key files, so their bytes never come here.
  */
 import { join, resolve } from 'node:path';
 import { CustosError } from '../../../shared/errors.js';

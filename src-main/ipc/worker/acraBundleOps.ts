@@ -1,32 +1,22 @@
 /**
- * The Backups screen's acra-keys bundles and Vault publishing (docs/app.md,
- * "Backups: Acra"): the same core calls as `custos acra bundle export|import`
- * and `custos acra vault-publish`. The bundle's 32-byte secret is written and
- * read here, in the worker, and the Acra master key is read here: neither
- * travels to main or the renderer.
+ * The Backups screen's acra-keys bundles (docs/app.md, "Backups: Acra"): the
+ * same core calls as `custos acra bundle export|import`. The bundle's 32-byte
+ * secret is written and read here, in the worker: it never travels to main or
+ * the renderer.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
 import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
-import type { AcraBundleExportView, AcraBundleImportView, AcraVaultPublishView } from '../../../shared/ipcAcraRemote.js';
+import type { AcraBundleExportView, AcraBundleImportView } from '../../../shared/ipcAcraRemote.js';
 import { exportAcraKeysBundle, importAcraKeysBundle } from '../../core/acra/acraKeysBundleVault.js';
-import { vaultAcraServerFlags } from '../../core/acra/acraServerFlags.js';
-import { publishAcraMasterKey } from '../../core/acra/vaultPublish.js';
-import { listGate, vaultTarget, type Approvals } from '../../core/config/approvals.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
-import { connectVault, type VaultAuth } from '../../core/kms/vault/connect.js';
-import { inScreenTerms, readAcraMasterKey } from './acraOps.js';
+import { inScreenTerms } from './acraOps.js';
 import type { Report } from './coreOps.js';
 
 export interface AcraBundleOps {
   acraBundleExport: { args: { selection: AcraSelectionView; bundle: string; secret: string; replace: boolean }; result: AcraBundleExportView };
   acraBundleImport: { args: { bundle: string; secret: string }; result: AcraBundleImportView };
-  /** `approvals`: what main's settings approved (main asked the person first); the address must be among them. */
-  acraVaultPublish: {
-    args: { endpoint: string; path: string; auth: VaultAuth; caPem?: string | undefined; allowPlainHttp: boolean; keyFile: string; replace: boolean; approvals: Approvals };
-    result: AcraVaultPublishView;
-  };
 }
 
 type Impl = { [K in keyof AcraBundleOps]: (args: AcraBundleOps[K]['args']) => AcraBundleOps[K]['result'] | Promise<AcraBundleOps[K]['result']> };
@@ -84,36 +74,6 @@ export function acraBundleOps(unlocked: () => Keystore, report: Report): Impl {
         };
       } finally {
         wipe(key);
-      }
-    },
-
-    async acraVaultPublish({ endpoint, path, auth, caPem, allowPlainHttp, keyFile, replace, approvals }) {
-      // Checked here too: the worker contacts no Vault server main has not had approved.
-      await listGate(approvals, 'Publish again and approve it when the app asks.')(vaultTarget(endpoint, caPem));
-      const masterKey = readAcraMasterKey(keyFile);
-      try {
-        report('export', `Writing the Acra master key to Vault at ${endpoint}`, 0, 0);
-        const vault = await connectVault({ endpoint, auth, ...(caPem ? { caPem } : {}), ...(allowPlainHttp ? { allowPlainHttp: true } : {}) });
-        try {
-          const r = await publishAcraMasterKey(vault, path, masterKey, { overwrite: replace });
-          report('export', 'Acra master key written to Vault', 1, 1);
-          return {
-            endpoint: r.endpoint,
-            secretsPath: r.secretsPath,
-            writtenPath: r.writtenPath,
-            kvVersion: r.kvVersion,
-            secretVersion: r.secretVersion ?? null,
-            replaced: r.replaced,
-            // As the CLI prints them; the CA file main's dialog chose is on this machine, not AcraServer's, so only the switch is named.
-            acraServerFlags: vaultAcraServerFlags(r.endpoint, r.secretsPath),
-          };
-        } finally {
-          vault.close();
-        }
-      } catch (error) {
-        throw inScreenTerms(error, 'Replace the key in Vault');
-      } finally {
-        wipe(masterKey);
       }
     },
   };

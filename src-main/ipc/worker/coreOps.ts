@@ -16,6 +16,7 @@ import { backupOps } from './backupOps.js';
 import { acraOps } from './acraOps.js';
 import { acraRedisOps } from './acraRedisOps.js';
 import { acraBundleOps } from './acraBundleOps.js';
+import { acraVaultOps } from './acraVaultOps.js';
 import { approvalOps } from './approvalOps.js';
 import { listGate } from '../../core/config/approvals.js';
 
@@ -146,6 +147,7 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
     ...acraOps(unlocked, report),
     ...acraRedisOps(unlocked, report),
     ...acraBundleOps(unlocked, report),
+    ...acraVaultOps(report),
     ...restore.ops,
   };
 }

@@ -17,6 +17,7 @@ import type { BackupOps } from './backupOps.js';
 import type { AcraOps } from './acraOps.js';
 import type { AcraRedisOps } from './acraRedisOps.js';
 import type { AcraBundleOps } from './acraBundleOps.js';
+import type { AcraVaultOps } from './acraVaultOps.js';
 import type { ApprovalOps } from './approvalOps.js';
 import type { Approvals } from '../../core/config/approvals.js';
 
@@ -41,7 +42,7 @@ export interface ListArgs {
 }
 
 /** Every operation the worker runs, with its argument and result (the ceremony wizard's in ceremonyOps.ts). */
-export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, AcraOps, AcraRedisOps, AcraBundleOps, RestoreOps, ApprovalOps {
+export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, AcraOps, AcraRedisOps, AcraBundleOps, AcraVaultOps, RestoreOps, ApprovalOps {
   status: { args: Record<string, never>; result: OpenedVault | null };
   /** `kdf: null` calibrates argon2id (256 MiB) to about one second, as the CLI does. */
   create: { args: { path: string; name: string; passphrase: string; kdf: KdfChoice | null }; result: OpenedVault };
