@@ -13,6 +13,22 @@ type AuditRowValues = [number, string, string, string | null, string, string, Ui
 
 const toRow = (r: AuditRowValues): AuditRow => ({ seq: r[0], at: r[1], operation: r[2], actor: r[3], subject: r[4], outcome: r[5], prev: r[6], hash: r[7], mac: r[8] });
 
+/**
+ * The first pass's rows: prev, hash and MAC as one 96-byte blob. better-sqlite3 makes a Buffer per
+ * blob, and three of them were a third of reading a row. The blob is there only when all three are
+ * 32-byte blobs; otherwise (a file edited past its CHECK constraints) the row fails the fast walk
+ * and the one-thread walk, which reads each column, names the problem.
+ */
+const PAGE_COLUMNS = `seq, at, operation, actor, subject, outcome,
+  CASE WHEN typeof(prev) = 'blob' AND typeof(hash) = 'blob' AND typeof(mac) = 'blob' AND length(prev) = 32 AND length(hash) = 32 AND length(mac) = 32
+    THEN CAST(prev || hash || mac AS BLOB) END`;
+type PageValues = [number, string, string, string | null, string, string, Uint8Array | null];
+const NONE = new Uint8Array(0);
+const fromPage = (r: PageValues): AuditRow => {
+  const links = r[6] instanceof Uint8Array && r[6].length === 96 ? r[6] : null;
+  return { seq: r[0], at: r[1], operation: r[2], actor: r[3], subject: r[4], outcome: r[5], prev: links?.subarray(0, 32) ?? NONE, hash: links?.subarray(32, 64) ?? NONE, mac: links?.subarray(64, 96) ?? null };
+};
+
 /** The next entry after `tip`, hashed and MACed: the whole of what `append` computes. */
 export function chainEntry(tip: { seq: number; hash: Uint8Array }, draft: AuditDraft, actor: string | null, keys: AuditKeys): AuditRow {
   const fields = {
@@ -93,9 +109,9 @@ export class AuditLog {
       for (const r of select.iterate() as IterableIterator<AuditRowValues>) yield toRow(r);
     }
     // The first pass in pages and two threads; when a row does not fit, verifyChain walks again in one to name it.
-    const page = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1024`).raw(true);
+    const page = this.db.prepare(`SELECT ${PAGE_COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1024`).raw(true);
     const head = this.head();
-    const walked = walkInBatches((after) => (page.all(after) as AuditRowValues[]).map(toRow), this.genesis, this.keys, external, { entries: head?.seq ?? 0, ...options }) ?? undefined;
+    const walked = walkInBatches((after) => (page.all(after) as PageValues[]).map(fromPage), this.genesis, this.keys, external, { entries: head?.seq ?? 0, ...options }) ?? undefined;
     const check = keyedCheck(this.keys);
     try {
       return verifyChain(rows, head, this.genesis, check, external, walked);
