@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readAccessKeysFile } from '../../../src-main/core/bundle/accessKeys.js';
 import { exportBundle } from '../../../src-main/core/bundle/export.js';
+import { importBundle } from '../../../src-main/core/bundle/import.js';
+import { BundleReader } from '../../../src-main/core/bundle/reader.js';
 import type { PortableKey } from '../../../src-main/core/keystore/importer.js';
 import { sealRecord } from '../../../src-main/core/keystore/records.js';
 import { recordWrapKey } from '../../../src-main/core/masterkey/subkeys.js';
@@ -44,6 +47,19 @@ beforeAll(async () => {
   pairNames = keys.filter((k) => k.algorithm === 'p256').map((k) => k.name);
 }, 240_000);
 
+const cases = () => (['first', 'middle', 'last'] as const).flatMap((where) => [[where, undefined], [where, false]] as const);
+
+async function importWith(target: TestVault, bundle: string, accessKeys: string, worker: boolean | undefined): Promise<void> {
+  const reader = new BundleReader(bundle);
+  const ks = await target.open();
+  try {
+    importBundle(ks, reader, readAccessKeysFile(accessKeys), { worker });
+  } finally {
+    reader.close();
+    ks.close();
+  }
+}
+
 const positions = () => ({ first: pairNames[0]!, middle: pairNames[Math.floor(pairNames.length / 2)]!, last: pairNames.at(-1)! });
 
 describe('P-256 pairs proven in batches', () => {
@@ -58,8 +74,9 @@ describe('P-256 pairs proven in batches', () => {
     expect(report.versions).toBe(exported.versions);
   }, 240_000);
 
-  for (const where of ['first', 'middle', 'last'] as const) {
-    it(`import refuses the ${where} pair carrying another key's point and fingerprint, and writes nothing`, async () => {
+  // `worker: false` proves every batch in this thread: deterministic about which verdicts wait for the end of the pass.
+  for (const [where, worker] of cases()) {
+    it(`import refuses the ${where} pair carrying another key's point and fingerprint, and writes nothing (${worker === false ? 'one thread' : 'default'})`, async () => {
       const name = positions()[where];
       const other = pairNames[pairNames.indexOf(name) === 0 ? 1 : 0]!;
       const donor = keys.find((k) => k.name === other)!.versions[0]!;
@@ -71,15 +88,15 @@ describe('P-256 pairs proven in batches', () => {
       ks.close();
       const before = fileState(target.path);
       const listed = await listAll(target);
-      const error = await expectCode(() => importInto(target, crafted.bundle, crafted.accessKeys), 'BUNDLE_FINGERPRINT');
+      const error = await expectCode(() => importWith(target, crafted.bundle, crafted.accessKeys, worker), 'BUNDLE_FINGERPRINT');
       expect(error.message).toContain(`'${name}' v1`);
       expect(fileState(target.path)).toEqual(before);
       expect(await listAll(target)).toEqual(listed);
     }, 240_000);
   }
 
-  for (const where of ['first', 'middle', 'last'] as const) {
-    it(`export refuses the ${where} record resealed with another key's point and fingerprint, writing neither file`, async () => {
+  for (const [where, worker] of cases()) {
+    it(`export refuses the ${where} record resealed with another key's point and fingerprint, writing neither file (${worker === false ? 'one thread' : 'default'})`, async () => {
       const vault = await makeVault();
       const ks0 = await vault.open();
       ks0.generate(Array.from({ length: CLIENTS }, (_, i) => ({ scope: 'client' as const, clientId: `pairs-${String(i).padStart(4, '0')}` })));
@@ -90,7 +107,7 @@ describe('P-256 pairs proven in batches', () => {
       const ks = await vault.open();
       try {
         const error = await expectCode(
-          () => exportBundle(ks, { bundlePath: join(dir, 'k.bundle'), accessKeysPath: join(dir, 'k.access.json'), selection: { all: true }, privateKeys: true }),
+          () => exportBundle(ks, { bundlePath: join(dir, 'k.bundle'), accessKeysPath: join(dir, 'k.access.json'), selection: { all: true }, privateKeys: true, worker }),
           'KEY_RECORD_TAMPERED',
         );
         expect(error.message).toContain(`'${name}' v1`);
@@ -100,6 +117,45 @@ describe('P-256 pairs proven in batches', () => {
       expect(existsSync(join(dir, 'k.bundle')) || existsSync(join(dir, 'k.access.json'))).toBe(false);
     }, 240_000);
   }
+});
+
+describe('P-256 pairs whose verdicts come in at the end of the pass', () => {
+  // Fewer pairs than one batch, with the second thread asked for: the batch is handed over only when the
+  // pass ends, so only the final collection of verdicts can refuse it (a check between chunks sees nothing).
+  it('import refuses a spoiled pair of a batch the second thread answers last', async () => {
+    const few = keys.filter((k) => /^pairs-00(0\d|1[0-9])_/.test(k.name));
+    const fewPairs = few.filter((k) => k.algorithm === 'p256');
+    expect(fewPairs.length).toBeLessThan(256);
+    const name = fewPairs.at(-1)!.name;
+    const donor = fewPairs[0]!.versions[0]!;
+    const spoiled = few.map((k) => (k.name === name ? { ...k, versions: k.versions.map((v) => ({ ...v, publicKey: donor.publicKey, fingerprint: donor.fingerprint })) } : k));
+    const crafted = craftBundle(tempDir(), spoiled, { name: 'few' });
+    const target = await makeVault();
+    const before = fileState(target.path);
+    const error = await expectCode(() => importWith(target, crafted.bundle, crafted.accessKeys, true), 'BUNDLE_FINGERPRINT');
+    expect(error.message).toContain(`'${name}' v1`);
+    expect(fileState(target.path)).toEqual(before);
+  }, 240_000);
+
+  it('export refuses a record of a batch the second thread answers last, writing neither file', async () => {
+    const vault = await makeVault();
+    const ks0 = await vault.open();
+    ks0.generate(Array.from({ length: 10 }, (_, i) => ({ scope: 'client' as const, clientId: `few-${i}` })));
+    ks0.close();
+    resealWithPairOf(vault, 'few-9_storage', 'few-0_storage');
+    const dir = tempDir();
+    const ks = await vault.open();
+    try {
+      const error = await expectCode(
+        () => exportBundle(ks, { bundlePath: join(dir, 'k.bundle'), accessKeysPath: join(dir, 'k.access.json'), selection: { all: true }, privateKeys: true, worker: true }),
+        'KEY_RECORD_TAMPERED',
+      );
+      expect(error.message).toContain("'few-9_storage' v1");
+    } finally {
+      ks.close();
+    }
+    expect(existsSync(join(dir, 'k.bundle')) || existsSync(join(dir, 'k.access.json'))).toBe(false);
+  }, 240_000);
 });
 
 /** As test/core/bundle/exportPairs.test.ts: the record opens, with another key's point and fingerprint bound to a secret that is neither's. */
