@@ -50,6 +50,9 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
     applyConnectionPragmas(db, target);
     const identity = guardSqlite(target, () => readIdentity(db, target));
     masterKey = await verifiedMasterKey(target, db, identity, unlock, actor, options.approvals);
+    const key = masterKey;
+    // A stored fingerprint that is not this key's is refused before the journal mode changes the file's header.
+    if (userVersion >= VAULT_IDENTITY_SCHEMA) guardSqlite(target, () => settleVaultFingerprint(db, key, target));
     applyJournalMode(db, target);
     const session = new AuditSession(new AuditLog(db, identity.keystoreId, auditKeysFor(masterKey, identity.keystoreId)), actor);
     audit = session;
