@@ -111,8 +111,15 @@ export class PairProofs {
   /** Posted batches, oldest first. */
   private readonly posted: Batch[] = [];
 
-  /** `useWorker` false: every proof in this thread (a one-core machine, or a test of this path). */
-  constructor(useWorker: boolean) {
+  /**
+   * `useWorker` false: every proof in this thread (a one-core machine, or a
+   * test of this path). `takeBack` false: at the end, wait for every posted
+   * batch instead of doing the unstarted ones here (tests of the worker's answers).
+   */
+  constructor(
+    useWorker: boolean,
+    private readonly takeBack = true,
+  ) {
     this.worker = useWorker ? new SyncWorker({ work: WORK }, PAIR_BATCH * (IN + OUT)) : null;
   }
 
@@ -143,6 +150,12 @@ export class PairProofs {
   /** Every pair proven; the problems found, in no particular order (the caller sorts by `order`). */
   finish(): OrderedProblem[] {
     if (this.batch) this.send();
+    // Batches still queued behind the worker's current one are done here rather than waited for.
+    for (const batch of [...this.posted].reverse()) {
+      if (!this.takeBack || !this.worker?.reclaim(batch.slot)) break;
+      this.posted.pop();
+      this.proveSlotHere(batch);
+    }
     while (this.posted.length > 0) this.collect(this.posted.shift() as Batch);
     this.worker?.close();
     return this.problems;

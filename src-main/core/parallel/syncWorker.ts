@@ -25,13 +25,17 @@ import { Worker } from 'node:worker_threads';
 const PRELUDE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
-const slots = workerData.slots.map((sab) => ({ state: new Int32Array(sab, 0, 1), bytes: new Uint8Array(sab, 8) }));
+const slots = workerData.slots.map((sab) => ({ state: new Int32Array(sab, 0, 2), bytes: new Uint8Array(sab, 8) }));
 const params = new Uint8Array(workerData.params);
 let ready = Promise.resolve();
 parentPort.on('message', async (m) => {
   const slot = slots[m.slot];
+  // Claim the batch (posted -> working) unless the caller took it back to do itself. The count is read
+  // from the slot, not the message: a message that outlived a taken-back batch then does the slot's
+  // current batch whole, and the batch's own message finds it done.
+  if (Atomics.compareExchange(slot.state, 0, 1, 4) !== 1) return;
   let state = 2;
-  try { await ready; work(slot.bytes, m.count, params); } catch { state = 3; }
+  try { await ready; work(slot.bytes, Atomics.load(slot.state, 1), params); } catch { state = 3; }
   Atomics.store(slot.state, 0, state);
   Atomics.notify(slot.state, 0);
 });
@@ -49,11 +53,15 @@ export interface WorkerScript {
 const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
+// 3: the worker failed the batch.
+const WORKING = 4;
+const RECLAIMED = 5;
 
 export interface Slot {
   readonly index: number;
   /** The batch's bytes: input as the caller writes it, answers as the worker writes them. */
   readonly bytes: Uint8Array;
+  /** [0]: idle, posted, done, failed, working or taken back; [1]: the number of items posted. */
   readonly state: Int32Array;
   busy: boolean;
 }
@@ -76,7 +84,7 @@ export class SyncWorker {
   ) {
     this.slots = Array.from({ length: slotCount }, (_, index) => {
       const shared = new SharedArrayBuffer(8 + slotBytes);
-      return { index, bytes: new Uint8Array(shared, 8), state: new Int32Array(shared, 0, 1), busy: false };
+      return { index, bytes: new Uint8Array(shared, 8), state: new Int32Array(shared, 0, 2), busy: false };
     });
     this.params = new Uint8Array(new SharedArrayBuffer(params.length));
     this.params.set(params);
@@ -96,14 +104,17 @@ export class SyncWorker {
       this.dead = true;
     }
     slot.busy = true;
+    Atomics.store(slot.state, 1, count);
     Atomics.store(slot.state, 0, POSTED);
-    this.worker?.postMessage({ slot: slot.index, count });
+    this.worker?.postMessage({ slot: slot.index });
   }
 
   /** Whether the slot's batch was answered by the worker; false: the caller must do it from the slot's input. */
   settled(slot: Slot): boolean {
     const deadline = performance.now() + this.patienceMs;
-    while (!this.dead && Atomics.load(slot.state, 0) === POSTED && performance.now() < deadline) Atomics.wait(slot.state, 0, POSTED, 50);
+    for (let state = Atomics.load(slot.state, 0); !this.dead && (state === POSTED || state === WORKING) && performance.now() < deadline; state = Atomics.load(slot.state, 0)) {
+      Atomics.wait(slot.state, 0, state, 50);
+    }
     const done = Atomics.load(slot.state, 0) === DONE;
     // An unanswered batch means the worker is stuck or gone: stop using it; the caller does the rest.
     if (!done) this.dead = true;
@@ -117,9 +128,20 @@ export class SyncWorker {
     slot.busy = false;
   }
 
-  /** Whether the worker is still on the slot's batch (a dead worker's batches count as pending until collected). */
+  /** Whether the worker is still on the slot's batch or has yet to start it (false once the worker is dropped). */
   pending(slot: Slot): boolean {
-    return Atomics.load(slot.state, 0) === POSTED && !this.dead;
+    const state = Atomics.load(slot.state, 0);
+    return (state === POSTED || state === WORKING) && !this.dead;
+  }
+
+  /**
+   * Takes back a posted batch the worker has not started, so the caller can do
+   * it now rather than wait behind the worker's queue at the end of a pass;
+   * false when the worker has it (collect it with `settled`). A taken-back slot
+   * is then released as usual.
+   */
+  reclaim(slot: Slot): boolean {
+    return Atomics.compareExchange(slot.state, 0, POSTED, RECLAIMED) === POSTED;
   }
 
   close(): void {

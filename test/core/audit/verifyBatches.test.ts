@@ -39,7 +39,8 @@ function counted<T>(fn: () => T): { value: T; answered: number } {
 }
 
 const EXTERNAL = { seq: 40, hash: Buffer.from(chain.rows[39]?.hash ?? []).toString('hex').slice(0, 16) };
-const walk = (rows: AuditRow[], worker: boolean) => walkInBatches(pages(rows), chain.genesis, chain.keys, EXTERNAL, { worker, batchEntries: BATCH });
+/** `worker` 'answers': the second thread, and every batch posted to it waited for (none taken back at the end). */
+const walk = (rows: AuditRow[], worker: boolean | 'answers') => walkInBatches(pages(rows), chain.genesis, chain.keys, EXTERNAL, { worker: worker !== false, takeBack: worker !== 'answers', batchEntries: BATCH });
 
 const POSITIONS = [1, BATCH, BATCH + 1, 2 * BATCH, 5 * BATCH + 7, N - 1, N];
 const flip = (bytes: Uint8Array) => Uint8Array.from(bytes, (b, i) => (i === 5 ? b ^ 1 : b));
@@ -56,7 +57,8 @@ describe('audit verify in batches', () => {
   it('walks a sound log to its end, with the same result in one thread and two (the second answered batches)', () => {
     const here = walk(chain.rows, false);
     expect(here).toEqual({ last: N, prev: chain.rows[N - 1]?.hash, externalHash: chain.rows[39]?.hash });
-    const two = counted(() => walk(chain.rows, true));
+    expect(walk(chain.rows, true)).toEqual(here);
+    const two = counted(() => walk(chain.rows, 'answers'));
     expect(two.value).toEqual(here);
     expect(two.answered).toBeGreaterThanOrEqual(1);
   });
@@ -68,7 +70,7 @@ describe('audit verify in batches', () => {
         const rows = tamper(chain.rows, seq - 1);
         const sequential = verifyChain(() => rows, chain.heads[N] ?? null, chain.genesis, keyedCheck(chain.keys), EXTERNAL);
         expect(sequential.ok, `${what} at ${seq}`).toBe(false);
-        for (const worker of [false, true]) {
+        for (const worker of [false, true, 'answers'] as const) {
           const walked = walk(rows, worker);
           // Only the last entry's removal leaves rows that all fit: the head then says they were cut short.
           if (what === 'a removed entry' && seq === N) expect(walked?.last).toBe(N - 1);

@@ -55,4 +55,28 @@ describe('SyncWorker', () => {
       worker.close();
     }
   });
+
+  it('a batch queued behind the worker is taken back and done by the caller; a later batch in its slot is done whole', () => {
+    const worker = new SyncWorker({ work: 'const end = Date.now() + 300; while (Date.now() < end) {} bytes[0] = count;' }, 16);
+    try {
+      const [a, b] = [worker.free(), null];
+      if (!a) throw new Error('no free slot');
+      worker.post(a, 3);
+      const deadline = performance.now() + 10_000;
+      while (Atomics.load(a.state, 0) !== 4 && performance.now() < deadline) Atomics.wait(a.state, 0, Atomics.load(a.state, 0), 10);
+      const second = worker.free() ?? b;
+      if (!second) throw new Error('no second slot');
+      worker.post(second, 5);
+      expect(worker.reclaim(second)).toBe(true); // the worker is still on the first batch
+      expect(worker.reclaim(a)).toBe(false); // the worker has it
+      worker.release(second);
+      worker.post(second, 7); // the same slot again, while the message of the batch taken back is still queued
+      expect(worker.settled(a)).toBe(true);
+      expect(a.bytes[0]).toBe(3);
+      expect(worker.settled(second)).toBe(true);
+      expect(second.bytes[0]).toBe(7);
+    } finally {
+      worker.close();
+    }
+  });
 });
