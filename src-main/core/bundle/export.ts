@@ -25,9 +25,9 @@ export type ShouldCancel = () => boolean;
 
 /**
  * From here on a pass proves its pairs in a second thread. On the shared
- * 2-core test box, 10,000 versions ran slower in wall time with it (its
- * start and the final wait cost more than it took off the main thread) and
- * 100,000 faster; a quiet machine may gain earlier.
+ * 2-core test box, 10,000 versions ran slower in wall time with it in three
+ * runs of four (its start and the final wait cost about what it took off the
+ * main thread) and 100,000 faster; a quiet machine may gain earlier.
  */
 const SECOND_THREAD_MIN_VERSIONS = 16_384;
 
