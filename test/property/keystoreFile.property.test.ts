@@ -116,6 +116,38 @@ describe('a keystore with planted objects', () => {
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
 
+  /** Puts a value the table's types and CHECKs forbid into the identity row, as a damaged page could: the STRICT schema text is lifted for the write and put back. */
+  function plantValue(path: string, column: string, value: unknown): void {
+    const schema = (db: Database.Database) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'keystore'").pluck().get() as string;
+    const setSchema = (sql: string) => {
+      const db = new Database(path);
+      db.unsafeMode(true); // lifts SQLite's defensive flag, which guards sqlite_schema
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'keystore'").run(sql);
+      db.close();
+    };
+    const first = new Database(path);
+    const original = schema(first);
+    first.close();
+    setSchema(original.replace(/(keystore_id|key_check)\s+BLOB NOT NULL CHECK \(length\(\w+\) = \d+\)/g, '$1 ANY').replace(/\)\s*STRICT\s*$/, ')'));
+    const db = new Database(path);
+    db.prepare(`UPDATE keystore SET ${column} = ? WHERE singleton = 1`).run(value);
+    db.close();
+    setSchema(original);
+  }
+
+  // Found by the 100,000-run stress property (a splice that left a number where the keystore id was): the open
+  // handed it to HKDF as a salt and failed with a TypeError (INTERNAL) instead of a typed refusal.
+  it('regression: an identity row whose id or key check value is not a blob of its size is KEYSTORE_CORRUPT, file unchanged', async () => {
+    for (const [column, value] of [['keystore_id', 42], ['key_check', 'text'], ['keystore_id', Buffer.alloc(15)], ['key_check', null]] as const) {
+      const path = planted(pristine);
+      plantValue(path, column, value);
+      const bytes = readFileSync(path);
+      expect(await outcomeAsync(() => openListCheck(path)), `${column} = ${String(value)}`).toBe('KEYSTORE_CORRUPT');
+      expect(readFileSync(path).equals(bytes)).toBe(true);
+    }
+  });
+
   it('a huge sealed blob and huge method parameters: typed codes in bounded time, the rest still readable', async () => {
     const path = planted(pristine);
     const db = new Database(path);

@@ -72,6 +72,25 @@ describe('audit transcripts on hostile input', () => {
     }
   });
 
+  // Found by the 100,000-run stress property: a field the signature does not cover ("sversion", a mutated copy of a
+  // key) was carried by a transcript that still verified. Unknown fields are refused, at every level.
+  it('regression: a field no transcript carries, at the top, in the head or in an entry, is TRANSCRIPT_MALFORMED', () => {
+    const add = (edit: (t: { head: object; entries: object[] } & Record<string, unknown>) => void) => {
+      const t = JSON.parse(original) as { head: object; entries: object[] } & Record<string, unknown>;
+      edit(t);
+      return JSON.stringify(t);
+    };
+    expect(outcome(() => parseTranscript(original))).toBe('ok');
+    for (const text of [
+      add((t) => (t['sversion'] = 1)),
+      add((t) => Object.assign(t.head, { note: 'x' })),
+      add((t) => Object.assign(t.entries[t.entries.length - 1] ?? {}, { approvedBy: 'Mallory' })),
+      original.replace('{"format"', '{"__proto__":{},"format"'),
+    ]) {
+      expect(outcome(() => parseTranscript(text)), text.slice(0, 40)).toBe('TRANSCRIPT_MALFORMED');
+    }
+  });
+
   // Found by the property above: naming the version with String() threw a TypeError for this object.
   it('regression: a version object with a non-function toString is TRANSCRIPT_MALFORMED', () => {
     const t = JSON.parse(original) as Record<string, unknown>;

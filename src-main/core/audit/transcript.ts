@@ -66,6 +66,11 @@ export function buildTranscript(rows: readonly AuditRow[], head: { seq: number; 
   return { format: TRANSCRIPT_FORMAT, version: TRANSCRIPT_VERSION, ...body, entries: rows.map(toTranscriptEntry), signature: encodeBase64(signature) };
 }
 
+const TOP_FIELDS: ReadonlySet<string> = new Set(['format', 'version', 'keystoreId', 'vaultFingerprint', 'exportedAt', 'publicKey', 'head', 'entries', 'signature']);
+const HEAD_FIELDS: ReadonlySet<string> = new Set(['seq', 'hash']);
+const ENTRY_FIELDS: ReadonlySet<string> = new Set(['seq', 'at', 'operation', 'actor', 'subject', 'outcome', 'prev', 'hash']);
+const unknownField = (o: object, known: ReadonlySet<string>): string | null => Object.keys(o).find((k) => !known.has(k)) ?? null;
+
 const malformed = (why: string) => new CustosError('TRANSCRIPT_MALFORMED', `not a Custos audit transcript: ${why}`);
 
 /** Parses and checks the structure (not the signature or the chain). Throws TRANSCRIPT_MALFORMED. */
@@ -88,7 +93,12 @@ export function parseTranscript(text: string): Transcript {
   for (const [i, e] of t.entries.entries()) {
     const ok = e && typeof e === 'object' && typeof e.seq === 'number' && typeof e.at === 'string' && typeof e.operation === 'string' && (e.actor === null || typeof e.actor === 'string') && typeof e.outcome === 'string' && typeof e.prev === 'string' && typeof e.hash === 'string' && e.subject !== undefined;
     if (!ok) throw malformed(`entry ${i + 1} is malformed`);
+    const extra = unknownField(e, ENTRY_FIELDS);
+    if (extra !== null) throw malformed(`entry ${i + 1} has a field no transcript carries: ${JSON.stringify(extra)}`);
   }
+  // A field the signature does not cover would read as part of a verified transcript: refuse it.
+  const extra = unknownField(t, TOP_FIELDS) ?? unknownField(t.head, HEAD_FIELDS);
+  if (extra !== null) throw malformed(`it has a field no transcript carries: ${JSON.stringify(extra)}`);
   return t as Transcript;
 }
 

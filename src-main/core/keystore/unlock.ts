@@ -45,11 +45,19 @@ export interface UnlockMethodRow {
   created_at: string;
 }
 
+const KEYSTORE_ID_BYTES = 16;
+const KEY_CHECK_BYTES = 32;
+
 export function readIdentity(db: Db, path: string): KeystoreIdentity {
   const row = db.prepare('SELECT keystore_id, key_check, created_at FROM keystore WHERE singleton = 1').get() as
     | { keystore_id: Uint8Array; key_check: Uint8Array; created_at: string }
     | undefined;
   if (!row) throw new CustosError('KEYSTORE_CORRUPT', `${path} has no keystore identity row`);
+  // A damaged file can hold any SQLite type in any column (its CHECK constraints are not re-run on read).
+  const blob = (v: unknown, bytes: number) => v instanceof Uint8Array && v.length === bytes;
+  if (!blob(row.keystore_id, KEYSTORE_ID_BYTES) || !blob(row.key_check, KEY_CHECK_BYTES) || typeof row.created_at !== 'string') {
+    throw new CustosError('KEYSTORE_CORRUPT', `${path} has a damaged keystore identity row (its id or key check value is not what Custos writes)`);
+  }
   return { keystoreId: row.keystore_id, keyCheck: row.key_check, createdAt: row.created_at };
 }
 
