@@ -148,6 +148,33 @@ describe('a keystore with planted objects', () => {
     }
   });
 
+  // Found by the 100,000-run stress property (a 2-byte splice): a damaged page of key_versions, met while `check`
+  // streamed the versions, surfaced as SQLite's own "database disk image is malformed" (INTERNAL), not a typed code.
+  it('regression: a damaged key_versions page met mid-stream is KEYSTORE_CORRUPT from check', async () => {
+    const v = await makeVault({ passphrase: 'damaged page passphrase' });
+    const ks0 = await v.open();
+    ks0.generate(Array.from({ length: 60 }, (_, i) => ({ scope: 'client' as const, clientId: `svc-${String(i).padStart(3, '0')}` })));
+    ks0.close();
+    const db = new Database(v.path);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = 'key_versions' AND pagetype = 'leaf' ORDER BY pageno").pluck().all() as number[];
+    db.close();
+    expect(leaves.length).toBeGreaterThan(2);
+    // The last leaf's first cell pointer aimed past the page: SQLite's integrity check lists it as a problem
+    // (a message, not a throw), the first leaves still read, then the stream meets it.
+    const bytes = readFileSync(v.path);
+    bytes.writeUInt16BE(0xfff0, ((leaves.at(-1) ?? 0) - 1) * pageSize + 8);
+    writeFileSync(v.path, bytes);
+    const ks = await v.open();
+    try {
+      expect(outcome(() => checkKeystore(ks))).toBe('KEYSTORE_CORRUPT');
+    } finally {
+      ks.close();
+    }
+  });
+
   it('a huge sealed blob and huge method parameters: typed codes in bounded time, the rest still readable', async () => {
     const path = planted(pristine);
     const db = new Database(path);

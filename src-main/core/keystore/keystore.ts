@@ -188,7 +188,7 @@ export class Keystore {
   /** Every stored version, in storage order (streamed, not loaded at once). */
   versionRows(): IterableIterator<VersionRow> {
     this.requireOpen();
-    return this.rows.iterateAll();
+    return guardedRows(this.path, this.rows.iterateAll());
   }
 
   /** Runs `fn` in one read transaction over the selected keys, so a long export sees one consistent state. */
@@ -343,5 +343,18 @@ export class Keystore {
     if (!row || !equalBytes(row.key_check, this.identity.keyCheck)) {
       throw new CustosError('MASTER_KEY_CHANGED', `the master key of ${this.path} was rotated by another process while this one had it open; nothing was changed. Run the command again with the new master key`);
     }
+  }
+}
+
+/** A damaged page met mid-stream is SQLite's error thrown from `next()`: typed like every other read (KEYSTORE_CORRUPT, …). */
+function* guardedRows<T>(path: string, rows: Iterator<T>): Generator<T> {
+  try {
+    for (;;) {
+      const step = guardSqlite(path, () => rows.next());
+      if (step.done === true) return;
+      yield step.value;
+    }
+  } finally {
+    rows.return?.();
   }
 }
