@@ -111,7 +111,14 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress, options
     throw error;
   }
   // As before batches: a record whose pair does not match is a problem, not an opened record.
-  const pairProblems = pairs.finish();
+  let pairProblems: ReturnType<PairProofs['finish']>;
+  try {
+    pairProblems = pairs.finish();
+  } catch (error) {
+    // Secrets may still sit in the shared slots: wipe them and stop the second thread.
+    pairs.abandon();
+    throw error;
+  }
   opened -= pairProblems.length;
   found.push(...pairProblems);
   found.sort((a, b) => a.order - b.order);

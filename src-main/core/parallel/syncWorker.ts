@@ -36,7 +36,8 @@ parentPort.on('message', async (m) => {
   if (Atomics.compareExchange(slot.state, 0, 1, 4) !== 1) return;
   let state = 2;
   try { await ready; work(slot.bytes, Atomics.load(slot.state, 1), params); } catch { state = 3; }
-  Atomics.store(slot.state, 0, state);
+  // Only over its own claim: a caller that gave up on this batch (and may have refilled the slot) never sees it done.
+  Atomics.compareExchange(slot.state, 0, 4, state);
   Atomics.notify(slot.state, 0);
 });
 `;
@@ -99,26 +100,34 @@ export class SyncWorker {
   /** Hands a filled slot to the worker, starting the worker on first use. */
   post(slot: Slot, count: number): void {
     try {
-      this.worker ??= this.start();
+      if (!this.dead) this.worker ??= this.start();
     } catch {
       this.dead = true;
     }
     slot.busy = true;
     Atomics.store(slot.state, 1, count);
+    // A dropped worker is never handed another batch: `settled` answers false and the caller does it.
+    if (this.dead) return;
     Atomics.store(slot.state, 0, POSTED);
     this.worker?.postMessage({ slot: slot.index });
   }
 
   /** Whether the slot's batch was answered by the worker; false: the caller must do it from the slot's input. */
   settled(slot: Slot): boolean {
+    // Once the worker was given up on, none of its answers is trusted: it may still be running on a slot
+    // the caller has since done itself and refilled.
+    if (this.dead) return false;
     const deadline = performance.now() + this.patienceMs;
     for (let state = Atomics.load(slot.state, 0); !this.dead && (state === POSTED || state === WORKING) && performance.now() < deadline; state = Atomics.load(slot.state, 0)) {
       Atomics.wait(slot.state, 0, state, 50);
     }
-    const done = Atomics.load(slot.state, 0) === DONE;
-    // An unanswered batch means the worker is stuck or gone: stop using it; the caller does the rest.
-    if (!done) this.dead = true;
-    return done;
+    // An unanswered batch means the worker is stuck or gone: stop using it (and revoke its claim on this
+    // batch, so a late answer cannot land); the caller does the rest.
+    if (Atomics.load(slot.state, 0) === DONE) return true;
+    this.dead = true;
+    Atomics.store(slot.state, 0, RECLAIMED);
+    void this.worker?.terminate();
+    return false;
   }
 
   /** Marks a collected slot free again, wiping what it held (secrets, for `check`). */

@@ -56,6 +56,32 @@ describe('SyncWorker', () => {
     }
   });
 
+  // Review finding: a worker given up on (slow to start) went on to finish its old claim after the caller had
+  // done that batch itself and refilled the slot, and its late "done" was then read as the new batch's answer.
+  it('a worker given up on is never trusted again: its late answer on a refilled slot is not settled', async () => {
+    const worker = new SyncWorker(
+      { setup: 'ready = new Promise((r) => setTimeout(r, 400));', work: 'bytes[8] = 1;' },
+      16,
+      new Uint8Array(0),
+      1,
+      100,
+    );
+    try {
+      const slot = worker.free();
+      if (!slot) throw new Error('no free slot');
+      worker.post(slot, 1);
+      expect(worker.settled(slot)).toBe(false); // the worker is still waiting on its setup
+      worker.release(slot);
+      slot.bytes[0] = 42; // the caller reuses the memory for its next batch
+      worker.post(slot, 1);
+      await new Promise((r) => setTimeout(r, 800)); // long enough for the old claim to finish
+      expect(worker.settled(slot)).toBe(false);
+      expect(slot.bytes[8]).toBe(0);
+    } finally {
+      worker.close();
+    }
+  });
+
   it('a batch queued behind the worker is taken back and done by the caller; a later batch in its slot is done whole', () => {
     const worker = new SyncWorker({ work: 'const end = Date.now() + 300; while (Date.now() < end) {} bytes[0] = count;' }, 16);
     try {
