@@ -175,6 +175,17 @@ describe('a keystore with planted objects', () => {
     }
   });
 
+  // Found by the 100,000-run stress property: a schema format number (header bytes 44-47) past SQLite's own (1 to 4)
+  // gave a plain SQLITE_ERROR "unsupported file format" (INTERNAL) from the unlock screen and the open.
+  it('regression: a header naming a schema format SQLite does not know is KEYSTORE_CORRUPT, file unchanged', async () => {
+    const bytes = Buffer.from(pristine);
+    bytes.writeUInt32BE(5, 44);
+    const path = planted(bytes);
+    expect(outcome(() => offeredUnlockMethods(path))).toBe('KEYSTORE_CORRUPT');
+    expect(await outcomeAsync(() => openListCheck(path))).toBe('KEYSTORE_CORRUPT');
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
   it('a huge sealed blob and huge method parameters: typed codes in bounded time, the rest still readable', async () => {
     const path = planted(pristine);
     const db = new Database(path);

@@ -65,7 +65,9 @@ function diskFull(path: string): boolean {
 export function translateSqliteError(error: unknown, path: string): unknown {
   if (error instanceof CustosError) return error;
   const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB') {
+  // A damaged header (file format numbers past SQLite's own) is a plain SQLITE_ERROR "unsupported file format".
+  const unsupported = code === 'SQLITE_ERROR' && (error as Error).message === 'unsupported file format';
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB' || unsupported) {
     return new CustosError('KEYSTORE_CORRUPT', `${path} is damaged or is not a SQLite database`, { cause: error });
   }
   // Another connection holds the write lock past the busy timeout (5 s): a second custos, or the app.
