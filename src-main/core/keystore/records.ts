@@ -36,5 +36,14 @@ export function sealRecord(wrapKey: Uint8Array, secret: Uint8Array, id: RecordId
 
 /** Returns null when the record was edited, renamed, swapped or moved, or is of the other kind. */
 export function openRecord(wrapKey: Uint8Array, sealed: Uint8Array, id: RecordIdentity, kind: RecordKind = 'secret'): Uint8Array | null {
+  // A damaged row can hold any SQLite type (a NULL name, a text version): such a record does not open.
+  if (!(sealed instanceof Uint8Array) || !wellTyped(id)) return null;
   return open(wrapKey, sealed, recordAad(id, kind));
+}
+
+const u32 = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
+
+function wellTyped(id: RecordIdentity): boolean {
+  const { keystoreId, name, purpose, algorithm, version, publicKey, kekId } = id as { [K in keyof RecordIdentity]: unknown };
+  return keystoreId instanceof Uint8Array && typeof name === 'string' && typeof purpose === 'string' && typeof algorithm === 'string' && u32(version) && (publicKey === null || publicKey === undefined || publicKey instanceof Uint8Array) && (kekId === null || kekId === undefined || u32(kekId));
 }
