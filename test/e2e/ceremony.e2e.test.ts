@@ -39,7 +39,7 @@ async function expectStep(page: Page, n: number, label: string): Promise<void> {
 const openCeremony = async (page: Page, app: App) => {
   await page.goto(`${app.origin}/`);
   await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
-  await page.getByRole('link', { name: 'Ceremony' }).click();
+  await page.getByRole('link', { name: 'Ceremony', exact: true }).click();
   await page.getByRole('heading', { name: 'Key ceremony', level: 1 }).waitFor();
 };
 const sessionState = async (app: App): Promise<CeremonyState> => {
@@ -237,7 +237,7 @@ describe.skipIf(!hasChromium)('the ceremony wizard in the browser', () => {
   it('step 6: the last sheet typed back; the screen resumed where the session stands', async () => {
     await ensureVerifiedUpTo(4);
     await page.reload();
-    await page.getByRole('link', { name: 'Ceremony' }).click();
+    await page.getByRole('link', { name: 'Ceremony', exact: true }).click();
     await expectStep(page, 6, 'Verify each sheet');
     expect(await page.getByText('4 of 5 sheets checked.').count()).toBe(1);
     await page.getByRole('heading', { level: 3, name: `Sheet 5: ${CUSTODIANS[4]}` }).waitFor();

@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('a ceremony begun on the Welcome screen, before an
     const zoomed = await app.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
     await zoomed.goto(`${app.origin}/`);
     await zoomed.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
-    await zoomed.getByRole('link', { name: 'Ceremony' }).click();
+    await zoomed.getByRole('link', { name: 'Ceremony', exact: true }).click();
     await stepHeading(zoomed, 5, 'Print').waitFor();
     await zoomed.getByRole('list', { name: 'Sheet previews' }).getByRole('listitem').first().waitFor();
     expect(await zoomed.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth <= (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth)).toBe(true);

@@ -19,7 +19,7 @@ const currentStep = (page: Page) => page.getByRole('navigation', { name: 'Ceremo
 async function reopen(page: Page, app: App): Promise<void> {
   await page.goto(`${app.origin}/`);
   await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
-  await page.getByRole('link', { name: 'Ceremony' }).click();
+  await page.getByRole('link', { name: 'Ceremony', exact: true }).click();
   await page.getByRole('heading', { name: 'Key ceremony', level: 1 }).waitFor();
 }
 
