@@ -6,12 +6,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
-import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
+import type { AcraSelectionView } from '../../../shared/ipcAcra.js';
 import type { AcraBundleExportView, AcraBundleImportView } from '../../../shared/ipcAcraRemote.js';
 import { exportAcraKeysBundle, importAcraKeysBundle } from '../../core/acra/acraKeysBundleVault.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
 import { inScreenTerms } from './acraOps.js';
+import { importedKeysListed, writtenKeysListed } from './acraKeysListed.js';
 import type { Report } from './coreOps.js';
 
 export interface AcraBundleOps {
@@ -47,9 +48,7 @@ export function acraBundleOps(unlocked: () => Keystore, report: Report): Impl {
           bundle: r.bundle,
           secret: r.secret,
           entries: r.entries,
-          versions: r.keys.length,
-          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
-          skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
+          ...writtenKeysListed(r),
         };
       } catch (error) {
         throw inScreenTerms(error, 'Replace existing files');
@@ -70,7 +69,7 @@ export function acraBundleOps(unlocked: () => Keystore, report: Report): Impl {
           entries: r.entries,
           versions: r.versions,
           publicOnlyVersions: r.publicOnlyVersions,
-          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, purpose: k.purpose, algorithm: k.algorithm, version: k.version, state: k.state, fingerprint: k.fingerprint })),
+          keys: importedKeysListed(r.keys),
         };
       } finally {
         wipe(key);

@@ -7,13 +7,14 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
-import { ACRA_KEYS_LISTED, type AcraExportView, type AcraImportView, type AcraSelectionView } from '../../../shared/ipcAcra.js';
+import type { AcraExportView, AcraImportView, AcraSelectionView } from '../../../shared/ipcAcra.js';
 import { exportAcraKeystore } from '../../core/acra/exportKeys.js';
 import { importAcraEntries, openAcraFiles } from '../../core/acra/importKeys.js';
 import { readKeystoreFolder } from '../../core/acra/keystoreV1Folder.js';
 import { newAcraMasterKey, parseAcraMasterKey, writeAcraMasterKeyFile } from '../../core/acra/masterKey.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
+import { importedKeysListed, savedAcraMasterKeyFile, writtenKeysListed } from './acraKeysListed.js';
 import type { Report } from './coreOps.js';
 
 export interface AcraOps {
@@ -74,7 +75,6 @@ export function acraOps(unlocked: () => Keystore, report: Report): Impl {
   return {
     acraExport: async (args) => {
       const ks = unlocked();
-      const fresh = 'newKeyFile' in args;
       try {
         return await withAcraMasterKey(args, (acraKey) => {
           report('export', 'Writing the Acra keystore', 0, 0);
@@ -83,10 +83,8 @@ export function acraOps(unlocked: () => Keystore, report: Report): Impl {
           return {
             out: r.out,
             files: r.files,
-            versions: r.keys.length,
-            keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
-            skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
-            acraMasterKeyFile: fresh ? args.newKeyFile : null,
+            ...writtenKeysListed(r),
+            acraMasterKeyFile: savedAcraMasterKeyFile(args),
           };
         });
       } catch (error) {
@@ -113,7 +111,7 @@ export function acraOps(unlocked: () => Keystore, report: Report): Impl {
           from,
           versions: r.versions,
           publicOnlyVersions: r.publicOnlyVersions,
-          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, purpose: k.purpose, algorithm: k.algorithm, version: k.version, state: k.state, fingerprint: k.fingerprint })),
+          keys: importedKeysListed(r.keys),
         };
       } finally {
         for (const entry of entries) wipe(entry.content);

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
-import { ACRA_KEYS_LISTED, type AcraSelectionView } from '../../../shared/ipcAcra.js';
+import type { AcraSelectionView } from '../../../shared/ipcAcra.js';
 import type { AcraPullView, AcraPushView } from '../../../shared/ipcAcraRemote.js';
 import { redisAcraServerFlags } from '../../core/acra/acraServerFlags.js';
 import { importAcraEntries } from '../../core/acra/importKeys.js';
@@ -18,6 +18,7 @@ import { normaliseKeysDir } from '../../core/acra/redisStorage.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
 import { inScreenTerms, readAcraMasterKey, withAcraMasterKey, type AcraKeySource } from './acraOps.js';
+import { importedKeysListed, savedAcraMasterKeyFile, writtenKeysListed } from './acraKeysListed.js';
 import type { Report } from './coreOps.js';
 
 /** Redis as main hands it over: what the person typed, and the TLS files main's dialogs chose. */
@@ -91,7 +92,6 @@ export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
     async acraRedisPush(args) {
       const ks = unlocked();
       const keysDir = normaliseKeysDir(args.redis.keysDir);
-      const fresh = 'newKeyFile' in args;
       try {
         // Redis is reached before a new key is saved: a wrong address or password leaves no key file behind.
         return await withRedis(args.redis, async (client) => {
@@ -103,10 +103,8 @@ export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
             keysDir: r.keysDir,
             files: r.files,
             replaced: r.replaced,
-            versions: r.keys.length,
-            keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, version: k.version, fingerprint: k.fingerprint })),
-            skipped: r.skipped.slice(0, ACRA_KEYS_LISTED),
-            acraMasterKeyFile: fresh ? args.newKeyFile : null,
+            ...writtenKeysListed(r),
+            acraMasterKeyFile: savedAcraMasterKeyFile(args),
             acraServerFlags: redisAcraServerFlags(args.redis, r.keysDir),
           };
         });
@@ -143,7 +141,7 @@ export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
           files: pulled.files,
           versions: r.versions,
           publicOnlyVersions: r.publicOnlyVersions,
-          keys: r.keys.slice(0, ACRA_KEYS_LISTED).map((k) => ({ name: k.name, purpose: k.purpose, algorithm: k.algorithm, version: k.version, state: k.state, fingerprint: k.fingerprint })),
+          keys: importedKeysListed(r.keys),
         };
       } finally {
         for (const entry of entries) wipe(entry.content);
