@@ -1,10 +1,11 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from 'node:crypto';
+import { xchacha } from './xchacha.js';
 
 /**
  * Sealed box format: 1 byte format (0x01) || 24-byte random nonce || XChaCha20-Poly1305
  * ciphertext with its 16-byte tag. 192-bit nonces make random nonces safe for
- * any number of records under one key.
+ * any number of records under one key. The AEAD is xchacha.ts's: OpenSSL's
+ * where Node has it, else noble's, the same bytes either way.
  */
 export const SEAL_FORMAT = 0x01;
 export const KEY_BYTES = 32;
@@ -42,7 +43,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): U
   box[0] = SEAL_FORMAT;
   const nonce = box.subarray(1, 1 + NONCE_BYTES);
   fillNonce(nonce);
-  xchacha20poly1305(key, nonce, aad).encrypt(plaintext, box.subarray(1 + NONCE_BYTES));
+  xchacha.seal(key, nonce, aad, plaintext, box.subarray(1 + NONCE_BYTES));
   return box;
 }
 
@@ -54,10 +55,5 @@ export function open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint
   checkKey(key);
   if (sealed.length < SEAL_OVERHEAD || sealed[0] !== SEAL_FORMAT) return null;
   const nonce = sealed.subarray(1, 1 + NONCE_BYTES);
-  const ciphertext = sealed.subarray(1 + NONCE_BYTES);
-  try {
-    return xchacha20poly1305(key, nonce, aad).decrypt(ciphertext);
-  } catch {
-    return null;
-  }
+  return xchacha.open(key, nonce, aad, sealed.subarray(1 + NONCE_BYTES));
 }

@@ -1,17 +1,18 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chunkNonce, CHUNK_CIPHERS, openChunk, sealChunk } from '../../../src-main/core/bundle/stream.js';
+import { chunkNonce, openChunk, sealChunk } from '../../../src-main/core/bundle/stream.js';
+import { XCHACHA_IMPLEMENTATIONS } from '../../../src-main/core/crypto/xchacha.js';
 
 /**
  * Bundle chunks are sealed and opened with OpenSSL's ChaCha20-Poly1305 under
- * an HChaCha20 subkey where Node has it (stream.ts): the bytes must be
+ * an HChaCha20 subkey where Node has it (crypto/xchacha.ts): the bytes must be
  * noble's XChaCha20-Poly1305, or every bundle written before (and the format
  * vectors) would stop opening, and a chunk altered anywhere must still be
  * refused by both.
  */
-const native = CHUNK_CIPHERS.native;
-const ciphers = { noble: CHUNK_CIPHERS.noble, ...(native ? { native } : {}) };
+const native = XCHACHA_IMPLEMENTATIONS.native;
+const ciphers = { noble: XCHACHA_IMPLEMENTATIONS.noble, ...(native ? { native } : {}) };
 const bytes = (n: number) => new Uint8Array(randomBytes(n));
 
 describe('bundle chunk cipher', () => {
