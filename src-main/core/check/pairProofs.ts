@@ -36,6 +36,13 @@ export interface OrderedProblem {
 
 /** Items per batch: large enough that posting costs nothing per item, small enough to start early. */
 export const PAIR_BATCH = 256;
+/**
+ * Batches that can wait for the worker: while its thread starts, this one
+ * queues up to SLOTS × PAIR_BATCH pairs instead of proving them itself, and
+ * the worker catches up once running (at the end, the ones it has not
+ * started are taken back).
+ */
+const SLOTS = 8;
 const IN = 33; // algorithm byte + 32-byte secret
 const OUT = 66; // status byte + 65-byte point (P-256 uncompressed) or 32-byte X25519 key
 const OUT_AT = PAIR_BATCH * IN;
@@ -120,7 +127,8 @@ export class PairProofs {
     useWorker: boolean,
     private readonly takeBack = true,
   ) {
-    this.worker = useWorker ? new SyncWorker({ work: WORK }, PAIR_BATCH * (IN + OUT)) : null;
+    this.worker = useWorker ? new SyncWorker({ work: WORK }, PAIR_BATCH * (IN + OUT), undefined, SLOTS) : null;
+    this.worker?.warm();
   }
 
   /** Proves `row`'s pair from `secret` now or later; the caller may wipe `secret` once this returns. */

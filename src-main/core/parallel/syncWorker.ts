@@ -97,13 +97,21 @@ export class SyncWorker {
     return this.slots.find((s) => !s.busy) ?? null;
   }
 
-  /** Hands a filled slot to the worker, starting the worker on first use. */
-  post(slot: Slot, count: number): void {
+  /**
+   * Starts the thread now rather than at the first batch, so that its start
+   * (tens of milliseconds) overlaps the caller's own first steps.
+   */
+  warm(): void {
     try {
       if (!this.dead) this.worker ??= this.start();
     } catch {
       this.dead = true;
     }
+  }
+
+  /** Hands a filled slot to the worker, starting the worker on first use. */
+  post(slot: Slot, count: number): void {
+    this.warm();
     slot.busy = true;
     Atomics.store(slot.state, 1, count);
     // A dropped worker is never handed another batch: `settled` answers false and the caller does it.
@@ -164,6 +172,9 @@ export class SyncWorker {
     const { work, setup = '', modules = {} } = this.script;
     const worker = new Worker(`${PRELUDE}\n${setup}\nfunction work(bytes, count, params) {\n${work}\n}`, {
       eval: true,
+      // Not the parent's flags: a loader it was started with (tsx in tests and benches) would be loaded
+      // again in this thread, costing more CPU than the batches save; the script needs none.
+      execArgv: [],
       workerData: { slots: this.slots.map((s) => s.bytes.buffer), params: this.params.buffer, modules },
     });
     worker.unref();
