@@ -2,7 +2,9 @@
  * The Backups screen's Acra keystore section in Chromium: one client id and
  * the global keys exported with a new Acra master key to the folders main's
  * dialogs chose; the result names the folder and the key's file (never the
- * key), and the files are there. axe clean light and dark.
+ * key), and the files are there. Then again with the existing key chosen in
+ * the panel's master-key choice (the shared AcraMasterKeySource): main asks
+ * for that file, not a folder for a new key. axe clean light and dark.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ const hasChromium = existsSync(CHROMIUM);
 describe.skipIf(!hasChromium)('the Backups screen, Acra keystore', () => {
   let app: App;
   let page: Page;
+  let keyFile = '';
 
   beforeAll(async () => {
     app = await launchApp();
@@ -42,12 +45,29 @@ describe.skipIf(!hasChromium)('the Backups screen, Acra keystore', () => {
     await page.getByRole('button', { name: 'Export to Acra…' }).click();
     const result = page.getByTestId('acra-export-result');
     await result.waitFor();
-    const keyFile = join(keyDir, readdirSync(keyDir)[0] ?? '');
+    keyFile = join(keyDir, readdirSync(keyDir)[0] ?? '');
     await expect.poll(() => result.textContent()).toContain(keyFile);
     expect(await result.textContent()).toContain(out);
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['billing-svc_storage', 'billing-svc_storage.pub', 'secure_log_key']));
     // The page shows where the key is, never the key.
     expect(await page.content()).not.toContain(readFileSync(keyFile, 'latin1').trim());
     await accessible(page, 'backups-acra-exported');
+  }, 120_000);
+
+  it('exports again with the existing Acra master key chosen in the panel, saving no new key', async () => {
+    const source = page.getByRole('group', { name: 'Acra master key', exact: true });
+    expect(await source.getByRole('radio', { name: /Make a new one/ }).isChecked()).toBe(true);
+    await source.getByRole('radio', { name: 'Use an existing one from a file I choose' }).check();
+    const out = mkdtempSync(join(app.h.dir, 'acrakeys-again-'));
+    // Only a file dialog for the key is answered: a request still asking for a new key would open a folder dialog the harness refuses.
+    app.h.folderChoices.push({ purpose: 'acra-keystore-out', path: out });
+    app.h.fileChoices.push(keyFile);
+    await page.getByRole('button', { name: 'Export to Acra…' }).click();
+    const result = page.getByTestId('acra-export-result');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain(out);
+    expect(await result.textContent()).not.toContain('New Acra master key');
+    expect(app.h.fileChoices).toEqual([]);
+    expect(app.h.fileRequests.at(-1)?.purpose).toBe('acra-master-key');
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['billing-svc_storage', 'billing-svc_storage.pub', 'secure_log_key']));
   }, 120_000);
 });

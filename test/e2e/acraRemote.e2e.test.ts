@@ -77,6 +77,8 @@ describe.skipIf(!ready)('the Backups screen, Acra Redis and bundle panels', () =
     await page.getByLabel('Redis database').fill('5');
     await page.getByLabel('Redis password').fill(REDIS_PASSWORD);
     await page.getByLabel('Client ids to push').fill('billing-svc');
+    // The push's master-key choice starts at the existing file, the one this test answers.
+    expect(await page.getByRole('group', { name: 'Acra master key for the push' }).getByRole('radio', { name: 'Use an existing one from a file I choose' }).isChecked()).toBe(true);
     app.h.fileChoices.push(acraKeyFile);
     await page.getByRole('button', { name: 'Push to Redis…' }).click();
     const result = page.getByTestId('acra-push-result');
