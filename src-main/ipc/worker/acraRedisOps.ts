@@ -12,6 +12,7 @@ import type { AcraPullView, AcraPushView } from '../../../shared/ipcAcraRemote.j
 import { redisAcraServerFlags } from '../../core/acra/acraServerFlags.js';
 import { importAcraEntries } from '../../core/acra/importKeys.js';
 import { connectRedis, type RedisClient, type RedisOptions } from '../../core/acra/redis/client.js';
+import { redisConnectionOptions } from '../../core/acra/redis/connectionOptions.js';
 import { pullAcraEntries, redisSource } from '../../core/acra/redisPull.js';
 import { pushAcraKeystore } from '../../core/acra/redisPush.js';
 import { normaliseKeysDir } from '../../core/acra/redisStorage.js';
@@ -59,23 +60,8 @@ function readPem(path: string, what: string): string {
 export function redisOptionsOf(target: RedisTarget): RedisOptions {
   const { tls } = target;
   if (tls && Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new CustosError('INVALID_ARGUMENT', 'a client certificate needs both its certificate and its key');
-  return {
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.password ? { password: target.password } : {}),
-    ...(tls
-      ? {
-          tls: {
-            ...(tls.caFile ? { ca: readPem(tls.caFile, 'Redis CA file') } : {}),
-            ...(tls.certFile ? { cert: readPem(tls.certFile, 'Redis client certificate') } : {}),
-            ...(tls.keyFile ? { key: readPem(tls.keyFile, 'Redis client key') } : {}),
-            ...(tls.sni ? { servername: tls.sni } : {}),
-          },
-        }
-      : {}),
-    ...(target.timeoutSeconds ? { timeoutMs: target.timeoutSeconds * 1000 } : {}),
-  };
+  const timeoutMs = target.timeoutSeconds ? target.timeoutSeconds * 1000 : undefined;
+  return redisConnectionOptions({ host: target.host, port: target.port, db: target.db, password: target.password, tls, timeoutMs }, readPem);
 }
 
 async function withRedis<T>(target: RedisTarget, fn: (client: RedisClient) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CustosError } from '../../../../shared/errors.js';
 import type { RedisOptions } from '../../../core/acra/redis/client.js';
+import { redisConnectionOptions } from '../../../core/acra/redis/connectionOptions.js';
 import { readSecretFile } from '../../methodCredentials.js';
 
 /** The Redis options of push and pull; each help line names the Acra flag it stands for, in brackets. */
@@ -63,22 +64,16 @@ export function redisOptionsFrom(options: RedisCliOptions): RedisOptions {
   const tlsFiles = options.redisTlsCa ?? options.redisTlsCert ?? options.redisTlsKey ?? options.redisTlsSni;
   if (!tlsAsked && tlsFiles !== undefined) throw new CustosError('INVALID_ARGUMENT', 'the --redis-tls-* options need TLS: use rediss:// or --redis-tls');
   if (Boolean(options.redisTlsCert) !== Boolean(options.redisTlsKey)) throw new CustosError('INVALID_ARGUMENT', 'a client certificate needs both --redis-tls-cert and --redis-tls-key');
-  return {
-    host,
-    port: url.port ? Number(url.port) : 6379,
-    db: Number(dbText),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(options.redisPasswordFile ? { password: readSecretFile(options.redisPasswordFile, 'Redis password file') } : {}),
-    ...(tlsAsked
-      ? {
-          tls: {
-            ...(options.redisTlsCa ? { ca: readPem(options.redisTlsCa, 'Redis CA file') } : {}),
-            ...(options.redisTlsCert ? { cert: readPem(options.redisTlsCert, 'Redis client certificate') } : {}),
-            ...(options.redisTlsKey ? { key: readPem(options.redisTlsKey, 'Redis client key') } : {}),
-            ...(options.redisTlsSni ? { servername: options.redisTlsSni } : {}),
-          },
-        }
-      : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
-  };
+  return redisConnectionOptions(
+    {
+      host,
+      port: url.port ? Number(url.port) : 6379,
+      db: Number(dbText),
+      username: url.username ? decodeURIComponent(url.username) : undefined,
+      password: options.redisPasswordFile ? readSecretFile(options.redisPasswordFile, 'Redis password file') : undefined,
+      tls: tlsAsked ? { caFile: options.redisTlsCa, certFile: options.redisTlsCert, keyFile: options.redisTlsKey, sni: options.redisTlsSni } : null,
+      timeoutMs,
+    },
+    readPem,
+  );
 }
