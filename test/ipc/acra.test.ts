@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
+import { fingerprintLines, keepingReplies, madeFolder } from '../helpers/acraFixtures.js';
 import { FAST_KDF, startHarness, type Harness } from './harness.js';
 
 const PASS = 'correct horse battery staple';
@@ -25,17 +26,9 @@ const replies: string[] = [];
 const keyTexts: string[] = [];
 
 /** Every answer is kept, so the last test can search them all for the key's bytes. */
-async function raw(channel: 'acra:export' | 'acra:import', payload: unknown) {
-  const result = await h.raw(channel, payload);
-  replies.push(JSON.stringify(result));
-  return result;
-}
+const raw = keepingReplies((channel: 'acra:export' | 'acra:import', payload: unknown) => h.raw(channel, payload), replies);
 
-function folder(name: string): string {
-  const dir = join(h.dir, name);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const folder = (name: string) => madeFolder(h.dir, name);
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
 
@@ -142,10 +135,9 @@ describe('acra:import', () => {
     if (!result.ok) throw new Error(result.message);
     const value = result.value as { from: string; versions: number; keys: Array<{ name: string; version: number; fingerprint: string }> };
     expect(value.from).toBe(out);
-    const fingerprints = (list: Array<{ name: string; version: number; fingerprint: string }>) => list.map((k) => `${k.name} v${k.version} ${k.fingerprint}`).sort();
     const live = source.filter((k) => k.state === 'active' || k.state === 'rotated');
     expect(value.versions).toBe(live.length);
-    expect(fingerprints(value.keys)).toEqual(fingerprints(live));
+    expect(fingerprintLines(value.keys)).toEqual(fingerprintLines(live));
   });
 
   it('a truncated file is named, and nothing is written', async () => {

@@ -18,6 +18,7 @@ import { decodeAcraKeyList, encodeAcraKeyList } from '../../src-main/core/acra/g
 import { acraKeymakerFolder } from '../core/acra/acraFolder.js';
 import { expectOk, initVault, json } from '../cli/fixtures.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
+import { fingerprintLines, keepingReplies } from '../helpers/acraFixtures.js';
 import { FAST_KDF, startHarness, type Harness } from './harness.js';
 
 const PASS = 'correct horse battery staple';
@@ -27,13 +28,8 @@ const replies: string[] = [];
 const secrets: Buffer[] = [];
 const contents: Buffer[] = [];
 
-async function raw(channel: 'acra:bundleExport' | 'acra:bundleImport', payload: unknown) {
-  const result = await h.raw(channel, payload);
-  replies.push(JSON.stringify(result));
-  return result;
-}
+const raw = keepingReplies((channel: 'acra:bundleExport' | 'acra:bundleImport', payload: unknown) => h.raw(channel, payload), replies);
 
-const fingerprints = (list: Array<{ name: string; version: number; fingerprint: string }>) => list.map((k) => `${k.name} v${k.version} ${k.fingerprint}`).sort();
 const selection = { clientIds: ['billing-svc'], zoneIds: [], global: true };
 
 beforeAll(async () => {
@@ -83,7 +79,7 @@ describe('acra:bundleExport and acra:bundleImport', () => {
     const v = await initVault();
     expectOk(await v.run(['acra', 'bundle', 'import', '--bundle', bundle, '--secret', secret]));
     const listed = json<KeyInfo[]>(expectOk(await v.run(['keys', 'list', '--all-versions', '--json'])));
-    expect(fingerprints(listed)).toEqual(fingerprints(exported));
+    expect(fingerprintLines(listed)).toEqual(fingerprintLines(exported));
   }, 120_000);
 
   it('refuses files that exist unless Replace is ticked, leaving them as they were', async () => {
@@ -126,8 +122,8 @@ describe('acra:bundleExport and acra:bundleImport', () => {
     const value = result.value as { bundle: string; versions: number; keys: Array<{ name: string; version: number; fingerprint: string }> };
     expect(value.bundle).toBe(bundle);
     expect(value.versions).toBe(exported.length);
-    expect(fingerprints(value.keys)).toEqual(fingerprints(exported));
-    expect(fingerprints((await h.ok('keys:list', { allVersions: true })).keys)).toEqual(fingerprints(exported));
+    expect(fingerprintLines(value.keys)).toEqual(fingerprintLines(exported));
+    expect(fingerprintLines((await h.ok('keys:list', { allVersions: true })).keys)).toEqual(fingerprintLines(exported));
   });
 
   it('imports a bundle that wasm-themis sealed as acra-keys export does, with the keys of the same folder', async () => {

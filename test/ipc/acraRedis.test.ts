@@ -10,13 +10,14 @@
  * CA main's dialog chose. No reply or event carries a key, the password or
  * the TLS client key.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisTargetInput } from '../../shared/ipcAcraRemote.js';
 import { connectRedis, type RedisClient } from '../../src-main/core/acra/redis/client.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
+import { fingerprintLines, keepingReplies, madeFolder } from '../helpers/acraFixtures.js';
 import { redisUnavailable, startRedisServer, type RedisServer } from '../helpers/redisServer.js';
 import { makeTestCa, opensslAvailable } from '../helpers/testCa.js';
 import { FAST_KDF, startHarness, type Harness } from './harness.js';
@@ -33,24 +34,15 @@ const replies: string[] = [];
 const keyTexts: string[] = [];
 const secrets: string[] = [REDIS_PASSWORD];
 
-async function raw(channel: 'acra:redisPush' | 'acra:redisPull', payload: unknown) {
-  const result = await h.raw(channel, payload);
-  replies.push(JSON.stringify(result));
-  return result;
-}
+const raw = keepingReplies((channel: 'acra:redisPush' | 'acra:redisPull', payload: unknown) => h.raw(channel, payload), replies);
 
-function folder(name: string): string {
-  const dir = join(h.dir, name);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const folder = (name: string) => madeFolder(h.dir, name);
 
 const target = (overrides: Partial<RedisTargetInput> = {}): RedisTargetInput => ({ host: '127.0.0.1', port: server.port, db: 3, keysDir: '.acrakeys', password: REDIS_PASSWORD, tls: null, ...overrides });
 const selection = { clientIds: ['billing-svc'], zoneIds: [], global: true };
 const b64 = (v: unknown) => Buffer.from(Buffer.from(v as Uint8Array).toString('latin1'), 'base64');
 const redisKeys = async () => ((await redis.command('KEYS', '*')) as Uint8Array[]).map((k) => Buffer.from(k).toString()).sort();
 const redisDump = async () => Promise.all((await redisKeys()).map(async (k) => `${k}=${Buffer.from((await redis.command('GET', k)) as Uint8Array).toString()}`));
-const fingerprints = (list: Array<{ name: string; version: number; fingerprint: string }>) => list.map((k) => `${k.name} v${k.version} ${k.fingerprint}`).sort();
 
 describe.skipIf(unavailable !== null)('Redis push and pull through IPC', () => {
   let sourceKeys: Array<{ name: string; version: number; fingerprint: string; state: string }>;
@@ -82,7 +74,7 @@ describe.skipIf(unavailable !== null)('Redis push and pull through IPC', () => {
     const value = result.value as { redis: string; files: number; versions: number; keys: Array<{ name: string; version: number; fingerprint: string }>; acraMasterKeyFile: string; acraServerFlags: string[] };
     pushedKeys = value.keys;
     // Every version pushed is one of the source vault's, with its fingerprint.
-    expect(fingerprints(sourceKeys)).toEqual(expect.arrayContaining(fingerprints(pushedKeys)));
+    expect(fingerprintLines(sourceKeys)).toEqual(expect.arrayContaining(fingerprintLines(pushedKeys)));
     expect(value.versions).toBe(pushedKeys.length);
     expect(value.redis).toBe(`redis://127.0.0.1:${server.port}/3`);
     expect(value.acraServerFlags).toEqual([`--redis_host_port=127.0.0.1:${server.port}`, '--redis_db_keys=3', '--keys_dir=.acrakeys']);
@@ -150,9 +142,9 @@ describe.skipIf(unavailable !== null)('Redis push and pull through IPC', () => {
     expect(value.redis).toBe(`redis://127.0.0.1:${server.port}/3`);
     expect(value.files).toBe((await redisKeys()).length);
     // Push then pull: the same key versions, with the same fingerprints, now in this vault.
-    expect(fingerprints(value.keys)).toEqual(fingerprints(pushedKeys));
+    expect(fingerprintLines(value.keys)).toEqual(fingerprintLines(pushedKeys));
     expect(value.versions).toBe(pushedKeys.length);
-    expect(fingerprints((await h.ok('keys:list', { allVersions: true })).keys)).toEqual(fingerprints(pushedKeys));
+    expect(fingerprintLines((await h.ok('keys:list', { allVersions: true })).keys)).toEqual(fingerprintLines(pushedKeys));
     expect(h.events.slice(before).some((e) => (e.payload as { task: string }).task === 'import')).toBe(true);
   });
 
