@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KeyInfo } from '../../shared/keys.js';
 import { decodeAcraKeyList, encodeAcraKeyList } from '../../src-main/core/acra/gobKeys.js';
 import { acraKeymakerFolder } from '../core/acra/acraFolder.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
-import { expectJsonError, expectOk, initVault, json, snapshot, type CliVault } from './fixtures.js';
+import { expectJsonError, expectOk, initVault, json, keyVersionLines, snapshot, type CliVault } from './fixtures.js';
 
 const acraKey = Buffer.alloc(32, 5);
 const ACRA_ENV = { ACRA_MASTER_KEY: acraKey.toString('base64') };
@@ -17,8 +16,6 @@ function walk(dir: string): string[] {
     .map((d) => relative(dir, join(d.parentPath, d.name)))
     .sort();
 }
-
-const fingerprints = async (v: CliVault) => json<KeyInfo[]>(expectOk(await v.run(['keys', 'list', '--all-versions', '--json']))).map((k) => `${k.name} v${k.version} ${k.state} ${k.fingerprint}`).sort();
 
 /** As acra-keys export writes it: the key files in the clear, gob-encoded, sealed by Themis under a fresh 32-byte key with no context. */
 async function themisBundle(dir: string, entries: Array<{ name: string; content: Uint8Array }>) {
@@ -49,7 +46,7 @@ describe('custos acra bundle import', () => {
     expect(report).toMatchObject({ versions: 8, entries: files.length });
     const viaFolder = await initVault();
     expectOk(await viaFolder.run(['acra', 'import', '--from', join(v.dir, 'keymaker')], ACRA_ENV));
-    expect(await fingerprints(v)).toEqual(await fingerprints(viaFolder));
+    expect(await keyVersionLines(v)).toEqual(await keyVersionLines(viaFolder));
   });
 
   it('names a wrong secret, a short one, a stray name and a key of the wrong kind, and writes nothing', async () => {
@@ -100,7 +97,7 @@ describe('custos acra bundle export', () => {
     expectOk(await v.run(['acra', 'bundle', 'export', '--client-id', 'billing', '--global', '--bundle', bundle, '--secret', secret]));
     const fresh = await initVault();
     expectOk(await fresh.run(['acra', 'bundle', 'import', '--bundle', bundle, '--secret', secret]));
-    expect(await fingerprints(fresh)).toEqual(await fingerprints(v));
+    expect(await keyVersionLines(fresh)).toEqual(await keyVersionLines(v));
     const kept = readFileSync(secret);
     expectJsonError(await v.run(['acra', 'bundle', 'export', '--global', '--bundle', bundle, '--secret', secret, '--json']), 'FILE_EXISTS');
     expect(readFileSync(secret)).toEqual(kept);

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KeyInfo } from '../../shared/keys.js';
 import { connectRedis, type RedisClient } from '../../src-main/core/acra/redis/client.js';
 import { acraKeymakerFolder } from '../core/acra/acraFolder.js';
 import { wasmThemis } from '../core/themis/wasmThemis.js';
 import { redisUnavailable, startRedisServer, type RedisServer } from '../helpers/redisServer.js';
-import { expectJsonError, expectOk, initVault, json, snapshot, type CliVault } from './fixtures.js';
+import { expectJsonError, expectOk, initVault, json, keyVersionLines, snapshot, type CliVault } from './fixtures.js';
 
 const unavailable = redisUnavailable();
 if (unavailable) console.log(`SKIPPED acra push/pull tests: ${unavailable}`);
@@ -40,7 +39,6 @@ describe.skipIf(unavailable !== null)('custos acra push / pull with a real redis
   }
   const redisArgs = () => ['--redis', server.url(2), '--redis-password-file', passwordFile];
   const keys = async () => ((await redis.command('KEYS', '*')) as Uint8Array[]).map((k) => Buffer.from(k).toString()).sort();
-  const fingerprints = async (v: CliVault) => json<KeyInfo[]>(expectOk(await v.run(['keys', 'list', '--all-versions', '--json']))).map((k) => `${k.name} v${k.version} ${k.state} ${k.fingerprint}`).sort();
 
   it("push lays the keystore out as Acra's Redis storage does, each file sealed as Acra reads it; pull brings the same keys back", async () => {
     await redis.command('FLUSHDB');
@@ -62,7 +60,7 @@ describe.skipIf(unavailable !== null)('custos acra push / pull with a real redis
     const fresh = await initVault();
     const pulled = json<{ versions: number }>(expectOk(await fresh.run(['acra', 'pull', ...redisArgs(), '--json'], { ACRA_MASTER_KEY: acraKey })));
     expect(pulled.versions).toBe(7);
-    expect(await fingerprints(fresh)).toEqual((await fingerprints(v)).filter((line) => !line.includes(' destroyed ')));
+    expect(await keyVersionLines(fresh)).toEqual((await keyVersionLines(v)).filter((line) => !line.includes(' destroyed ')));
   });
 
   it('pull --out writes the checked files as a keystore v1 folder, which acra import then reads', async () => {
@@ -80,7 +78,7 @@ describe.skipIf(unavailable !== null)('custos acra push / pull with a real redis
     expectJsonError(await v.run(['acra', 'pull', ...redisArgs(), '--out', out, '--json'], { ACRA_MASTER_KEY: acraKey }), 'FILE_EXISTS');
     const fresh = await initVault();
     expectOk(await fresh.run(['acra', 'import', '--from', out], { ACRA_MASTER_KEY: acraKey }));
-    expect(await fingerprints(fresh)).toEqual(await fingerprints(v));
+    expect(await keyVersionLines(fresh)).toEqual(await keyVersionLines(v));
   });
 
   it('push refuses keys already under the prefix (Redis unchanged) and replaces them all with --force', async () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import type { KeyInfo } from '../../shared/keys.js';
 import { runInProcess, type CliResult } from '../helpers/cli.js';
 import { sha256File, tempDir } from '../helpers/tmp.js';
 
@@ -61,6 +62,13 @@ export interface CliVault {
 export function newKey(): { key: string; keyBytes: Buffer } {
   const keyBytes = randomBytes(32);
   return { key: keyBytes.toString('base64'), keyBytes };
+}
+
+/** One sorted line per key version of a CLI vault (`keys list --all-versions`): name, version, state and fingerprint, so two vaults compare in one assertion. */
+export async function keyVersionLines(v: CliVault): Promise<string[]> {
+  return json<KeyInfo[]>(expectOk(await v.run(['keys', 'list', '--all-versions', '--json'])))
+    .map((k) => `${k.name} v${k.version} ${k.state} ${k.fingerprint}`)
+    .sort();
 }
 
 /** A keystore made by `custos init` in a fresh folder, unlocked by CUSTOS_MASTER_KEY. */
