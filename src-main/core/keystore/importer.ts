@@ -35,6 +35,8 @@ export class KeyImporter {
   private readonly deleteKey;
   /** Rows with a higher id were written by this import. */
   private readonly lastIdBefore: number;
+  /** Whether this import deleted a key (--on-conflict replace): its old sealed bytes may sit in the WAL. */
+  removedAny = false;
 
   constructor(
     db: Db,
@@ -64,6 +66,7 @@ export class KeyImporter {
   remove(name: string): void {
     const row = this.find.get(name);
     if (!row) return;
+    this.removedAny = true;
     this.deleteVersions.run(row.id);
     this.deleteKey.run(row.id);
   }

@@ -1,4 +1,9 @@
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readAccessKeysFile } from '../../../src-main/core/bundle/accessKeys.js';
+import { importBundle } from '../../../src-main/core/bundle/import.js';
+import { BundleReader } from '../../../src-main/core/bundle/reader.js';
 import { makeVault } from '../../helpers/keystore.js';
 import { CLIENT, expectCode, exportFrom, fileState, importInto, listAll, sourceVault, withOpen } from './helpers.js';
 
@@ -40,13 +45,29 @@ describe('--on-conflict', () => {
   it('replace: the bundle\'s versions replace the existing key entirely; other keys are untouched', async () => {
     const { exported, target, sourceList, targetBefore } = await overlapping();
     expect(targetBefore.filter((k) => k.name === `${CLIENT}_hmac`).length).toBe(3);
-    const report = await importInto(target, exported.bundle, exported.accessKeys, 'replace');
+    const db = new Database(target.path, { readonly: true });
+    const replacedSeals = db.prepare('SELECT v.sealed FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE k.name IN (?, ?)').pluck().all(`${CLIENT}_hmac`, `${CLIENT}_storage`) as Buffer[];
+    db.close();
+    expect(replacedSeals.length).toBe(4);
+    // The replaced material is gone from the file and its WAL while the keystore is still open, as
+    // the app keeps it (closing checkpoints anyway): secure_delete zeroes the freed cells, and the
+    // import checkpoints, so the old pages are not left in the main file either.
+    const report = await withOpen(target, (ks) => {
+      const reader = new BundleReader(exported.bundle);
+      try {
+        const imported = importBundle(ks, reader, readAccessKeysFile(exported.accessKeys), { onConflict: 'replace' });
+        const files = [target.path, `${target.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+        for (const sealed of replacedSeals) for (const file of files) expect(file.includes(sealed)).toBe(false);
+        return imported;
+      } finally {
+        reader.close();
+      }
+    });
     expect(report).toMatchObject({ keys: 6, skipped: 0, replaced: 2 });
     const after = await listAll(target);
     expect(after.filter((k) => k.clientId === CLIENT)).toEqual(sourceList);
     expect(after.filter((k) => k.name === `${CLIENT}_hmac`).map((k) => k.version)).toEqual([1, 2]);
     expect(after.filter((k) => k.clientId === 'local-svc')).toEqual(targetBefore.filter((k) => k.clientId === 'local-svc'));
-    // The replaced material is gone from the file (secure_delete, WAL checkpointed).
     const { checkKeystore } = await import('../../../src-main/core/check/check.js');
     expect((await withOpen(target, (ks) => checkKeystore(ks))).problems).toEqual([]);
   });
