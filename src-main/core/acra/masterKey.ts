@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
 import { writeNewPrivateFile } from './keystoreV1Folder.js';
 
@@ -21,6 +22,21 @@ export function parseAcraMasterKey(text: string, source: string): Uint8Array {
     throw new CustosError('ACRA_MASTER_KEY_MALFORMED', `the Acra master key in ${source} is not standard base64 of at least ${ACRA_MASTER_KEY_BYTES} bytes (make one with --new-acra-master-key-out, or 'acra-keymaker --generate_master_key')`);
   }
   return bytes;
+}
+
+/**
+ * Reads and decodes an Acra master key file (what `--acra-master-key-file`
+ * names, or the file main's dialog chose): INVALID_ARGUMENT naming the file
+ * when it cannot be read, ACRA_MASTER_KEY_MALFORMED when it is not a key.
+ */
+export function readAcraMasterKeyFile(file: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (error) {
+    throw new CustosError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseAcraMasterKey(text, file);
 }
 
 /** A fresh Acra master key: 32 random bytes. */

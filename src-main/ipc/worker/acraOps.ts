@@ -5,13 +5,13 @@
  * wiped after use, so it never travels to main or the renderer. Paths come
  * from main's own dialogs only.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
 import type { AcraExportView, AcraImportView, AcraSelectionView } from '../../../shared/ipcAcra.js';
 import { exportAcraKeystore } from '../../core/acra/exportKeys.js';
 import { importAcraEntries, openAcraFiles } from '../../core/acra/importKeys.js';
 import { readKeystoreFolder } from '../../core/acra/keystoreV1Folder.js';
-import { newAcraMasterKey, parseAcraMasterKey, writeAcraMasterKeyFile } from '../../core/acra/masterKey.js';
+import { newAcraMasterKey, readAcraMasterKeyFile, writeAcraMasterKeyFile } from '../../core/acra/masterKey.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
 import { importedKeysListed, savedAcraMasterKeyFile, writtenKeysListed } from './acraKeysListed.js';
@@ -24,17 +24,6 @@ export interface AcraOps {
 }
 
 type Impl = { [K in keyof AcraOps]: (args: AcraOps[K]['args']) => AcraOps[K]['result'] | Promise<AcraOps[K]['result']> };
-
-/** As the CLI's --acra-master-key-file: the file's base64, checked, named (never its value) when malformed. */
-export function readAcraMasterKey(file: string): Uint8Array {
-  let text: string;
-  try {
-    text = readFileSync(file, 'latin1');
-  } catch (error) {
-    throw new CustosError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  return parseAcraMasterKey(text, file);
-}
 
 /** The core speaks of the CLI's --force; the screen's controls are tick boxes. */
 export function inScreenTerms(error: unknown, tickBox = 'Replace the folder'): unknown {
@@ -55,7 +44,7 @@ export type AcraKeySource = { newKeyFile: string } | { keyFile: string };
  */
 export async function withAcraMasterKey<T>(source: AcraKeySource, fn: (key: Uint8Array) => T | Promise<T>): Promise<T> {
   const fresh = 'newKeyFile' in source;
-  const acraKey = fresh ? newAcraMasterKey() : readAcraMasterKey(source.keyFile);
+  const acraKey = fresh ? newAcraMasterKey() : readAcraMasterKeyFile(source.keyFile);
   let wroteKey = false;
   try {
     if (fresh) {
@@ -96,7 +85,7 @@ export function acraOps(unlocked: () => Keystore, report: Report): Impl {
       const ks = unlocked();
       // The folder and the key are checked before anything is written, as the CLI does.
       const files = readKeystoreFolder(from);
-      const acraKey = readAcraMasterKey(keyFile);
+      const acraKey = readAcraMasterKeyFile(keyFile);
       let entries;
       try {
         entries = openAcraFiles(acraKey, files);

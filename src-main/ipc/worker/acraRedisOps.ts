@@ -11,6 +11,7 @@ import type { AcraSelectionView } from '../../../shared/ipcAcra.js';
 import type { AcraPullView, AcraPushView } from '../../../shared/ipcAcraRemote.js';
 import { redisAcraServerFlags } from '../../core/acra/acraServerFlags.js';
 import { importAcraEntries } from '../../core/acra/importKeys.js';
+import { readAcraMasterKeyFile } from '../../core/acra/masterKey.js';
 import { connectRedis, type RedisClient, type RedisOptions } from '../../core/acra/redis/client.js';
 import { redisConnectionOptions } from '../../core/acra/redis/connectionOptions.js';
 import { pullAcraEntries, redisSource } from '../../core/acra/redisPull.js';
@@ -18,7 +19,7 @@ import { pushAcraKeystore } from '../../core/acra/redisPush.js';
 import { normaliseKeysDir } from '../../core/acra/redisStorage.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
-import { inScreenTerms, readAcraMasterKey, withAcraMasterKey, type AcraKeySource } from './acraOps.js';
+import { inScreenTerms, withAcraMasterKey, type AcraKeySource } from './acraOps.js';
 import { importedKeysListed, savedAcraMasterKeyFile, writtenKeysListed } from './acraKeysListed.js';
 import type { Report } from './coreOps.js';
 
@@ -102,7 +103,7 @@ export function acraRedisOps(unlocked: () => Keystore, report: Report): Impl {
     async acraRedisPull({ redis, keyFile }) {
       const ks = unlocked();
       const keysDir = normaliseKeysDir(redis.keysDir);
-      const acraKey = readAcraMasterKey(keyFile);
+      const acraKey = readAcraMasterKeyFile(keyFile);
       let pulled;
       let source: string;
       let address: string;

@@ -7,11 +7,12 @@
  */
 import type { AcraVaultPublishView } from '../../../shared/ipcAcraRemote.js';
 import { vaultAcraServerFlags } from '../../core/acra/acraServerFlags.js';
+import { readAcraMasterKeyFile } from '../../core/acra/masterKey.js';
 import { publishAcraMasterKey } from '../../core/acra/vaultPublish.js';
 import { listGate, vaultTarget, type Approvals } from '../../core/config/approvals.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import { connectVault, type VaultAuth } from '../../core/kms/vault/connect.js';
-import { inScreenTerms, readAcraMasterKey } from './acraOps.js';
+import { inScreenTerms } from './acraOps.js';
 import type { Report } from './coreOps.js';
 
 export interface AcraVaultOps {
@@ -29,7 +30,7 @@ export function acraVaultOps(report: Report): Impl {
     async acraVaultPublish({ endpoint, path, auth, caPem, allowPlainHttp, keyFile, replace, approvals }) {
       // Checked here too: the worker contacts no Vault server main has not had approved.
       await listGate(approvals, 'Publish again and approve it when the app asks.')(vaultTarget(endpoint, caPem));
-      const masterKey = readAcraMasterKey(keyFile);
+      const masterKey = readAcraMasterKeyFile(keyFile);
       try {
         report('export', `Writing the Acra master key to Vault at ${endpoint}`, 0, 0);
         const vault = await connectVault({ endpoint, auth, ...(caPem ? { caPem } : {}), ...(allowPlainHttp ? { allowPlainHttp: true } : {}) });

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { CustosError, isCustosError } from '../../../../shared/errors.js';
-import { parseAcraMasterKey } from '../../../core/acra/masterKey.js';
+import { parseAcraMasterKey, readAcraMasterKeyFile } from '../../../core/acra/masterKey.js';
 import type { Keystore } from '../../../core/keystore/keystore.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, type CommonOptions } from '../../keystoreOption.js';
@@ -12,15 +11,7 @@ export const ACRA_MASTER_KEY_FILE_HELP = "file holding Acra's master key, base64
  * Acra's, never the Custos keystore's: see `custosIo`.
  */
 export function acraMasterKeyFrom(file: string | undefined, io: CliIo): Uint8Array {
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'latin1');
-    } catch (error) {
-      throw new CustosError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-    return parseAcraMasterKey(text, file);
-  }
+  if (file !== undefined) return readAcraMasterKeyFile(file);
   const env = io.env['ACRA_MASTER_KEY'];
   if (env) return parseAcraMasterKey(env, 'ACRA_MASTER_KEY');
   throw new CustosError('INVALID_ARGUMENT', "no Acra master key: pass --acra-master-key-file FILE or set ACRA_MASTER_KEY (Acra's key, not the Custos keystore's)");
