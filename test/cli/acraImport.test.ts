@@ -37,6 +37,16 @@ describe('custos acra import', () => {
     expectOk(await v.run(['check']));
   });
 
+  it('without --json prints the summary, then one table row per version with its fingerprint', async () => {
+    const { v, dir, keyFile } = await setup();
+    const lines = expectOk(await v.run(['acra', 'import', '--from', dir, '--acra-master-key-file', keyFile])).stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`imported 8 key versions from ${dir}`);
+    expect(lines[1]).toMatch(/^NAME\s+PURPOSE\s+ALGORITHM\s+VERSION\s+STATE\s+FINGERPRINT$/);
+    const listed = json<KeyInfo[]>(expectOk(await v.run(['keys', 'list', '--all-versions', '--json'])));
+    const rows = lines.slice(2).map((line) => line.split(/\s+/).join(' '));
+    expect(rows.sort()).toEqual(listed.map((k) => `${k.name} ${k.purpose} ${k.algorithm} ${k.version} ${k.state} ${k.fingerprint}`).sort());
+  });
+
   it('a wrong Acra master key ($ACRA_MASTER_KEY) is ACRA_WRONG_MASTER_KEY, and the vault is not touched', async () => {
     const { v, dir } = await setup();
     const before = snapshot(v.path);

@@ -8,7 +8,8 @@ import { importAcraEntries } from '../../../core/acra/importKeys.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
-import { emit, table } from '../../output.js';
+import { emit } from '../../output.js';
+import { importedKeysText } from './importedKeysText.js';
 import { custosIo } from './masterKeyOption.js';
 
 interface BundleFiles extends CommonOptions {
@@ -99,13 +100,7 @@ Examples:
       try {
         const report = await withKeystore(options, custosIo(io), (ks) => importAcraEntries(ks, entries, `acra-keys bundle ${bundle}`));
         emit(io, options, { ...report, entries: entries.length }, () =>
-          [
-            `imported ${report.versions} key versions from ${entries.length} entries of ${bundle}${report.publicOnlyVersions ? ` (${report.publicOnlyVersions} as public parts only)` : ''}`,
-            table(
-              ['NAME', 'PURPOSE', 'ALGORITHM', 'VERSION', 'STATE', 'FINGERPRINT'],
-              report.keys.map((k) => [k.name, k.purpose, k.algorithm, String(k.version), k.state, k.fingerprint]),
-            ),
-          ].join('\n'),
+          importedKeysText(`imported ${report.versions} key versions from ${entries.length} entries of ${bundle}${report.publicOnlyVersions ? ` (${report.publicOnlyVersions} as public parts only)` : ''}`, report.keys),
         );
       } finally {
         for (const entry of entries) wipe(entry.content);

@@ -5,7 +5,8 @@ import { readKeystoreFolder } from '../../../core/acra/keystoreV1Folder.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
-import { emit, table } from '../../output.js';
+import { emit } from '../../output.js';
+import { importedKeysText } from './importedKeysText.js';
 import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, withVault } from './masterKeyOption.js';
 
 interface AcraImportOptions extends CommonOptions {
@@ -46,13 +47,7 @@ Examples:
       try {
         const report = await withVault(options, io, (ks) => importAcraEntries(ks, entries, from));
         emit(io, options, report, () =>
-          [
-            `imported ${report.versions} key versions from ${from}${report.publicOnlyVersions ? ` (${report.publicOnlyVersions} as public parts only)` : ''}`,
-            table(
-              ['NAME', 'PURPOSE', 'ALGORITHM', 'VERSION', 'STATE', 'FINGERPRINT'],
-              report.keys.map((k) => [k.name, k.purpose, k.algorithm, String(k.version), k.state, k.fingerprint]),
-            ),
-          ].join('\n'),
+          importedKeysText(`imported ${report.versions} key versions from ${from}${report.publicOnlyVersions ? ` (${report.publicOnlyVersions} as public parts only)` : ''}`, report.keys),
         );
       } finally {
         for (const entry of entries) wipe(entry.content);

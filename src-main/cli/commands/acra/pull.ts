@@ -9,7 +9,8 @@ import { normaliseKeysDir } from '../../../core/acra/redisStorage.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystore, withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
-import { emit, table } from '../../output.js';
+import { emit } from '../../output.js';
+import { importedKeysText } from './importedKeysText.js';
 import { ACRA_MASTER_KEY_FILE_HELP, acraMasterKeyFrom, custosIo } from './masterKeyOption.js';
 import { redisOptionsFrom, withRedisOptions, type RedisCliOptions } from './redisOptions.js';
 
@@ -71,13 +72,7 @@ Examples:
       try {
         const report = await withKeystore(options, custosIo(io), (ks) => importAcraEntries(ks, entries, source));
         emit(io, options, { ...report, redis: source, files: pulled.files }, () =>
-          [
-            `imported ${report.versions} key versions from ${pulled.files} key files at ${source}`,
-            table(
-              ['NAME', 'PURPOSE', 'ALGORITHM', 'VERSION', 'STATE', 'FINGERPRINT'],
-              report.keys.map((k) => [k.name, k.purpose, k.algorithm, String(k.version), k.state, k.fingerprint]),
-            ),
-          ].join('\n'),
+          importedKeysText(`imported ${report.versions} key versions from ${pulled.files} key files at ${source}`, report.keys),
         );
       } finally {
         for (const entry of entries) wipe(entry.content);
