@@ -61,9 +61,9 @@ export async function openKeystore(path: string, unlock: Unlock, options: OpenOp
       if (userVersion < AUDIT_LOG_SCHEMA) session.log.append({ operation: 'audit-start', subject: { fromSchema: userVersion, toSchema: SCHEMA_VERSION } }, actor);
       if (userVersion < VAULT_IDENTITY_SCHEMA) settleVaultFingerprint(db, verifiedKey, target);
     };
+    // Every unlock has now checked the fingerprint a locked listing shows against this master key: before
+    // the journal mode changed (schema 7 and later), or as the migration to schema 7 stored it.
     guardSqlite(target, () => migrate(db, userVersion, afterMigrations));
-    // Every unlock: the fingerprint a locked listing shows must be this master key's.
-    guardSqlite(target, () => settleVaultFingerprint(db, verifiedKey, target));
     session.recordUnlock(target, unlockLabel(unlock));
     const keystore = new Keystore(db, target, identity, masterKey, session);
     masterKey = null;
