@@ -10,6 +10,7 @@ import type { Keystore } from '../keystore/keystore.js';
 import { materialFingerprint } from '../keystore/recordOpener.js';
 import { decodePrivateContainer, decodePublicContainer } from '../themis/ecKeys.js';
 import { isSealed, openKeyFile, refOf, type AcraKeyEntry, type AcraKeyFile } from './keystoreV1.js';
+import { readKeystoreFolder } from './keystoreV1Folder.js';
 import { isoFromGoTimestamp, type AcraFileRef } from './names.js';
 
 /**
@@ -40,6 +41,22 @@ export function openAcraFiles(masterKey: Uint8Array, files: readonly AcraKeyFile
     throw new CustosError('ACRA_KEY_UNREADABLE', `${failures[0]!.message}${more}; nothing was imported`);
   }
   return entries;
+}
+
+/**
+ * Reads a keystore v1 folder, then opens every file under the Acra master key
+ * that `readKey` returns, and wipes that key. The folder is read first, so a
+ * missing folder or a stray file is named before the key file is read, by
+ * `custos acra import` and the app alike. The caller wipes the contents.
+ */
+export function openAcraFolder(folder: string, readKey: () => Uint8Array): AcraKeyEntry[] {
+  const files = readKeystoreFolder(folder);
+  const acraKey = readKey();
+  try {
+    return openAcraFiles(acraKey, files);
+  } finally {
+    wipe(acraKey);
+  }
 }
 
 interface Slot {

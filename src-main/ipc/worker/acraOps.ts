@@ -9,8 +9,7 @@ import { rmSync } from 'node:fs';
 import { CustosError } from '../../../shared/errors.js';
 import type { AcraExportView, AcraImportView, AcraSelectionView } from '../../../shared/ipcAcra.js';
 import { exportAcraKeystore } from '../../core/acra/exportKeys.js';
-import { importAcraEntries, openAcraFiles } from '../../core/acra/importKeys.js';
-import { readKeystoreFolder } from '../../core/acra/keystoreV1Folder.js';
+import { importAcraEntries, openAcraFolder } from '../../core/acra/importKeys.js';
 import { newAcraMasterKey, readAcraMasterKeyFile, writeAcraMasterKeyFile } from '../../core/acra/masterKey.js';
 import { wipe } from '../../core/crypto/bytes.js';
 import type { Keystore } from '../../core/keystore/keystore.js';
@@ -84,14 +83,7 @@ export function acraOps(unlocked: () => Keystore, report: Report): Impl {
     acraImport: ({ from, keyFile }) => {
       const ks = unlocked();
       // The folder and the key are checked before anything is written, as the CLI does.
-      const files = readKeystoreFolder(from);
-      const acraKey = readAcraMasterKeyFile(keyFile);
-      let entries;
-      try {
-        entries = openAcraFiles(acraKey, files);
-      } finally {
-        wipe(acraKey);
-      }
+      const entries = openAcraFolder(from, () => readAcraMasterKeyFile(keyFile));
       try {
         report('import', 'Importing the Acra keystore', 0, 0);
         const r = importAcraEntries(ks, entries, from);

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { importAcraEntries, openAcraFiles } from '../../../core/acra/importKeys.js';
-import { readKeystoreFolder } from '../../../core/acra/keystoreV1Folder.js';
+import { importAcraEntries, openAcraFolder } from '../../../core/acra/importKeys.js';
 import { wipe } from '../../../core/crypto/bytes.js';
 import type { CliIo } from '../../io.js';
 import { withKeystoreOptions, type CommonOptions } from '../../keystoreOption.js';
@@ -36,14 +35,7 @@ Examples:
     .action(async (options: AcraImportOptions) => {
       const from = resolve(options.from);
       // The folder and the Acra master key are checked before the vault is unlocked: bad input needs no Custos key.
-      const files = readKeystoreFolder(from);
-      const acraKey = acraMasterKeyFrom(options.acraMasterKeyFile, io);
-      let entries;
-      try {
-        entries = openAcraFiles(acraKey, files);
-      } finally {
-        wipe(acraKey);
-      }
+      const entries = openAcraFolder(from, () => acraMasterKeyFrom(options.acraMasterKeyFile, io));
       try {
         const report = await withVault(options, io, (ks) => importAcraEntries(ks, entries, from));
         emit(io, options, report, () =>
