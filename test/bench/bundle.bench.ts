@@ -8,10 +8,9 @@
  * ratio is printed against both.
  *
  * Export and import prove P-256 pairs through core/check/pairProofs.ts, in
- * a second thread from 16,384 versions when the machine has two cores; a
- * second row for each runs the same step the other way (one thread at
- * 100,000 keys, a second thread at 10,000), so that thread's share is shown,
- * not hidden. Beside wall time, each step's main
+ * a second thread from 4,096 versions when the machine has two cores; a
+ * second row for each runs the same step in one thread, so that thread's
+ * share is shown, not hidden. Beside wall time, each step's main
  * thread CPU time (Linux's per-thread figure) and its ratio to the
  * baseline's: on a machine shared with other work, wall times swing with the
  * load, the main thread's CPU time much less.
@@ -259,7 +258,7 @@ async function main(sizes: number[]): Promise<void> {
       console.log(`\n${n.toLocaleString('en')} keys, best of ${rounds} (bundle ${fmt(size / 1024 / 1024)} MiB; an idle child process starts at ~${fmt(baseline.startRssMiB, 0)} MiB RSS)`);
       row(`  raw baseline (seal + insert, one tx; AEAD as the keystore runs it: ${xchacha === XCHACHA_IMPLEMENTATIONS.native ? 'native' : 'noble'})`, fmt(baseline.ms, 0), fmt(baseline.cpuMs, 0), fmt(baseline.peakRssMiB), '', '1.00', '1.00', '');
       row('  raw baseline with noble AEAD (the issue\'s floor)', fmt(nobleBaseline.ms, 0), fmt(nobleBaseline.cpuMs, 0), fmt(nobleBaseline.peakRssMiB), '', fmt(nobleBaseline.ms / baseline.ms, 2), fmt(nobleBaseline.cpuMs / baseline.cpuMs, 2), '');
-      // The product's choice (a second thread for pair proofs from 16,384 versions), then the other one.
+      // The product's choice (a second thread for pair proofs from 4,096 versions), then the other one.
       const other = useSecondThread(n) ? 'pairs proven in one thread' : 'with a second thread for pairs';
       const labels = {
         export: ['  export (--all --private-keys)', `  ≤ 1.25${rssGoal}`],

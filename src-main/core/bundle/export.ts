@@ -24,12 +24,13 @@ export const PROGRESS_EVERY = 64;
 export type ShouldCancel = () => boolean;
 
 /**
- * From here on a pass proves its pairs in a second thread. On the shared
- * 2-core test box, 10,000 versions ran slower in wall time with it in three
- * runs of four (its start and the final wait cost about what it took off the
- * main thread) and 100,000 faster; a quiet machine may gain earlier.
+ * From here on a pass proves its pairs in a second thread, as `check` does.
+ * Once the thread started with the pass (rather than at its first batch) and
+ * no longer loaded the parent's loader flags, a quiet 2-core run had 10,000
+ * versions faster with it too (export 426 ms against 453, import 472 against
+ * 521); below a few thousand its start costs more than it saves.
  */
-const SECOND_THREAD_MIN_VERSIONS = 16_384;
+const SECOND_THREAD_MIN_VERSIONS = 4096;
 
 /**
  * Whether a pass over `versions` versions proves its pairs in a second thread

@@ -74,7 +74,7 @@ describe('P-256 pairs proven in batches', () => {
     expect(report.versions).toBe(exported.versions);
   }, 240_000);
 
-  // `worker: true` hands batches to the second thread (by default only passes of 16,384 versions do);
+  // `worker: true` hands batches to the second thread (by default only passes of 4,096 versions do);
   // `worker: false` proves every pair at once in this thread.
   for (const [where, worker] of cases()) {
     it(`import refuses the ${where} pair carrying another key's point and fingerprint, and writes nothing (${worker ? 'second thread' : 'one thread'})`, async () => {
