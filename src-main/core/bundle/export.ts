@@ -26,9 +26,12 @@ export type ShouldCancel = () => boolean;
 /**
  * From here on a pass proves its pairs in a second thread, as `check` does.
  * Once the thread started with the pass (rather than at its first batch) and
- * no longer loaded the parent's loader flags, a quiet 2-core run had 10,000
- * versions faster with it too (export 426 ms against 453, import 472 against
- * 521); below a few thousand its start costs more than it saves.
+ * no longer loaded the parent's loader flags, quiet 2-core runs had 10,000
+ * versions faster with it too (export 421 to 426 ms against 453 to 457,
+ * import 472 to 473 against 511 to 521; earlier, on a loaded machine, it
+ * was slower three times in four). Nothing was measured between 4,096 and
+ * 10,000; 4,096 is `check`'s threshold, where a thread's start (tens of
+ * milliseconds) is a small part of the pass.
  */
 const SECOND_THREAD_MIN_VERSIONS = 4096;
 

@@ -80,18 +80,11 @@ function checkPublicOnly(keystore: Keystore, row: VersionRow): CheckProblem | nu
  * SQLite's integrity check finds.
  */
 export function checkKeystore(keystore: Keystore, onProgress?: Progress, options: CheckOptions = {}): CheckReport {
-  const total = keystore.info().keyVersions;
-  // The second thread starts first, so that its start overlaps SQLite's integrity check.
-  const pairs = new PairProofs(options.worker ?? (availableParallelism() > 1 && total >= WORKER_FROM_VERSIONS));
-  let problems: CheckProblem[];
-  try {
-    problems = keystore.integrityCheck().map((message) => ({ name: null, version: null, code: 'KEYSTORE_CORRUPT', message }));
-  } catch (error) {
-    pairs.abandon();
-    throw error;
-  }
+  const problems: CheckProblem[] = keystore.integrityCheck().map((message) => ({ name: null, version: null, code: 'KEYSTORE_CORRUPT', message }));
   // Each row's problem with its position, so the pairs proven later still come out in storage order.
   const found: Array<CheckProblem & { order: number }> = [];
+  const total = keystore.info().keyVersions;
+  const pairs = new PairProofs(options.worker ?? (availableParallelism() > 1 && total >= WORKER_FROM_VERSIONS));
   const currentSeen = new Map<string, boolean>();
   let opened = 0;
   let destroyed = 0;

@@ -17,7 +17,7 @@ const native = XCHACHA_IMPLEMENTATIONS.native;
 const bytes = (n: number) => new Uint8Array(randomBytes(n));
 
 describe('XChaCha20-Poly1305 implementations', () => {
-  it('the native one is in use here, after the known-answer test (else this machine measures noble)', () => {
+  it('the native one is in use here, after the known-answer test (a guard: on a Node without the cipher this fails, and the figures would be noble\'s)', () => {
     expect(native).not.toBeNull();
     expect(xchacha).toBe(native);
     expect(givesKnownAnswer(XCHACHA_IMPLEMENTATIONS.noble)).toBe(true);
@@ -39,6 +39,22 @@ describe('XChaCha20-Poly1305 implementations', () => {
       open: () => null,
     };
     for (const impl of [ignoresAad, ietfNonceOnly, throws]) expect(givesKnownAnswer(impl)).toBe(false);
+  });
+
+  it('the known-answer test refuses a cipher that seals right but cannot open, or opens without checking the tag', () => {
+    const noble = XCHACHA_IMPLEMENTATIONS.noble;
+    const cannotOpen: XChaCha = { seal: noble.seal, open: () => null };
+    // Decrypts with the tag it computes itself, so a forged tag still "opens".
+    const skipsTag: XChaCha = {
+      seal: noble.seal,
+      open: (key, nonce, aad, ciphertext) => {
+        const body = ciphertext.subarray(0, ciphertext.length - 16);
+        const own = xchacha20poly1305(key, nonce, aad).encrypt(xchacha20poly1305(key, nonce, aad).encrypt(body).subarray(0, body.length));
+        return xchacha20poly1305(key, nonce, aad).decrypt(new Uint8Array([...body, ...own.subarray(body.length)]));
+      },
+    };
+    expect(skipsTag.open(new Uint8Array(32), new Uint8Array(24), new Uint8Array(0), noble.seal(new Uint8Array(32), new Uint8Array(24), new Uint8Array(0), new Uint8Array(5)))).toEqual(new Uint8Array(5));
+    for (const impl of [cannotOpen, skipsTag]) expect(givesKnownAnswer(impl)).toBe(false);
   });
 
   it('native records are noble records: same bytes for every size, each opens the other, and a changed byte, key or AAD is refused by both', () => {
@@ -78,11 +94,14 @@ describe('XChaCha20-Poly1305 implementations', () => {
     expect(open(key, nobleBox, aad)).toEqual(secret);
   });
 
-  it('refuses a key or nonce of the wrong size rather than deriving from part of it', () => {
+  it('both refuse a key or nonce of the wrong size with a RangeError, on seal and on open, rather than deriving from part of it', () => {
     for (const impl of Object.values(XCHACHA_IMPLEMENTATIONS)) {
       if (!impl) continue;
-      expect(() => impl.seal(bytes(31), bytes(24), bytes(0), bytes(32))).toThrow();
-      expect(() => impl.seal(bytes(32), bytes(23), bytes(0), bytes(32))).toThrow();
+      expect(() => impl.seal(bytes(31), bytes(24), bytes(0), bytes(32))).toThrow(RangeError);
+      expect(() => impl.seal(bytes(32), bytes(23), bytes(0), bytes(32))).toThrow(RangeError);
+      expect(() => impl.open(bytes(33), bytes(24), bytes(0), bytes(48))).toThrow(RangeError);
+      expect(() => impl.open(bytes(32), bytes(25), bytes(0), bytes(48))).toThrow(RangeError);
+      expect(() => impl.open(bytes(32), bytes(25), bytes(0), bytes(3))).toThrow(RangeError);
     }
   });
 });
