@@ -1,4 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { freshSecret } from '../crypto/secretPool.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { x25519PublicKey } from '../crypto/x25519.js';
 import { generateP256, p256PublicFromSecret, p256SecretFromPem, p256Spki } from '../themis/ecKeys.js';
@@ -26,7 +27,7 @@ function rawTail(der: Buffer, prefix: Uint8Array): Uint8Array {
 }
 
 export function generateMaterial(algorithm: KeyAlgorithm): KeyMaterial {
-  if (algorithm === 'sym256') return { secret: new Uint8Array(randomBytes(32)), publicKey: null };
+  if (algorithm === 'sym256') return { secret: freshSecret(), publicKey: null };
   if (algorithm === 'p256') return generateP256();
   // Private keys leave Node's KeyObject as PKCS#8 DER, never JWK (JWK export can hang on Node 20.20).
   const { publicKey, privateKey } = generateKeyPairSync('x25519');

@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { freshSecret } from './secretPool.js';
 
 /**
  * The X25519 public key of a private scalar, to check a stored pair agrees
@@ -23,13 +24,13 @@ export function x25519PublicKey(secret: Uint8Array): Uint8Array {
 }
 
 /**
- * A fresh X25519 pair: 32 bytes from the CSPRNG, clamped as OpenSSL clamps
+ * A fresh X25519 pair: 32 bytes from the CSPRNG (secretPool.ts), clamped as OpenSSL clamps
  * the keys `generateKeyPairSync('x25519')` makes (so the stored scalars look
  * the same), and its public key from `x25519PublicKey`. Half the cost of
  * generating through Node and exporting the private key as PKCS#8 DER.
  */
 export function x25519Generate(): { secret: Uint8Array; publicKey: Uint8Array } {
-  const secret = new Uint8Array(randomBytes(32));
+  const secret = freshSecret();
   secret[0] = (secret[0] ?? 0) & 248;
   secret[31] = ((secret[31] ?? 0) & 127) | 64;
   return { secret, publicKey: x25519PublicKey(secret) };
