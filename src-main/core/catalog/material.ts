@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { freshSecret } from '../crypto/secretPool.js';
+import { freshSecret } from '../crypto/randomPool.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { x25519PublicKey } from '../crypto/x25519.js';
 import { generateP256, p256PublicFromSecret, p256SecretFromPem, p256Spki } from '../themis/ecKeys.js';

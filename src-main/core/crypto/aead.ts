@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { xchacha } from './xchacha.js';
+import { fillRandom } from './randomPool.js';
+import { NONCE_BYTES, TAG_BYTES, xchacha } from './xchacha.js';
 
 /**
  * Sealed box format: 1 byte format (0x01) || 24-byte random nonce || XChaCha20-Poly1305
@@ -9,31 +9,10 @@ import { xchacha } from './xchacha.js';
  */
 export const SEAL_FORMAT = 0x01;
 export const KEY_BYTES = 32;
-const NONCE_BYTES = 24;
-const TAG_BYTES = 16;
 export const SEAL_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
 
 function checkKey(key: Uint8Array): void {
   if (key.length !== KEY_BYTES) throw new RangeError('sealing key must be 32 bytes');
-}
-
-/**
- * Nonces are drawn from the CSPRNG a thousand at a time: one randomBytes call
- * per record was the largest single cost of sealing 100,000 records (a
- * syscall-backed call costs more than the AEAD on 32 bytes). Each nonce is
- * still 24 fresh random bytes, handed out once; nonces are not secret.
- */
-const POOL_NONCES = 1024;
-let pool: Buffer = Buffer.alloc(0);
-let poolAt = 0;
-
-function fillNonce(into: Uint8Array): void {
-  if (poolAt + NONCE_BYTES > pool.length) {
-    pool = randomBytes(NONCE_BYTES * POOL_NONCES);
-    poolAt = 0;
-  }
-  into.set(pool.subarray(poolAt, poolAt + NONCE_BYTES));
-  poolAt += NONCE_BYTES;
 }
 
 export function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
@@ -42,7 +21,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): U
   const box = new Uint8Array(SEAL_OVERHEAD + plaintext.length);
   box[0] = SEAL_FORMAT;
   const nonce = box.subarray(1, 1 + NONCE_BYTES);
-  fillNonce(nonce);
+  fillRandom(nonce); // from the pool (randomPool.ts): one randomBytes call per record cost more than the AEAD
   xchacha.seal(key, nonce, aad, plaintext, box.subarray(1 + NONCE_BYTES));
   return box;
 }

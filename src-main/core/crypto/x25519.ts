@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { freshSecret } from './secretPool.js';
+import { freshSecret } from './randomPool.js';
 
 /**
  * The X25519 public key of a private scalar, to check a stored pair agrees
@@ -24,7 +24,7 @@ export function x25519PublicKey(secret: Uint8Array): Uint8Array {
 }
 
 /**
- * A fresh X25519 pair: 32 bytes from the CSPRNG (secretPool.ts), clamped as OpenSSL clamps
+ * A fresh X25519 pair: 32 bytes from the CSPRNG (randomPool.ts), clamped as OpenSSL clamps
  * the keys `generateKeyPairSync('x25519')` makes (so the stored scalars look
  * the same), and its public key from `x25519PublicKey`. Half the cost of
  * generating through Node and exporting the private key as PKCS#8 DER.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshSecret } from '../../../src-main/core/crypto/secretPool.js';
+import { fillRandom, freshSecret } from '../../../src-main/core/crypto/randomPool.js';
 
 describe('fresh secrets from the pool', () => {
   it('hands out 32-byte secrets, each once, across several refills, each its own copy', () => {
@@ -19,5 +19,16 @@ describe('fresh secrets from the pool', () => {
     const first = Buffer.from(secrets[0] as Uint8Array).toString('hex');
     (secrets[0] as Uint8Array).fill(0);
     expect(Buffer.from(freshSecret()).toString('hex')).not.toBe(first);
+  });
+
+  it('fills any size up to the pool, never handing the same bytes out twice, and refuses more', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const nonce = new Uint8Array(24);
+      fillRandom(nonce);
+      seen.add(Buffer.from(nonce).toString('hex'));
+    }
+    expect(seen.size).toBe(2000);
+    expect(() => fillRandom(new Uint8Array(8193))).toThrow(RangeError);
   });
 });
