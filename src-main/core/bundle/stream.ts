@@ -8,7 +8,7 @@ import { xchacha } from '../crypto/xchacha.js';
  *
  * Frame: flag (1 byte: 0 more, 1 last) | ciphertext length (u32 BE) | ciphertext with tag.
  */
-export const TAG_BYTES = 16;
+export { TAG_BYTES } from '../crypto/xchacha.js';
 export const FRAME_HEADER_BYTES = 5;
 export const FLAG_MORE = 0;
 export const FLAG_LAST = 1;

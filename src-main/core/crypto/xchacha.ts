@@ -70,11 +70,11 @@ function derive(key: Uint8Array, nonce: Uint8Array): void {
 
 const native: XChaCha = {
   seal: (key, nonce, aad, plaintext, into) => {
+    if (into && into.length !== plaintext.length + TAG_BYTES) throw new RangeError('the output must hold the ciphertext and its tag exactly');
     derive(key, nonce);
     try {
       const cipher = createCipheriv('chacha20-poly1305', subkeyBytes, ietfNonce, { authTagLength: TAG_BYTES });
       cipher.setAAD(aad, { plaintextLength: plaintext.length });
-      if (into && into.length !== plaintext.length + TAG_BYTES) throw new RangeError('the output must hold the ciphertext and its tag exactly');
       const out = into ?? new Uint8Array(plaintext.length + TAG_BYTES);
       const body = cipher.update(plaintext);
       out.set(body);
@@ -86,12 +86,11 @@ const native: XChaCha = {
     }
   },
   open: (key, nonce, aad, ciphertext) => {
-    checkSizes(key, nonce);
-    if (ciphertext.length < TAG_BYTES) return null;
-    const length = ciphertext.length - TAG_BYTES;
     derive(key, nonce);
     let plain: Buffer | null = null;
     try {
+      if (ciphertext.length < TAG_BYTES) return null;
+      const length = ciphertext.length - TAG_BYTES;
       const decipher = createDecipheriv('chacha20-poly1305', subkeyBytes, ietfNonce, { authTagLength: TAG_BYTES });
       decipher.setAAD(aad, { plaintextLength: length });
       decipher.setAuthTag(ciphertext.subarray(length));
