@@ -134,10 +134,10 @@ export class PairProofs {
   /** Proves `row`'s pair from `secret` now or later; the caller may wipe `secret` once this returns. */
   add(row: PairRow, secret: Uint8Array): void {
     if (row.algorithm !== 'p256' && row.algorithm !== 'x25519') throw new RangeError('a symmetric key has no pair to prove');
-    // The thread starts at the first pair, not the first full batch, so its start overlaps the pass; a
-    // pass with no pairs (symmetric, destroyed or public-only versions only) never starts it.
-    this.worker?.warm();
     if (!this.batch) {
+      // The thread starts at the first pair, not the first full batch, so its start overlaps the pass; a
+      // pass with no pairs (symmetric, destroyed or public-only versions only) never starts it.
+      this.worker?.warm();
       const slot = this.worker?.free() ?? this.collectOldest();
       if (!slot) {
         this.record(proveHere(row, secret));

@@ -12,9 +12,10 @@ import { Worker } from 'node:worker_threads';
  * The worker is an `eval` script that uses node:crypto only, so it loads the
  * same way from the sources (tests, benches), the built CLI and the app's own
  * worker thread. It is started by `warm` or at the first batch posted: a
- * small keystore or log never pays for it. Nothing here trusts the worker to answer: a batch it
- * fails or does not finish within `patienceMs` is done by the caller from the
- * same input, which stays in the slot until the slot is collected.
+ * small keystore or log never pays for it. Nothing here trusts the worker to
+ * answer: a batch it fails or does not finish within `patienceMs` is done by
+ * the caller from the same input, which stays in the slot until the slot is
+ * collected.
  */
 
 /**
