@@ -6,9 +6,7 @@
  * 100,000 appends (whose garbage slowed it by a fifth or more).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAudit } from '../../src-main/core/audit/report.js';
@@ -16,7 +14,7 @@ import { createKeystore } from '../../src-main/core/keystore/create.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { threadCpuMs } from './floors.js';
-import { fmt, peakRssMiB, row, timed } from './measure.js';
+import { fmt, peakRssMiB, row, timed, inFreshProcess } from './measure.js';
 
 const LOG = 100_000;
 const ALONE = 500;
@@ -87,8 +85,7 @@ async function main(): Promise<void> {
     row('append, all in one transaction (CPU + SQLite)', LOG - 2 - ALONE, fmt(bulk.ms), fmt((bulk.ms / (LOG - 2 - ALONE)) * 1000));
     ks.close();
     console.log(`peak RSS of the appending process ${fmt(peakRssMiB())} MiB`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--verify', path, Buffer.from(masterKey).toString('hex')], { stdio: 'inherit' });
-    if (child.status !== 0) throw new Error(`the verifying process failed: ${child.status ?? child.signal}`);
+    inFreshProcess(import.meta.url, ['--verify', path, Buffer.from(masterKey).toString('hex')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,9 +4,7 @@
  * with X25519 pairs, and `custos check` over them, next to the parts' floor
  * measured in this same run (the AEAD alone, SQLite alone), with the goals.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { GenerateRequest } from '../../src-main/core/catalog/plan.js';
@@ -17,7 +15,7 @@ import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { calibrateArgon2id, deriveFromPassphrase } from '../../src-main/core/crypto/kdf.js';
 import { aeadFloor, sqliteFloor, threadCpuMs } from './floors.js';
-import { fmt, peakRssMiB, row, timed } from './measure.js';
+import { fmt, peakRssMiB, row, timed, inFreshProcess } from './measure.js';
 
 const CLIENTS = 1000;
 const rate = (n: number, ms: number) => fmt((n / ms) * 1000, 0);
@@ -100,8 +98,7 @@ try {
     const algorithms = [...new Set(batchKs.list({}).map((k) => k.algorithm))].sort().join('+');
     row(`generate, one transaction, ${label} (${algorithms})`, batch.value, fmt(batch.ms), rate(batch.value, batch.ms), micro(batch.value, batch.ms), '≥8000/s');
     batchKs.close();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--check', path, Buffer.from(masterKey).toString('hex'), label], { stdio: 'inherit' });
-    if (child.status !== 0) throw new Error(`the checking process failed: ${child.status ?? child.signal}`);
+    inFreshProcess(import.meta.url, ['--check', path, Buffer.from(masterKey).toString('hex'), label]);
   }
 
   const calibration = await timed(() => calibrateArgon2id());

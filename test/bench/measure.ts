@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmarks: wall time, peak RSS, aligned output. */
+/** Small helpers shared by the benchmarks: wall time, peak RSS, aligned output, a step in a fresh process. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface Measured<T> {
   value: T;
@@ -22,4 +24,14 @@ export function row(label: string, ...cells: Array<string | number>): void {
 
 export function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
+}
+
+/**
+ * Runs the bench file `moduleUrl` (its import.meta.url) again in a fresh Node
+ * process with `args`, its output printed here: a step timed as the CLI runs
+ * it, with a heap of its own. Throws when the child fails.
+ */
+export function inFreshProcess(moduleUrl: string, args: string[]): void {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`${args[0] ?? 'the step'} in a fresh process failed: ${child.status ?? child.signal}`);
 }
