@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import Database from 'better-sqlite3';
+import type { KeyAlgorithm } from '../../shared/keys.js';
+import { p256Generate, p256Points } from '../../src-main/core/crypto/p256Points.js';
+import { x25519Generate, x25519PublicKey } from '../../src-main/core/crypto/x25519.js';
 import { xchacha, XCHACHA_IMPLEMENTATIONS } from '../../src-main/core/crypto/xchacha.js';
+import { fingerprint } from '../../src-main/core/crypto/fingerprint.js';
+import { materialFingerprint } from '../../src-main/core/keystore/recordOpener.js';
 
 export interface AeadFloor {
   /** noble's XChaCha20-Poly1305, the floor the issue names. */
@@ -79,6 +84,45 @@ export function aeadFloor(n = 20_000, rounds = 3): AeadFloor {
     return ((performance.now() - start) * 1000) / n;
   });
   return { sealUs, openUs, keystoreSealUs, keystoreOpenUs, keystoreAead: xchacha === XCHACHA_IMPLEMENTATIONS.native ? 'native' : 'noble' };
+}
+
+/**
+ * The crypto `check` itself must do, alone, in one thread, in µs per record,
+ * over the same algorithms in the same order as the keystore it checked: each
+ * record's AEAD open as the keystore runs it; a pair's public key recomputed
+ * from its secret (crypto/p256Points.ts, crypto/x25519.ts, as check calls
+ * them) and fingerprinted; a symmetric key's fingerprint. `check`'s ratio to
+ * it is what SQLite, the bookkeeping and the hand-off to a second thread add
+ * to the work no check can skip; the ratio to the AEAD alone also counts the
+ * pairs' scalar multiplications, which cost more than the open.
+ */
+export function checkCryptoFloor(algorithms: readonly KeyAlgorithm[], rounds = 3): number {
+  const key = new Uint8Array(randomBytes(32));
+  const aad = new Uint8Array(randomBytes(100));
+  const nonces = new Uint8Array(randomBytes(algorithms.length * 24));
+  const nonce = (i: number) => nonces.subarray(i * 24, i * 24 + 24);
+  const sealed = algorithms.map((algorithm, i) => {
+    const secret = algorithm === 'p256' ? p256Generate().secret : algorithm === 'x25519' ? x25519Generate().secret : new Uint8Array(randomBytes(32));
+    return xchacha.seal(key, nonce(i), aad, secret);
+  });
+  let sink = 0;
+  const us = bestOf(rounds, () => {
+    const start = performance.now();
+    algorithms.forEach((algorithm, i) => {
+      const secret = xchacha.open(key, nonce(i), aad, sealed[i] as Uint8Array);
+      if (!secret) throw new Error('a record sealed for the floor did not open');
+      const print =
+        algorithm === 'p256'
+          ? fingerprint('p256-spki', p256Points(secret).spki)
+          : algorithm === 'x25519'
+            ? materialFingerprint(algorithm, secret, x25519PublicKey(secret))
+            : materialFingerprint(algorithm, secret, null);
+      sink += print.length;
+    });
+    return ((performance.now() - start) * 1000) / algorithms.length;
+  });
+  if (sink === 0) throw new Error('the floor computed nothing');
+  return us;
 }
 
 /** µs per row inserted (one transaction, WAL, synchronous=FULL), and per row read and updated (one transaction), on a table shaped like key_versions. */

@@ -14,7 +14,7 @@ import type { Keystore } from '../../src-main/core/keystore/keystore.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 import { generateMasterKey } from '../../src-main/core/masterkey/masterKey.js';
 import { calibrateArgon2id, deriveFromPassphrase } from '../../src-main/core/crypto/kdf.js';
-import { aeadFloor, sqliteFloor, threadCpuMs } from './floors.js';
+import { aeadFloor, checkCryptoFloor, sqliteFloor, threadCpuMs } from './floors.js';
 import { fmt, peakRssMiB, row, timed, inFreshProcess } from './measure.js';
 
 const CLIENTS = 1000;
@@ -26,14 +26,16 @@ const micro = (n: number, ms: number) => fmt((ms / n) * 1000, 1);
  * one that just generated 6,000 keys), in two threads, as the CLI runs it on
  * this machine, and in one, taking turns with its floor (best of three each),
  * so a machine whose load changes from one second to the next skews all
- * alike; the ratios are of the bests. The floor is one thread: the AEAD
+ * alike; the ratios are of the bests. The floors are one thread: the AEAD
  * alone, noble's (the issue's floor) and as the keystore runs it
- * (crypto/xchacha.ts), both shown.
+ * (crypto/xchacha.ts), and all of check's own crypto (that AEAD, the pairs'
+ * scalar multiplications, the fingerprints; floors.ts), each shown.
  */
 function checked(label: string, keystore: Keystore): void {
   const check = checkKeystore(keystore); // warm-up pass: the first one pays for page cache and JIT
   if (check.problems.length > 0) throw new Error(`check found problems in a fresh keystore: ${JSON.stringify(check.problems[0])}`);
-  const best = { two: Infinity, one: Infinity, openUs: Infinity, keystoreOpenUs: Infinity };
+  const algorithms = [...keystore.versionRows()].map((r) => r.algorithm);
+  const best = { two: Infinity, one: Infinity, openUs: Infinity, keystoreOpenUs: Infinity, cryptoUs: Infinity };
   const cpu = { two: 0, one: 0 }; // this thread's CPU ms, summed over the rounds
   let keystoreAead = '';
   const ROUNDS = 3;
@@ -42,6 +44,7 @@ function checked(label: string, keystore: Keystore): void {
     best.openUs = Math.min(best.openUs, floor.openUs);
     best.keystoreOpenUs = Math.min(best.keystoreOpenUs, floor.keystoreOpenUs);
     keystoreAead = floor.keystoreAead;
+    best.cryptoUs = Math.min(best.cryptoUs, checkCryptoFloor(algorithms, 1));
     for (const [key, worker] of [['two', true], ['one', false]] as const) {
       const cpuAt = threadCpuMs();
       const start = performance.now();
@@ -55,10 +58,12 @@ function checked(label: string, keystore: Keystore): void {
     const perRecord = (best[key] * 1000) / check.opened;
     row(`check (open every record), ${label}, ${threads}`, check.opened, fmt(best[key]), rate(check.opened, best[key]), fmt(perRecord, 1), `≥15000/s, ≤2×: ${fmt(perRecord / best.openUs, 2)}×`);
     row(`  ratio to the AEAD as the keystore runs it (${keystoreAead})`, '', '', '', '', `${fmt(perRecord / best.keystoreOpenUs, 2)}×`);
+    row(`  ratio to check's own crypto alone (below)`, '', '', '', '', `${fmt(perRecord / best.cryptoUs, 2)}×`);
     row(`  this thread's CPU per record`, '', '', '', fmt(cpuUs(cpu[key]), 1), '');
   }
   row('  its floor: AEAD open alone, noble (one thread), taking turns', check.opened, '', fmt(1e6 / best.openUs, 0), fmt(best.openUs, 1), '');
   row(`  AEAD open alone as the keystore runs it (${keystoreAead}), taking turns`, check.opened, '', fmt(1e6 / best.keystoreOpenUs, 0), fmt(best.keystoreOpenUs, 1), '');
+  row(`  check's own crypto alone (AEAD open, pairs recomputed, fingerprints; one thread), taking turns`, check.opened, '', fmt(1e6 / best.cryptoUs, 0), fmt(best.cryptoUs, 1), '');
 }
 
 
