@@ -170,7 +170,7 @@ export const CONTRACT = {
   'keys:destroy': {
     /** `confirmation` must repeat the key name: the typed confirmation is checked in main, not only on screen. */
     request: z.strictObject({ name: keyName, confirmation: text(300), version: version.optional() }),
-    response: keyDetailSchema,
+    response: keyDetailSchema.extend({ oldBytesRemain: z.literal(true).optional() }),
   },
   'keys:publicPem': {
     request: z.strictObject({ name: keyName, version: version.optional() }),

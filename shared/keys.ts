@@ -62,3 +62,12 @@ export interface KeyHeader {
 export interface KeyDetail extends KeyHeader {
   versions: KeyInfo[];
 }
+
+/**
+ * What a destroy answers: the key as it now is, and `oldBytesRemain` when
+ * another process was reading the vault, so the destroyed records' old sealed
+ * bytes could not yet be written over (core Keystore.checkpoint).
+ */
+export interface DestroyedKey extends KeyDetail {
+  oldBytesRemain?: true;
+}

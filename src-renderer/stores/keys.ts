@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
 import type { GenerateKeysRequest } from '../../shared/ipc';
 import { custos, unwrap, type ShownError } from '../api';
+import { destroyedStatus } from './destroyedStatus';
 import { tracked } from './tracked';
 
 export interface KeyFilters {
@@ -78,7 +79,11 @@ export const useKeysStore = defineStore('keys', () => {
   const disable = (name: string) => run(async () => (await unwrap(custos().keys.disable({ name })), await refresh(), `Disabled ${name}`));
   const enable = (name: string) => run(async () => (await unwrap(custos().keys.enable({ name })), await refresh(), `Enabled ${name}`));
   const destroy = (name: string, confirmation: string) =>
-    run(async () => (await unwrap(custos().keys.destroy({ name, confirmation })), await refresh(), `Destroyed ${name}`));
+    run(async () => {
+      const destroyed = await unwrap(custos().keys.destroy({ name, confirmation }));
+      await refresh();
+      return destroyedStatus(name, destroyed);
+    });
   const showPem = (name: string) =>
     run(async () => {
       pem.value = { name, pem: (await unwrap(custos().keys.publicPem({ name }))).pem };

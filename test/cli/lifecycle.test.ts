@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { KeyDetail, KeyInfo } from '../../shared/keys.js';
 import { expectJsonError, expectOk, expectTextError, fileContains, initVault, json, snapshot, withDb, withUnlockNotes, type CliVault } from './fixtures.js';
@@ -123,6 +124,25 @@ describe('custos keys destroy', () => {
     const check = json<{ ok: boolean; destroyed: number; opened: number }>(expectOk(await vault.run(['check', '--json'])));
     expect(check).toMatchObject({ ok: true, destroyed: 2, opened: 1 });
   });
+
+  it('warns when another reader keeps the old bytes in the file; the last process to close the keystore writes over them', async () => {
+    const vault = await vaultWithStorageKey();
+    const sealed = sealedOf(vault, 'orders_storage', 1);
+    const inFiles = () => fileContains(vault.path, sealed) || fileContains(`${vault.path}-wal`, sealed);
+    const reader = new Database(vault.path, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM key_versions').get();
+    const result = expectOk(await vault.run(['keys', 'destroy', 'orders_storage', '--yes']));
+    expect(result.stdout).toBe('destroyed orders_storage\n');
+    expect(result.stderr).toContain(`warning: another process (the app, or a second custos) was reading ${vault.path}`);
+    expect(inFiles()).toBe(true);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    // Any command then closes the keystore as its last user: SQLite checkpoints, and the bytes are gone.
+    const listed = expectOk(await vault.run(['keys', 'list']));
+    expect(listed.stderr).not.toContain('warning');
+    expect(inFiles()).toBe(false);
+  }, 30_000);
 
   it('--version N destroys only that older version', async () => {
     const vault = await vaultWithStorageKey();

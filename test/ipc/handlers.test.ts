@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../shared/ipc.js';
@@ -87,6 +88,27 @@ describe('the IPC handler table', () => {
     const last = h.events.filter((e) => e.channel === 'event:progress').at(-1)?.payload;
     expect(last).toMatchObject({ task: 'unlock', done: 1, total: 1 });
   });
+
+  it('a destroy says when another process kept the old sealed bytes on disk; locking the vault then writes over them', async () => {
+    const h = startHarness();
+    await h.ok('vault:create', { name: 'busy', passphrase: PASS, kdf: FAST_KDF });
+    await h.ok('keys:generate', { scope: 'global' });
+    const path = join(h.vaultsDir, 'busy.custos.db');
+    const sealedOf = (db: Database.Database) =>
+      Buffer.from((db.prepare("SELECT v.sealed FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE k.name = 'auth_key'").get() as { sealed: Buffer }).sealed);
+    // A custos command in the middle of a read, in a connection of its own.
+    const reader = new Database(path, { readonly: true });
+    reader.prepare('BEGIN').run();
+    const sealed = sealedOf(reader);
+    const onDisk = () => [path, `${path}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(sealed));
+    const destroyed = await h.ok('keys:destroy', { name: 'auth_key', confirmation: 'auth_key' });
+    expect(destroyed).toMatchObject({ oldBytesRemain: true, versions: [{ state: 'destroyed' }] });
+    expect(onDisk()).toBe(true);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    await h.ok('vault:lock', {});
+    expect(onDisk()).toBe(false);
+  }, 30_000);
 
   it('refuses to create over an existing vault and to unlock a vault it never listed', async () => {
     const h = startHarness();

@@ -50,6 +50,8 @@ export class Keystore {
   private records: RecordOpener;
   private masterKey: Uint8Array | null;
   private vaultFp: string;
+  /** Set when a checkpoint could not finish (another connection was reading); cleared by one that does. */
+  private pagesLeft = false;
 
   constructor(
     private readonly db: Db,
@@ -311,8 +313,25 @@ export class Keystore {
     return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId);
   }
 
-  private checkpoint(): void {
-    guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+  /**
+   * Copies the WAL into the file and truncates it, so a destroyed or replaced
+   * record's old sealed bytes leave both (secure_delete zeroes the freed
+   * space). A connection in the middle of a read (the app, a second custos)
+   * keeps SQLite from writing pages past its snapshot: after the busy timeout
+   * the checkpoint stops part-way and the old bytes stay, which
+   * `oldSealedBytesRemain` then reports until a later checkpoint completes.
+   * Returns whether this one did.
+   */
+  checkpoint(): boolean {
+    this.requireOpen();
+    const [result] = guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)')) as Array<{ busy?: unknown }>;
+    this.pagesLeft = result?.busy !== 0;
+    return !this.pagesLeft;
+  }
+
+  /** Whether the last checkpoint was kept from finishing (see `checkpoint`): old sealed bytes may still be in the file or its WAL. */
+  oldSealedBytesRemain(): boolean {
+    return this.pagesLeft;
   }
 
   private requireOpen(): Uint8Array {

@@ -137,7 +137,11 @@ export function coreOps(report: Report, cancelled: () => boolean = () => false):
     rotate: ({ name }) => unlocked().rotate(name),
     disable: ({ name }) => unlocked().disable(name),
     enable: ({ name }) => unlocked().enable(name),
-    destroy: ({ name, version }) => unlocked().destroy(name, version),
+    destroy: ({ name, version }) => {
+      const keystore = unlocked();
+      const detail = keystore.destroy(name, version);
+      return keystore.oldSealedBytesRemain() ? { ...detail, oldBytesRemain: true as const } : detail;
+    },
     publicPem: ({ name, version }) => unlocked().publicKeyPem(name, version),
     ...rotationOps(unlocked, report),
     ...approvalOps(),

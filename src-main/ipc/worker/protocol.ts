@@ -4,7 +4,7 @@
  * which is what the IPC contract allows out.
  */
 import type { ErrorCode } from '../../../shared/errors.js';
-import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../../shared/keys.js';
+import type { DestroyedKey, KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../../shared/keys.js';
 import type { GenerateRequest } from '../../core/catalog/plan.js';
 import type { MethodCredentials } from '../../core/keystore/methods/kinds.js';
 import type { OfferedMethod } from '../../core/keystore/methods/offered.js';
@@ -61,7 +61,7 @@ export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, AcraOps, Acra
   rotate: { args: { name: string }; result: KeyInfo };
   disable: { args: { name: string }; result: KeyDetail };
   enable: { args: { name: string }; result: KeyDetail };
-  destroy: { args: { name: string; version?: number | undefined }; result: KeyDetail };
+  destroy: { args: { name: string; version?: number | undefined }; result: DestroyedKey };
   publicPem: { args: { name: string; version?: number | undefined }; result: string };
 }
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { checkKeystore } from '../../../src-main/core/check/check.js';
 import { makeVault } from '../../helpers/keystore.js';
@@ -121,6 +122,29 @@ describe('rotate, disable, enable, destroy', () => {
     expect(checkKeystore(ks)).toMatchObject({ opened: 0, destroyed: 1, problems: [] });
     ks.close();
   });
+
+  it('destroy while another connection reads: the old bytes are reported as remaining until a checkpoint finishes', async () => {
+    const vault = await makeVault();
+    const ks = await vault.open();
+    ks.generate([{ scope: 'client', clientId: 'client-one', purposes: ['hmac'] }]);
+    const sealed = Buffer.from([...ks.versionRows()][0]?.sealed ?? []);
+    const files = () => readdirSync(join(vault.dir, 'vault')).map((f) => readFileSync(join(vault.dir, 'vault', f)));
+    // A read transaction in another connection (as the app or a second custos holds one mid-read): SQLite may
+    // not write the destroy's pages over the ones that reader still sees.
+    const reader = new Database(vault.path, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM key_versions').get();
+    expect(ks.oldSealedBytesRemain()).toBe(false);
+    ks.destroy('client-one_hmac'); // its checkpoint waits out the busy timeout (5 s), then stops part-way
+    expect(ks.oldSealedBytesRemain()).toBe(true);
+    expect(files().some((bytes) => bytes.includes(sealed))).toBe(true);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    expect(ks.checkpoint()).toBe(true);
+    expect(ks.oldSealedBytesRemain()).toBe(false);
+    expect(files().some((bytes) => bytes.includes(sealed))).toBe(false);
+    ks.close();
+  }, 30_000);
 
   it('destroy of one older version keeps the current one; the current version alone is refused', async () => {
     const vault = await makeVault();

@@ -89,6 +89,6 @@ export function kekDestroy(keystore: Keystore, id: number): KekInfo {
     return destroyed;
   });
   keystore.forgetKeks();
-  keystore.internal('read', (ctx) => ctx.db.pragma('wal_checkpoint(TRUNCATE)'));
+  keystore.checkpoint();
   return info;
 }
