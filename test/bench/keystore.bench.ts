@@ -95,14 +95,28 @@ try {
   ks.close();
 
   // The same catalogue in a single transaction (what a scripted ceremony can ask for).
+  // As the CLI runs it on this machine (from 4,096 keys, pairs' public keys in a second thread too) and in one
+  // thread, taking turns, best of three each (this machine's speed moves between runs; see `checked`).
   for (const [label, keyType] of [['default pairs', undefined], ['X25519 pairs', 'x25519']] as const) {
-    const path = join(dir, `batch-${keyType ?? 'default'}.db`);
-    await createKeystore(path, { masterKey });
-    const batchKs = await openKeystore(path, unlock());
-    const batch = await timed(() => batchKs.generate(requests(keyType)).length);
-    const algorithms = [...new Set(batchKs.list({}).map((k) => k.algorithm))].sort().join('+');
-    row(`generate, one transaction, ${label} (${algorithms})`, batch.value, fmt(batch.ms), rate(batch.value, batch.ms), micro(batch.value, batch.ms), '≥8000/s');
-    batchKs.close();
+    const best = { cli: Infinity, one: Infinity };
+    let algorithms = '';
+    let path = '';
+    for (let round = 0; round < 3; round++) {
+      for (const mode of ['cli', 'one'] as const) {
+        const target = join(dir, `batch-${keyType ?? 'default'}-${mode}-${round}.db`);
+        await createKeystore(target, { masterKey });
+        const batchKs = await openKeystore(target, unlock());
+        const batch = await timed(() => batchKs.generate(requests(keyType), mode === 'one' ? { worker: false } : {}).length);
+        if (batch.value !== requests().length * 6) throw new Error(`generate made ${batch.value} keys`);
+        best[mode] = Math.min(best[mode], batch.ms);
+        algorithms = [...new Set(batchKs.list({}).map((k) => k.algorithm))].sort().join('+');
+        batchKs.close();
+        path = target;
+      }
+    }
+    const n = requests().length * 6;
+    row(`generate, one transaction, ${label} (${algorithms}), as the CLI runs it`, n, fmt(best.cli), rate(n, best.cli), micro(n, best.cli), '≥8000/s');
+    row(`generate, one transaction, ${label}, one thread`, n, fmt(best.one), rate(n, best.one), micro(n, best.one), '');
     inFreshProcess(import.meta.url, ['--check', path, Buffer.from(masterKey).toString('hex'), label]);
   }
 

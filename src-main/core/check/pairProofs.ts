@@ -5,6 +5,7 @@ import { fingerprint } from '../crypto/fingerprint.js';
 import { p256Points, p256PointsFromUncompressed, type P256Points } from '../crypto/p256Points.js';
 import { x25519PublicKey } from '../crypto/x25519.js';
 import { materialFingerprint } from '../keystore/recordOpener.js';
+import { inputAt, outputAt, P256_INPUT, PUBLIC_IN, publicKeyScript, publicKeySlotBytes, X25519_INPUT } from '../parallel/publicKeyWork.js';
 import { SyncWorker, type Slot } from '../parallel/syncWorker.js';
 
 /**
@@ -44,43 +45,6 @@ export const PAIR_BATCH = 256;
  * 27 to 42 MiB in a 100,000-key export (peak RSS 155 to 183 MiB); four did not.
  */
 const SLOTS = 4;
-const IN = 33; // algorithm byte + 32-byte secret
-const OUT = 66; // status byte + 65-byte point (P-256 uncompressed) or 32-byte X25519 key
-const OUT_AT = PAIR_BATCH * IN;
-const P256 = 1;
-const X25519 = 2;
-
-/**
- * The worker's half: the public key of each secret, through node:crypto as
- * crypto/p256Points.ts and crypto/x25519.ts compute it (OpenSSL's scalar
- * multiplication; X25519 through JWK, see x25519.ts). Status 0: not a valid
- * private key; this thread then redoes the item to name the problem.
- */
-const WORK = `
-  let ecdh = null;
-  for (let i = 0; i < count; i++) {
-    const secret = bytes.subarray(i * ${IN} + 1, i * ${IN} + ${IN});
-    const out = bytes.subarray(${OUT_AT} + i * ${OUT}, ${OUT_AT} + (i + 1) * ${OUT});
-    out[0] = 0;
-    try {
-      if (bytes[i * ${IN}] === ${P256}) {
-        ecdh = ecdh || crypto.createECDH('prime256v1');
-        ecdh.setPrivateKey(secret);
-        const point = ecdh.getPublicKey();
-        if (point.length !== 65) continue;
-        out.set(point, 1);
-      } else {
-        const d = Buffer.from(secret.buffer, secret.byteOffset, 32).toString('base64url');
-        const key = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: '' }, format: 'jwk' });
-        const x = Buffer.from(crypto.createPublicKey(key).export({ format: 'jwk' }).x, 'base64url');
-        if (x.length !== 32) continue;
-        out.set(x, 1);
-      }
-      out[0] = 1;
-    } catch {}
-  }
-`;
-
 const STORED_PUBLIC = 'stored public key does not match the private key';
 const STORED_FINGERPRINT = 'stored fingerprint does not match the key material';
 
@@ -128,7 +92,7 @@ export class PairProofs {
     useWorker: boolean,
     private readonly takeBack = true,
   ) {
-    this.worker = useWorker ? new SyncWorker({ work: WORK }, PAIR_BATCH * (IN + OUT), undefined, SLOTS) : null;
+    this.worker = useWorker ? new SyncWorker(publicKeyScript(PAIR_BATCH), publicKeySlotBytes(PAIR_BATCH), undefined, SLOTS) : null;
   }
 
   /** Proves `row`'s pair from `secret` now or later; the caller may wipe `secret` once this returns. */
@@ -146,8 +110,8 @@ export class PairProofs {
       this.batch = { slot, rows: [] };
     }
     const { slot, rows } = this.batch;
-    const at = rows.length * IN;
-    slot.bytes[at] = row.algorithm === 'p256' ? P256 : X25519;
+    const at = inputAt(rows.length);
+    slot.bytes[at] = row.algorithm === 'p256' ? P256_INPUT : X25519_INPUT;
     // A secret of another length is no valid key: proven here, where its problem is named.
     if (secret.length !== 32) {
       this.record(proveHere(row, secret));
@@ -203,9 +167,9 @@ export class PairProofs {
     }
     this.workerBatches++;
     rows.forEach((row, i) => {
-      const out = slot.bytes.subarray(OUT_AT + i * OUT, OUT_AT + (i + 1) * OUT);
+      const out = slot.bytes.subarray(outputAt(PAIR_BATCH, i), outputAt(PAIR_BATCH, i + 1));
       if (out[0] !== 1) {
-        this.record(proveHere(row, slot.bytes.subarray(i * IN + 1, i * IN + IN)));
+        this.record(proveHere(row, slot.bytes.subarray(inputAt(i) + 1, inputAt(i) + PUBLIC_IN)));
       } else if (row.algorithm === 'p256') {
         this.record(verdict(row, p256PointsFromUncompressed(out.subarray(1, 66)), null));
       } else {
@@ -216,7 +180,7 @@ export class PairProofs {
   }
 
   private proveSlotHere(batch: Batch): void {
-    batch.rows.forEach((row, i) => this.record(proveHere(row, batch.slot.bytes.subarray(i * IN + 1, i * IN + IN))));
+    batch.rows.forEach((row, i) => this.record(proveHere(row, batch.slot.bytes.subarray(inputAt(i) + 1, inputAt(i) + PUBLIC_IN))));
     if (this.worker) this.worker.release(batch.slot);
     else batch.slot.bytes.fill(0);
   }

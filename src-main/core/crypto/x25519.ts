@@ -30,8 +30,14 @@ export function x25519PublicKey(secret: Uint8Array): Uint8Array {
  * generating through Node and exporting the private key as PKCS#8 DER.
  */
 export function x25519Generate(): { secret: Uint8Array; publicKey: Uint8Array } {
+  const secret = x25519Secret();
+  return { secret, publicKey: x25519PublicKey(secret) };
+}
+
+/** A fresh X25519 private scalar, clamped (see x25519Generate), whose public key is computed elsewhere. */
+export function x25519Secret(): Uint8Array {
   const secret = freshSecret();
   secret[0] = (secret[0] ?? 0) & 248;
   secret[31] = ((secret[31] ?? 0) & 127) | 64;
-  return { secret, publicKey: x25519PublicKey(secret) };
+  return secret;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
@@ -14,6 +15,7 @@ import { materialFingerprint, RecordOpener } from './recordOpener.js';
 import type { AuditDraft } from '../audit/entry.js';
 import { keyEntry } from '../audit/subjects.js';
 import { addFreshVersion } from './freshVersion.js';
+import { FreshPairs, type FreshPair } from './freshPairs.js';
 import { currentVersion, requireKey, requireUsable } from './guards.js';
 import { freshPlans, kekForPlan } from './generateKeys.js';
 import { openKek } from './kek/kekStore.js';
@@ -38,6 +40,18 @@ export interface KeystoreInfo {
 }
 
 export { materialFingerprint };
+
+/** From this many new keys, a generate makes its pairs' public keys in a second thread too (keystore/freshPairs.ts). */
+export const GENERATE_WORKER_FROM = 4096;
+
+export interface GenerateOptions {
+  /** A name that exists already with the same purpose and owner is skipped rather than refused. */
+  skipExisting?: boolean;
+  /** The system whose KEK the new keys go under. */
+  system?: string | undefined;
+  /** Public keys in a second thread too (default: with more than one core, from GENERATE_WORKER_FROM keys). */
+  worker?: boolean;
+}
 
 /**
  * An unlocked keystore. Holds the record wrapping key until `close()`;
@@ -127,15 +141,22 @@ export class Keystore {
    * A client's keys go under its KEK when it has one; `system` names a
    * system's KEK for all of them.
    */
-  generate(requests: readonly GenerateRequest[], options: { skipExisting?: boolean; system?: string | undefined } = {}): KeyInfo[] {
+  generate(requests: readonly GenerateRequest[], options: GenerateOptions = {}): KeyInfo[] {
     const planned = requests.flatMap((r) => planKeys(r));
     return this.write(() => {
       const at = new Date().toISOString();
-      return freshPlans(this.rows, planned, Boolean(options.skipExisting)).map((plan) => {
-        const kekId = kekForPlan(this.db, plan, options.system);
-        const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at, kek_id: kekId });
-        return this.addVersion(keyId, plan, 1, at, kekId);
-      });
+      const fresh = freshPlans(this.rows, planned, Boolean(options.skipExisting));
+      const pairAlgorithms = fresh.flatMap((plan) => (plan.algorithm === 'sym256' ? [] : [plan.algorithm]));
+      const pairs = pairAlgorithms.length > 0 ? new FreshPairs(pairAlgorithms, options.worker ?? (availableParallelism() > 1 && fresh.length >= GENERATE_WORKER_FROM)) : null;
+      try {
+        return fresh.map((plan) => {
+          const kekId = kekForPlan(this.db, plan, options.system);
+          const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at, kek_id: kekId });
+          return this.addVersion(keyId, plan, 1, at, kekId, plan.algorithm === 'sym256' ? undefined : pairs?.take(plan.algorithm));
+        });
+      } finally {
+        pairs?.close();
+      }
     }, (created) => keyEntry('key-generate', created));
   }
 
@@ -308,9 +329,9 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 
-  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null): KeyInfo {
+  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null, made?: FreshPair): KeyInfo {
     this.requireOpen();
-    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId);
+    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId, made);
   }
 
   /**

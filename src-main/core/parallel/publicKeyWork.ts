@@ -1,0 +1,52 @@
+import type { WorkerScript } from './syncWorker.js';
+
+/**
+ * The second thread's part in bulk work on key pairs (`check`, export and
+ * import proving pairs; a large generate making them): the public key of each
+ * secret in a batch, through node:crypto as crypto/p256Points.ts and
+ * crypto/x25519.ts compute it (OpenSSL's scalar multiplication; X25519
+ * through JWK, see x25519.ts).
+ *
+ * A slot holds `batch` inputs (an algorithm byte, then the 32-byte secret),
+ * then as many answers (a status byte, then the 65-byte uncompressed P-256
+ * point or the 32-byte X25519 key). Status 0: the secret is no valid private
+ * key (or the thread failed on it); the caller then does that item itself.
+ */
+export const PUBLIC_IN = 33;
+export const PUBLIC_OUT = 66;
+export const P256_INPUT = 1;
+export const X25519_INPUT = 2;
+
+export const publicKeySlotBytes = (batch: number): number => batch * (PUBLIC_IN + PUBLIC_OUT);
+export const inputAt = (i: number): number => i * PUBLIC_IN;
+export const outputAt = (batch: number, i: number): number => batch * PUBLIC_IN + i * PUBLIC_OUT;
+
+export function publicKeyScript(batch: number): WorkerScript {
+  const outAt = batch * PUBLIC_IN;
+  return {
+    work: `
+  let ecdh = null;
+  for (let i = 0; i < count; i++) {
+    const secret = bytes.subarray(i * ${PUBLIC_IN} + 1, i * ${PUBLIC_IN} + ${PUBLIC_IN});
+    const out = bytes.subarray(${outAt} + i * ${PUBLIC_OUT}, ${outAt} + (i + 1) * ${PUBLIC_OUT});
+    out[0] = 0;
+    try {
+      if (bytes[i * ${PUBLIC_IN}] === ${P256_INPUT}) {
+        ecdh = ecdh || crypto.createECDH('prime256v1');
+        ecdh.setPrivateKey(secret);
+        const point = ecdh.getPublicKey();
+        if (point.length !== 65) continue;
+        out.set(point, 1);
+      } else {
+        const d = Buffer.from(secret.buffer, secret.byteOffset, 32).toString('base64url');
+        const key = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: '' }, format: 'jwk' });
+        const x = Buffer.from(crypto.createPublicKey(key).export({ format: 'jwk' }).x, 'base64url');
+        if (x.length !== 32) continue;
+        out.set(x, 1);
+      }
+      out[0] = 1;
+    } catch {}
+  }
+`,
+  };
+}
