@@ -65,7 +65,7 @@ export interface KeyDetail extends KeyHeader {
 
 /**
  * What a destroy answers: the key as it now is, and `oldBytesRemain` when
- * another process was reading the vault, so the destroyed records' old sealed
+ * another process was using the vault, so the destroyed records' old sealed
  * bytes could not yet be written over (core Keystore.checkpoint).
  */
 export interface DestroyedKey extends KeyDetail {

@@ -85,8 +85,9 @@ export async function withKeystore<T>(options: CommonOptions, io: CliIo, fn: (ke
 /** After a destroy, an import that replaced keys or a master-key rotation whose checkpoint another reader held up (Keystore.checkpoint). */
 export function oldBytesWarning(path: string): string {
   return (
-    `another process (the app, or a second custos) was reading ${path}, so SQLite could not yet write over the old pages: ` +
+    `another process (the app, or a second custos) was using ${path}, so SQLite could not yet finish writing the change into it: ` +
     'the sealed records just destroyed or replaced are still in the file or its -wal file. ' +
-    'They are overwritten when the last process using the keystore closes it, or at the next destroy, import or rotation that finishes its checkpoint.'
+    "The file's old pages are written over (and the -wal file emptied) when the last process using the keystore closes it, " +
+    'or at the next destroy, import or rotation whose checkpoint finishes.'
   );
 }

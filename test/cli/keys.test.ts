@@ -59,6 +59,18 @@ describe('custos keys generate', () => {
     expect((await vault.run(['keys', 'generate', '--global', '--all', '--key-type', 'rsa'])).code).toBe(2);
   });
 
+  it('--client-id repeated makes the keys of every client id in one transaction, all or nothing', async () => {
+    const vault = await initVault();
+    const created = await generate(vault, '--client-id', 'billing-svc', '--client-id', 'orders-svc', '--all');
+    expect(names(created)).toEqual([...CLIENT_NAMES('billing-svc'), ...CLIENT_NAMES('orders-svc')].sort());
+    const entries = json<Array<{ operation: string }>>(expectOk(await vault.run(['audit', 'list', '--json'])));
+    expect(entries.filter((e) => e.operation === 'key-generate')).toHaveLength(1);
+    // One id that already has keys refuses the whole call: the new id gets nothing either.
+    expectTextError(await vault.run(['keys', 'generate', '--client-id', 'new-svc', '--client-id', 'orders-svc', '--all']), 'KEY_EXISTS');
+    expect((await list(vault)).filter((k) => k.clientId === 'new-svc')).toEqual([]);
+    expect(names(await generate(vault, '--zone-id', 'zone-0001', '--zone-id', 'zone-0002', '--all'))).toEqual([...ZONE_NAMES('zone-0001'), ...ZONE_NAMES('zone-0002')].sort());
+  });
+
   it('--zone-id ID --all makes ID_zone and ID_zone_sym', async () => {
     const vault = await initVault();
     const created = await generate(vault, '--zone-id', 'zone-0001', '--all');

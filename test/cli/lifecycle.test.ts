@@ -134,7 +134,7 @@ describe('custos keys destroy', () => {
     reader.prepare('SELECT count(*) FROM key_versions').get();
     const result = expectOk(await vault.run(['keys', 'destroy', 'orders_storage', '--yes']));
     expect(result.stdout).toBe('destroyed orders_storage\n');
-    expect(result.stderr).toContain(`warning: another process (the app, or a second custos) was reading ${vault.path}`);
+    expect(result.stderr).toContain(`warning: another process (the app, or a second custos) was using ${vault.path}`);
     expect(inFiles()).toBe(true);
     reader.prepare('COMMIT').run();
     reader.close();

@@ -39,8 +39,8 @@ function versionNumber(text: string | undefined): number | undefined {
 }
 
 interface GenerateOptions extends CommonOptions {
-  clientId?: string;
-  zoneId?: string;
+  clientId?: string[] | undefined;
+  zoneId?: string[] | undefined;
   global?: boolean;
   all?: boolean;
   purpose?: string[];
@@ -48,17 +48,34 @@ interface GenerateOptions extends CommonOptions {
   keyType?: KeyPairType;
 }
 
-function generateRequest(options: GenerateOptions): GenerateRequest {
+/** `keys import`'s options: one owner, one purpose, one file. */
+interface OwnKeyOptions extends Omit<GenerateOptions, 'clientId' | 'zoneId' | 'purpose'> {
+  clientId?: string;
+  zoneId?: string;
+  purpose: string;
+  rawFile?: string;
+  pemFile?: string;
+}
+
+const listOf = (value: string | undefined): string[] | undefined => (value === undefined ? undefined : [value]);
+
+/** One request per --client-id or --zone-id given (all of them go in one transaction), or the global one. */
+function generateRequests(options: GenerateOptions): GenerateRequest[] {
   const scopes = [options.clientId !== undefined, options.zoneId !== undefined, Boolean(options.global)].filter(Boolean).length;
-  if (scopes !== 1) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --client-id ID, --zone-id ID or --global');
+  if (scopes !== 1) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --client-id ID, --zone-id ID (either repeatable) or --global');
   if (Boolean(options.all) === Boolean(options.purpose?.length)) throw new CustosError('INVALID_ARGUMENT', 'choose --all, or one or more --purpose P');
   const purposes: KeyPurpose[] | undefined = options.purpose?.map(parsePurpose);
-  const request: GenerateRequest =
-    options.clientId !== undefined ? { scope: 'client', clientId: options.clientId, purposes } : options.zoneId !== undefined ? { scope: 'zone', zoneId: options.zoneId, purposes } : { scope: 'global', purposes };
-  request.keyType = options.keyType;
-  // Ids and purposes are checked before the keystore is unlocked: bad arguments need no master key.
-  planKeys(request);
-  return request;
+  const requests: GenerateRequest[] = options.clientId
+    ? options.clientId.map((clientId) => ({ scope: 'client', clientId, purposes }))
+    : options.zoneId
+      ? options.zoneId.map((zoneId) => ({ scope: 'zone', zoneId, purposes }))
+      : [{ scope: 'global', purposes }];
+  for (const request of requests) {
+    request.keyType = options.keyType;
+    // Ids and purposes are checked before the keystore is unlocked: bad arguments need no master key.
+    planKeys(request);
+  }
+  return requests;
 }
 
 const catalogueHelp = `
@@ -71,19 +88,22 @@ export function keysCommand(io: CliIo): Command {
     .addHelpText('after', '\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys list --client-id billing-svc\n  custos keys rotate billing-svc_storage');
 
   withKeystoreOptions(keys.command('generate'))
-    .description('generate keys for a client id, a zone id, or the global keys, in one transaction')
-    .option('--client-id <id>', 'generate client keys for this client id')
-    .option('--zone-id <id>', 'generate zone keys for this zone id')
+    .description('generate keys for client ids, zone ids, or the global keys, in one transaction')
+    .option('--client-id <id>', 'generate client keys for this client id (repeatable: every one in the same transaction)', collect)
+    .option('--zone-id <id>', 'generate zone keys for this zone id (repeatable)', collect)
     .option('--global', 'generate the global keys (poison record, secure log, auth)')
     .option('--all', 'every purpose of the chosen scope')
     .option('--purpose <purpose>', 'only this purpose (repeatable)', collect)
     .option('--skip-existing', 'leave keys that already exist alone instead of failing')
     .addOption(new Option('--key-type <type>', 'key pairs as Themis EC on P-256 (what Acra reads) or X25519').choices(KEY_PAIR_TYPES).default('p256'))
     .option('--system <name>', "seal the new keys under this system's KEK (default: the client id's KEK if it has one, else the master key)")
-    .addHelpText('after', `${catalogueHelp}\n\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys generate --global --purpose auth --system payments`)
+    .addHelpText(
+      'after',
+      `${catalogueHelp}\n\nExamples:\n  custos keys generate --client-id billing-svc --all\n  custos keys generate --client-id billing-svc --client-id orders-svc --all   # one transaction: all or nothing\n  custos keys generate --global --purpose auth --system payments`,
+    )
     .action(async (options: GenerateOptions & { system?: string }) => {
-      const request = generateRequest(options);
-      const created = await withKeystore(options, io, (ks) => ks.generate([request], { skipExisting: Boolean(options.skipExisting), system: options.system }));
+      const requests = generateRequests(options);
+      const created = await withKeystore(options, io, (ks) => ks.generate(requests, { skipExisting: Boolean(options.skipExisting), system: options.system }));
       emit(io, options, created, () => (created.length === 0 ? 'nothing to generate: every key exists already' : keyTable(created)));
     });
 
@@ -186,9 +206,10 @@ Examples:
   custos keys import --purpose storage-sym --client-id billing-svc --raw-file storage.key
   custos keys import --purpose storage --client-id billing-svc --pem-file storage.pem`,
     )
-    .action(async (options: GenerateOptions & { purpose: string; rawFile?: string; pemFile?: string }) => {
+    .action(async (options: OwnKeyOptions) => {
       if ((options.rawFile === undefined) === (options.pemFile === undefined)) throw new CustosError('INVALID_ARGUMENT', 'choose exactly one of --raw-file FILE or --pem-file FILE');
-      const request = generateRequest({ ...options, purpose: [options.purpose] });
+      // One key: --client-id and --zone-id are not repeatable here.
+      const [request] = generateRequests({ ...options, clientId: listOf(options.clientId), zoneId: listOf(options.zoneId), purpose: [options.purpose] }) as [GenerateRequest];
       const path = options.rawFile ?? options.pemFile ?? '';
       let bytes: Buffer;
       try {

@@ -12,7 +12,7 @@ import { KeyRefCollector } from '../audit/subjects.js';
 import { closeJournal, openJournal } from './exportJournal.js';
 
 export const FORCE_HINT = ' (pass --force to replace it)';
-import { availableParallelism } from 'node:os';
+import { useSecondThread } from '../parallel/secondThread.js';
 import { PairProofs, type OrderedProblem } from '../check/pairProofs.js';
 import { fingerprintMatches } from './validate.js';
 import { accessKeysOf, BundleWriter, newExportSecrets, type ExportSecrets } from './writer.js';
@@ -22,27 +22,6 @@ export type Progress = (done: number, total: number) => void;
 export const PROGRESS_EVERY = 64;
 /** Asked between batches of keys; true stops the work with CANCELLED (the app's Cancel button). */
 export type ShouldCancel = () => boolean;
-
-/**
- * From here on a pass proves its pairs in a second thread, as `check` does.
- * Once the thread started with the pass (rather than at its first batch) and
- * no longer loaded the parent's loader flags, quiet 2-core runs had 10,000
- * versions faster with it too (export 421 to 426 ms against 453 to 457,
- * import 472 to 473 against 511 to 521; earlier, on a loaded machine, it
- * was slower three times in four). Nothing was measured between 4,096 and
- * 10,000; 4,096 is `check`'s threshold, where a thread's start (tens of
- * milliseconds) is a small part of the pass.
- */
-const SECOND_THREAD_MIN_VERSIONS = 4096;
-
-/**
- * Whether a pass over `versions` versions proves its pairs in a second thread
- * (PairProofs): with more than one core, and enough versions that the
- * thread's start (tens of milliseconds) pays for itself.
- */
-export function useSecondThread(versions: number): boolean {
-  return versions >= SECOND_THREAD_MIN_VERSIONS && availableParallelism() > 1;
-}
 
 export function throwIfCancelled(shouldCancel: ShouldCancel | undefined, what: string): void {
   if (shouldCancel?.()) throw new CustosError('CANCELLED', `the ${what} was cancelled; nothing was written`);

@@ -1,7 +1,8 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { Keystore } from '../keystore/keystore.js';
 import type { AccessKeys } from './accessKeys.js';
-import { throwIfCancelled, useSecondThread, type Progress, type ShouldCancel } from './export.js';
+import { useSecondThread } from '../parallel/secondThread.js';
+import { throwIfCancelled, type Progress, type ShouldCancel } from './export.js';
 import type { BundleReader } from './reader.js';
 import { throwIfPairProblem, validatePortableKey, type DeferredPairs } from './validate.js';
 import { PairProofs } from '../check/pairProofs.js';

@@ -1,8 +1,8 @@
 import { CustosError, type ErrorCode } from '../../../shared/errors.js';
-import { availableParallelism } from 'node:os';
 import { wipe } from '../crypto/bytes.js';
 import { materialFingerprint, type Keystore } from '../keystore/keystore.js';
 import type { VersionRow } from '../keystore/rows.js';
+import { useSecondThread } from '../parallel/secondThread.js';
 import { PairProofs } from './pairProofs.js';
 
 export interface CheckProblem {
@@ -24,13 +24,10 @@ export interface CheckReport {
 
 export type Progress = (done: number, total: number) => void;
 
-/** Below this many versions one thread does it all: a second one takes tens of milliseconds to start. */
-export const WORKER_FROM_VERSIONS = 4096;
-
 export interface CheckOptions {
   /**
    * Prove key pairs in a second thread while this one opens records (default:
-   * on a machine with more than one core, for WORKER_FROM_VERSIONS versions or
+   * parallel/secondThread.ts's rule: more than one core, 4,096 versions or
    * more). Either way every pair is proven.
    */
   worker?: boolean;
@@ -84,7 +81,7 @@ export function checkKeystore(keystore: Keystore, onProgress?: Progress, options
   // Each row's problem with its position, so the pairs proven later still come out in storage order.
   const found: Array<CheckProblem & { order: number }> = [];
   const total = keystore.info().keyVersions;
-  const pairs = new PairProofs(options.worker ?? (availableParallelism() > 1 && total >= WORKER_FROM_VERSIONS));
+  const pairs = new PairProofs(options.worker ?? useSecondThread(total));
   const currentSeen = new Map<string, boolean>();
   let opened = 0;
   let destroyed = 0;

@@ -2,10 +2,10 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import type { KeyAlgorithm } from '../../../shared/keys.js';
 import { equalBytes } from '../crypto/bytes.js';
 import { fingerprint } from '../crypto/fingerprint.js';
-import { p256Points, p256PointsFromUncompressed, type P256Points } from '../crypto/p256Points.js';
+import { p256Points, type P256Points } from '../crypto/p256Points.js';
 import { x25519PublicKey } from '../crypto/x25519.js';
 import { materialFingerprint } from '../keystore/recordOpener.js';
-import { inputAt, outputAt, P256_INPUT, PUBLIC_IN, publicKeyScript, publicKeySlotBytes, X25519_INPUT } from '../parallel/publicKeyWork.js';
+import { inputSecret, publicKeyScript, publicKeySlotBytes, readAnswer, writeInput, type PairAlgorithm } from '../parallel/publicKeyWork.js';
 import { SyncWorker, type Slot } from '../parallel/syncWorker.js';
 
 /**
@@ -110,14 +110,12 @@ export class PairProofs {
       this.batch = { slot, rows: [] };
     }
     const { slot, rows } = this.batch;
-    const at = inputAt(rows.length);
-    slot.bytes[at] = row.algorithm === 'p256' ? P256_INPUT : X25519_INPUT;
     // A secret of another length is no valid key: proven here, where its problem is named.
     if (secret.length !== 32) {
       this.record(proveHere(row, secret));
       return;
     }
-    slot.bytes.set(secret, at + 1);
+    writeInput(slot.bytes, rows.length, row.algorithm, secret);
     rows.push(row);
     if (rows.length === PAIR_BATCH) this.send();
   }
@@ -167,20 +165,15 @@ export class PairProofs {
     }
     this.workerBatches++;
     rows.forEach((row, i) => {
-      const out = slot.bytes.subarray(outputAt(PAIR_BATCH, i), outputAt(PAIR_BATCH, i + 1));
-      if (out[0] !== 1) {
-        this.record(proveHere(row, slot.bytes.subarray(inputAt(i) + 1, inputAt(i) + PUBLIC_IN)));
-      } else if (row.algorithm === 'p256') {
-        this.record(verdict(row, p256PointsFromUncompressed(out.subarray(1, 66)), null));
-      } else {
-        this.record(verdict(row, null, out.slice(1, 33)));
-      }
+      const answer = readAnswer(slot.bytes, PAIR_BATCH, i, row.algorithm as PairAlgorithm);
+      if (!answer) this.record(proveHere(row, inputSecret(slot.bytes, i)));
+      else this.record(answer.algorithm === 'p256' ? verdict(row, answer.points, null) : verdict(row, null, answer.publicKey));
     });
     this.worker.release(slot);
   }
 
   private proveSlotHere(batch: Batch): void {
-    batch.rows.forEach((row, i) => this.record(proveHere(row, batch.slot.bytes.subarray(inputAt(i) + 1, inputAt(i) + PUBLIC_IN))));
+    batch.rows.forEach((row, i) => this.record(proveHere(row, inputSecret(batch.slot.bytes, i))));
     if (this.worker) this.worker.release(batch.slot);
     else batch.slot.bytes.fill(0);
   }

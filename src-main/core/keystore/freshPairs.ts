@@ -1,11 +1,11 @@
 import { wipe } from '../crypto/bytes.js';
-import { p256Generate, p256Points, p256PointsFromUncompressed } from '../crypto/p256Points.js';
+import { p256Generate, p256Points } from '../crypto/p256Points.js';
 import { freshSecret } from '../crypto/randomPool.js';
 import { x25519PublicKey, x25519Secret } from '../crypto/x25519.js';
-import { inputAt, outputAt, P256_INPUT, publicKeyScript, publicKeySlotBytes, X25519_INPUT } from '../parallel/publicKeyWork.js';
+import { publicKeyScript, publicKeySlotBytes, readAnswer, writeInput, type PairAlgorithm } from '../parallel/publicKeyWork.js';
 import { SyncWorker, type Slot } from '../parallel/syncWorker.js';
 
-export type PairAlgorithm = 'p256' | 'x25519';
+export type { PairAlgorithm };
 
 /** A new key pair: the secret (the caller wipes it), the public key as stored, and a P-256 pair's SPKI for its fingerprint. */
 export interface FreshPair {
@@ -20,6 +20,8 @@ export const FRESH_BATCH = 128;
 const SLOTS = 4;
 
 interface Batch {
+  /** Position of the batch's first pair in the plan. */
+  start: number;
   algorithms: PairAlgorithm[];
   secrets: Uint8Array[];
   slot: Slot | null;
@@ -39,9 +41,14 @@ export function pairFromSecret(algorithm: PairAlgorithm, secret: Uint8Array): Fr
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     wipe(secret);
-    const pair = p256Generate();
-    return { secret: pair.secret, publicKey: pair.compressed, spki: pair.spki };
+    return p256Fresh();
   }
+}
+
+/** A P-256 pair from Node's generator (OpenSSL's), as generate makes one key at a time. */
+export function p256Fresh(): FreshPair {
+  const pair = p256Generate();
+  return { secret: pair.secret, publicKey: pair.compressed, spki: pair.spki };
 }
 
 /**
@@ -84,7 +91,7 @@ export class FreshPairs {
   take(algorithm: PairAlgorithm): FreshPair {
     if (this.batches.length === 0) this.draw(null);
     const batch = this.batches[0] as Batch;
-    if (batch.algorithms[this.taken] !== algorithm) throw new Error(`pair ${this.drawn - batch.algorithms.length + this.taken} was planned as ${String(batch.algorithms[this.taken])}, taken as ${algorithm}`);
+    if (batch.algorithms[this.taken] !== algorithm) throw new Error(`pair ${batch.start + this.taken} was planned as ${String(batch.algorithms[this.taken])}, taken as ${algorithm}`);
     batch.made ??= this.collect(batch);
     const pair = batch.made[this.taken] as FreshPair;
     this.taken++;
@@ -117,17 +124,15 @@ export class FreshPairs {
 
   /** Draws the next batch's secrets; with a slot, posts them to the second thread. */
   private draw(slot: Slot | null): void {
-    const algorithms = this.algorithms.slice(this.drawn, this.drawn + FRESH_BATCH);
+    const start = this.drawn;
+    const algorithms = this.algorithms.slice(start, start + FRESH_BATCH);
     this.drawn += algorithms.length;
     const secrets = algorithms.map((algorithm) => (algorithm === 'x25519' ? x25519Secret() : freshSecret()));
     if (slot && this.worker) {
-      secrets.forEach((secret, i) => {
-        slot.bytes[inputAt(i)] = algorithms[i] === 'x25519' ? X25519_INPUT : P256_INPUT;
-        slot.bytes.set(secret, inputAt(i) + 1);
-      });
+      secrets.forEach((secret, i) => writeInput(slot.bytes, i, algorithms[i] as PairAlgorithm, secret));
       this.worker.post(slot, algorithms.length);
     }
-    this.batches.push({ algorithms, secrets, slot, made: null });
+    this.batches.push({ start, algorithms, secrets, slot, made: null });
   }
 
   /** The batch's pairs: the second thread's answers, or (not started, failed, or no thread) computed here. */
@@ -139,11 +144,9 @@ export class FreshPairs {
     if (answered) this.workerBatches++;
     const made = secrets.map((secret, i): FreshPair => {
       const algorithm = algorithms[i] as PairAlgorithm;
-      const out = slot.bytes.subarray(outputAt(FRESH_BATCH, i), outputAt(FRESH_BATCH, i + 1));
-      if (!answered || out[0] !== 1) return pairFromSecret(algorithm, secret);
-      if (algorithm === 'x25519') return { secret, publicKey: out.slice(1, 33), spki: null };
-      const points = p256PointsFromUncompressed(out.subarray(1, 66));
-      return { secret, publicKey: points.compressed, spki: points.spki };
+      const answer = answered ? readAnswer(slot.bytes, FRESH_BATCH, i, algorithm) : null;
+      if (!answer) return pairFromSecret(algorithm, secret);
+      return answer.algorithm === 'p256' ? { secret, publicKey: answer.points.compressed, spki: answer.points.spki } : { secret, publicKey: answer.publicKey, spki: null };
     });
     this.worker.release(slot);
     return made;

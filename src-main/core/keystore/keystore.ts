@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
 import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
@@ -15,9 +14,8 @@ import { materialFingerprint, RecordOpener } from './recordOpener.js';
 import type { AuditDraft } from '../audit/entry.js';
 import { keyEntry } from '../audit/subjects.js';
 import { addFreshVersion } from './freshVersion.js';
-import { FreshPairs, type FreshPair } from './freshPairs.js';
 import { currentVersion, requireKey, requireUsable } from './guards.js';
-import { freshPlans, kekForPlan } from './generateKeys.js';
+import { addFreshKeys, type GenerateOptions } from './generateKeys.js';
 import { openKek } from './kek/kekStore.js';
 import { destroyVersions, disableVersions, enableVersions } from './keyStates.js';
 import { KeyRows, toKeyInfo, type ListFilter, type VersionRow } from './rows.js';
@@ -41,18 +39,6 @@ export interface KeystoreInfo {
 
 export { materialFingerprint };
 
-/** From this many new keys, a generate makes its pairs' public keys in a second thread too (keystore/freshPairs.ts). */
-export const GENERATE_WORKER_FROM = 4096;
-
-export interface GenerateOptions {
-  /** A name that exists already with the same purpose and owner is skipped rather than refused. */
-  skipExisting?: boolean;
-  /** The system whose KEK the new keys go under. */
-  system?: string | undefined;
-  /** Public keys in a second thread too (default: with more than one core, from GENERATE_WORKER_FROM keys). */
-  worker?: boolean;
-}
-
 /**
  * An unlocked keystore. Holds the record wrapping key until `close()`;
  * every change runs in one immediate SQLite transaction, together with the
@@ -64,7 +50,7 @@ export class Keystore {
   private records: RecordOpener;
   private masterKey: Uint8Array | null;
   private vaultFp: string;
-  /** Set when a checkpoint could not finish (another connection was reading); cleared by one that does. */
+  /** Set when a checkpoint could not finish (another connection was using the file); cleared by one that does. */
   private pagesLeft = false;
 
   constructor(
@@ -143,21 +129,7 @@ export class Keystore {
    */
   generate(requests: readonly GenerateRequest[], options: GenerateOptions = {}): KeyInfo[] {
     const planned = requests.flatMap((r) => planKeys(r));
-    return this.write(() => {
-      const at = new Date().toISOString();
-      const fresh = freshPlans(this.rows, planned, Boolean(options.skipExisting));
-      const pairAlgorithms = fresh.flatMap((plan) => (plan.algorithm === 'sym256' ? [] : [plan.algorithm]));
-      const pairs = pairAlgorithms.length > 0 ? new FreshPairs(pairAlgorithms, options.worker ?? (availableParallelism() > 1 && fresh.length >= GENERATE_WORKER_FROM)) : null;
-      try {
-        return fresh.map((plan) => {
-          const kekId = kekForPlan(this.db, plan, options.system);
-          const keyId = this.rows.addKey({ name: plan.name, client_id: plan.clientId, zone_id: plan.zoneId, purpose: plan.purpose, algorithm: plan.algorithm, current_version: 1, created_at: at, kek_id: kekId });
-          return this.addVersion(keyId, plan, 1, at, kekId, plan.algorithm === 'sym256' ? undefined : pairs?.take(plan.algorithm));
-        });
-      } finally {
-        pairs?.close();
-      }
-    }, (created) => keyEntry('key-generate', created));
+    return this.write(() => addFreshKeys(this.db, this.rows, this.records, planned, options), (created) => keyEntry('key-generate', created));
   }
 
   rotate(name: string): KeyInfo {
@@ -329,24 +301,30 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 
-  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null, made?: FreshPair): KeyInfo {
+  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null): KeyInfo {
     this.requireOpen();
-    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId, made);
+    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId);
   }
 
   /**
    * Copies the WAL into the file and truncates it, so a destroyed or replaced
-   * record's old sealed bytes leave both (secure_delete zeroes the freed
-   * space). A connection in the middle of a read (the app, a second custos)
-   * keeps SQLite from writing pages past its snapshot: after the busy timeout
-   * the checkpoint stops part-way and the old bytes stay, which
-   * `oldSealedBytesRemain` then reports until a later checkpoint completes.
-   * Returns whether this one did.
+   * record's old sealed bytes leave the file's pages (secure_delete zeroes
+   * the freed space) and the WAL. Another connection in the middle of a read
+   * or a write (the app, a second custos) keeps SQLite from finishing: after
+   * the busy timeout it stops part-way (a `busy` row, not an error) and the
+   * old bytes stay, which `oldSealedBytesRemain` then reports until a later
+   * checkpoint finishes. This runs after the change was committed, so an
+   * error here (I/O, say) does not undo it and is not reported as if it had:
+   * it leaves the same flag set. Returns whether this checkpoint finished.
    */
   checkpoint(): boolean {
     this.requireOpen();
-    const [result] = guardSqlite(this.path, () => this.db.pragma('wal_checkpoint(TRUNCATE)')) as Array<{ busy?: unknown }>;
-    this.pagesLeft = result?.busy !== 0;
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy?: unknown }>;
+      this.pagesLeft = result?.busy !== 0;
+    } catch {
+      this.pagesLeft = true;
+    }
     return !this.pagesLeft;
   }
 

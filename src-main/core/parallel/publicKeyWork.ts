@@ -1,3 +1,4 @@
+import { p256PointsFromUncompressed, type P256Points } from '../crypto/p256Points.js';
 import type { WorkerScript } from './syncWorker.js';
 
 /**
@@ -49,4 +50,26 @@ export function publicKeyScript(batch: number): WorkerScript {
   }
 `,
   };
+}
+
+export type PairAlgorithm = 'p256' | 'x25519';
+
+/** Writes item `i`'s input into a slot: its algorithm, then its 32-byte secret. */
+export function writeInput(bytes: Uint8Array, i: number, algorithm: PairAlgorithm, secret: Uint8Array): void {
+  bytes[inputAt(i)] = algorithm === 'p256' ? P256_INPUT : X25519_INPUT;
+  bytes.set(secret, inputAt(i) + 1);
+}
+
+/** Item `i`'s secret as the slot holds it (a view, wiped when the slot is released). */
+export function inputSecret(bytes: Uint8Array, i: number): Uint8Array {
+  return bytes.subarray(inputAt(i) + 1, inputAt(i) + PUBLIC_IN);
+}
+
+export type PublicAnswer = { algorithm: 'p256'; points: P256Points } | { algorithm: 'x25519'; publicKey: Uint8Array };
+
+/** The thread's answer for item `i` of a batch of `batch`, or null when it gave none (status 0). */
+export function readAnswer(bytes: Uint8Array, batch: number, i: number, algorithm: PairAlgorithm): PublicAnswer | null {
+  const out = bytes.subarray(outputAt(batch, i), outputAt(batch, i + 1));
+  if (out[0] !== 1) return null;
+  return algorithm === 'p256' ? { algorithm, points: p256PointsFromUncompressed(out.subarray(1, 66)) } : { algorithm, publicKey: out.slice(1, 33) };
 }

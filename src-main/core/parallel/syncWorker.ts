@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * A second thread for a synchronous bulk pass (`custos check`, `audit
- * verify`): the caller fills a batch in shared memory, hands it to the worker
+ * verify`, export and import proving pairs, a large generate making them):
+ * the caller fills a batch in shared memory, hands it to the worker
  * and goes on reading and opening rows while the worker does the batch's
  * crypto; it collects the answer later, blocking only if it is not ready.
  * When every slot is busy the caller does the batch itself, so the two

@@ -72,7 +72,7 @@ describe('fresh pairs made ahead', () => {
 
 describe('a large generate with its pairs made in a second thread', () => {
   for (const keyType of [undefined, 'x25519'] as const) {
-    it(`stores pairs that check proves (${keyType ?? 'default'} catalogue)`, async () => {
+    it(`stores pairs that check proves, the second thread allowed (${keyType ?? 'default'} catalogue)`, async () => {
       const vault = await makeVault();
       const ks = await vault.open();
       const ids = Array.from({ length: 150 }, (_, i) => `client-${String(i).padStart(4, '0')}`);
