@@ -196,6 +196,8 @@ export const CONTRACT = {
       auditEntries: z.int().min(0),
       supersededCeremonies: z.int().min(0),
       methods: z.array(z.strictObject({ id: methodId, kind: z.enum(UNLOCK_METHOD_KINDS), label: text(200), action: z.enum(['rewrapped', 'dropped']) })).max(256),
+      /** Another process was using the vault: records sealed under the old master key are still on disk (core Keystore.checkpoint). */
+      oldBytesRemain: z.literal(true).optional(),
     }),
   },
   'settings:get': { request: empty, response: settings },

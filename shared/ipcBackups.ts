@@ -71,6 +71,8 @@ const importSchema = z.strictObject({
   sourceVault: pair.nullable(),
   ceremonies: count,
   auditHistory: z.boolean(),
+  /** Another process was using the vault: the replaced keys' old sealed bytes are still on disk (core Keystore.checkpoint). */
+  oldBytesRemain: z.literal(true).optional(),
 });
 
 export const BACKUPS_CONTRACT = {

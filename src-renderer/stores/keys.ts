@@ -3,7 +3,7 @@ import { computed, ref } from 'vue';
 import type { KeyDetail, KeyInfo, KeyPurpose, KeyState } from '../../shared/keys';
 import type { GenerateKeysRequest } from '../../shared/ipc';
 import { custos, unwrap, type ShownError } from '../api';
-import { destroyedStatus } from './destroyedStatus';
+import { destroyedStatus } from './oldBytesNotice';
 import { tracked } from './tracked';
 
 export interface KeyFilters {

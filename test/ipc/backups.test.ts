@@ -15,6 +15,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/ipc.js';
 import { PROGRESS_EVERY } from '../../src-main/core/bundle/export.js';
@@ -208,5 +209,21 @@ describe('backups channels', () => {
     expect(await h.ok('backups:import', { onConflict: 'skip' })).toMatchObject({ keys: 0, skipped: KEYS, replaced: 0 });
     // The chosen bundle is forgotten once imported.
     expect(await h.call('backups:import', { onConflict: 'skip' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+  }, 240_000);
+
+  it('answers a conflict with replace while a custos command reads the vault: the answer says the old sealed bytes remain', async () => {
+    h.fileChoices.push(bundle, accessKeys);
+    await h.ok('backups:openBundle', {});
+    await h.ok('backups:openAccessKeys', {});
+    const reader = new Database(source.path, { readonly: true });
+    try {
+      reader.prepare('BEGIN').run();
+      reader.prepare('SELECT count(*) FROM key_versions').get();
+      // The import's checkpoint waits out the busy timeout (5 s), then stops part-way.
+      expect(await h.ok('backups:import', { onConflict: 'replace' })).toMatchObject({ keys: KEYS, replaced: KEYS, oldBytesRemain: true });
+    } finally {
+      reader.close();
+    }
+    await h.ok('vault:lock', {});
   }, 240_000);
 });

@@ -27,6 +27,7 @@ export function masterKeyHandlers(ctx: IpcContext) {
         supersededCeremonies: r.supersededCeremonies,
         // Rows of any other kind were refused before the rotation began; the response schema checks again.
         methods: r.methods.map(({ id, kind, label, action }) => ({ id, kind: kind as UnlockMethodKind, label, action })),
+        ...(r.oldBytesRemain ? { oldBytesRemain: true as const } : {}),
       };
     }),
   } satisfies Record<string, Handler>;

@@ -158,6 +158,7 @@ export function backupOps(unlocked: () => Keystore, report: Report, cancelled: (
             sourceVault: r.vault?.sourceVault ?? null,
             ceremonies: r.vault?.ceremonies.length ?? 0,
             auditHistory: r.vault?.auditHistory ?? false,
+            ...(ks.oldSealedBytesRemain() ? { oldBytesRemain: true as const } : {}),
           };
         }),
       );

@@ -53,7 +53,7 @@ export interface CoreOps extends CeremonyOps, AuditOps, BackupOps, AcraOps, Acra
   /** `approvals`: what main's settings approved (main asked the person first); nothing else is loaded or contacted. */
   unlockWithMethod: { args: { path: string; methodId: number; credentials: MethodCredentials; approvals: Approvals }; result: OpenedVault };
   rotationPlan: { args: Record<string, never>; result: RotationPreview };
-  rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[]; approvals: Approvals }; result: RotationResult };
+  rotateMasterKey: { args: { rewrap: Array<{ methodId: number; credentials: MethodCredentials }>; drop: number[]; approvals: Approvals }; result: RotationResult & { oldBytesRemain?: true } };
   lock: { args: Record<string, never>; result: null };
   list: { args: ListArgs; result: KeyInfo[] };
   get: { args: { name: string }; result: KeyDetail };

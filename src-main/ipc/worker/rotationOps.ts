@@ -43,7 +43,8 @@ export function rotationOps(unlocked: () => Keystore, report: Report): RotationI
       const newMasterKey = generateMasterKey();
       report('rotate', 'Re-wrapping every key and unlock method under the new master key', 0, 0);
       try {
-        return await rotateMasterKey(keystore, { newMasterKey, rewrappers, drop });
+        const rotated = await rotateMasterKey(keystore, { newMasterKey, rewrappers, drop });
+        return keystore.oldSealedBytesRemain() ? { ...rotated, oldBytesRemain: true as const } : rotated;
       } finally {
         wipe(newMasterKey);
         report('rotate', 'Rotation finished', 1, 1);
