@@ -13,14 +13,14 @@ import type { WorkerScript } from './syncWorker.js';
  * point or the 32-byte X25519 key). Status 0: the secret is no valid private
  * key (or the thread failed on it); the caller then does that item itself.
  */
-export const PUBLIC_IN = 33;
-export const PUBLIC_OUT = 66;
-export const P256_INPUT = 1;
-export const X25519_INPUT = 2;
+const PUBLIC_IN = 33;
+const PUBLIC_OUT = 66;
+const P256_INPUT = 1;
+const X25519_INPUT = 2;
 
 export const publicKeySlotBytes = (batch: number): number => batch * (PUBLIC_IN + PUBLIC_OUT);
-export const inputAt = (i: number): number => i * PUBLIC_IN;
-export const outputAt = (batch: number, i: number): number => batch * PUBLIC_IN + i * PUBLIC_OUT;
+const inputAt = (i: number): number => i * PUBLIC_IN;
+const outputAt = (batch: number, i: number): number => batch * PUBLIC_IN + i * PUBLIC_OUT;
 
 export function publicKeyScript(batch: number): WorkerScript {
   const outAt = batch * PUBLIC_IN;
