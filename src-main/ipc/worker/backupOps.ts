@@ -158,7 +158,8 @@ export function backupOps(unlocked: () => Keystore, report: Report, cancelled: (
             sourceVault: r.vault?.sourceVault ?? null,
             ceremonies: r.vault?.ceremonies.length ?? 0,
             auditHistory: r.vault?.auditHistory ?? false,
-            ...(ks.oldSealedBytesRemain() ? { oldBytesRemain: true as const } : {}),
+            // Only an import that replaced keys checkpoints; the flag may otherwise be an earlier operation's.
+            ...(r.replaced > 0 && ks.oldSealedBytesRemain() ? { oldBytesRemain: true as const } : {}),
           };
         }),
       );
