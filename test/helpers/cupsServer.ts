@@ -67,17 +67,21 @@ export async function startCups(preserveJobFiles: string): Promise<{ server: Cup
     rmSync(root, { recursive: true, force: true });
   };
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: 'pipe' });
-  for (let i = 0; ; i++) {
+  // `lpstat -r` exits 0 whether or not the scheduler answers: its answer is in what it prints. (Taking
+  // the exit status for it let a slow start on a busy machine through, and lpadmin then failed.)
+  const running = () => {
     try {
-      run('lpstat', ['-r']);
-      break;
+      return /scheduler is running/.test(run('lpstat', ['-r']));
     } catch {
-      if (i > 50 || child.exitCode !== null) {
-        await stop();
-        return { server: null, reason: `cupsd did not start here (exit ${child.exitCode ?? 'none'}); it may need root` };
-      }
-      await sleep(100);
+      return false;
     }
+  };
+  for (let i = 0; !running(); i++) {
+    if (i > 100 || child.exitCode !== null) {
+      await stop();
+      return { server: null, reason: `cupsd did not start here (exit ${child.exitCode ?? 'none'}); it may need root` };
+    }
+    await sleep(100);
   }
   // A raw queue: CUPS keeps the document as sent; the device is a file under the root.
   run('lpadmin', ['-p', 'sheets', '-E', '-v', `file://${join(root, 'out', 'sheets.pdf')}`, '-m', 'raw']);
