@@ -41,12 +41,16 @@ export function pairFromSecret(algorithm: PairAlgorithm, secret: Uint8Array): Fr
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     wipe(secret);
-    return p256Fresh();
+    return freshPair('p256');
   }
 }
 
-/** A P-256 pair from Node's generator (OpenSSL's), as generate makes one key at a time. */
-export function p256Fresh(): FreshPair {
+/**
+ * One new pair made here, as a generate of few keys or a rotation makes it:
+ * P-256 from Node's generator (OpenSSL's), X25519 from a pool scalar.
+ */
+export function freshPair(algorithm: PairAlgorithm): FreshPair {
+  if (algorithm === 'x25519') return pairFromSecret(algorithm, x25519Secret());
   const pair = p256Generate();
   return { secret: pair.secret, publicKey: pair.compressed, spki: pair.spki };
 }

@@ -1,12 +1,11 @@
 import type { KeyInfo } from '../../../shared/keys.js';
 import { wipe } from '../crypto/bytes.js';
 import { fingerprint } from '../crypto/fingerprint.js';
-import { x25519Generate } from '../crypto/x25519.js';
 import { generateMaterial } from '../catalog/material.js';
 import type { PlannedKey } from '../catalog/plan.js';
 import { materialFingerprint, type RecordOpener } from './recordOpener.js';
 import type { KeyRows } from './rows.js';
-import { p256Fresh, type FreshPair } from './freshPairs.js';
+import { freshPair, type FreshPair } from './freshPairs.js';
 
 /**
  * Generates a version's material, or takes a pair made beforehand (`made`, from keystore/freshPairs.ts),
@@ -14,7 +13,7 @@ import { p256Fresh, type FreshPair } from './freshPairs.js';
  */
 export function addFreshVersion(rows: KeyRows, records: RecordOpener, keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null = null, made?: FreshPair): KeyInfo {
   // P-256 pairs come with their fingerprint's SPKI from one scalar multiplication (see crypto/p256Points.ts); the same material as generateMaterial's.
-  const pair = made ?? (plan.algorithm === 'p256' ? p256Fresh() : plan.algorithm === 'x25519' ? { ...x25519Generate(), spki: null } : null);
+  const pair = made ?? (plan.algorithm === 'sym256' ? null : freshPair(plan.algorithm));
   const material = pair ?? generateMaterial(plan.algorithm);
   try {
     const sealed = records.sealSecret(records.identity({ ...plan, version, public_key: material.publicKey, kek_id: kekId }), material.secret);
