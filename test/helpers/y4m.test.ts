@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPnm, toY4m } from './y4m.js';
+import { readPnm, readY4mFrame, toY4m } from './y4m.js';
 
 const ppm = (w: number, h: number, rgb: number[]) => Buffer.concat([Buffer.from(`P6\n# made by a test\n${w} ${h}\n255\n`), Buffer.from(rgb)]);
 
@@ -30,4 +30,18 @@ describe('still image → YUV4MPEG2 for the fake camera', () => {
     const y = out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10);
     expect([...y]).toEqual([255, 255, 255, 255]);
   });
+  it('reads the first frame back as grey from its luma, and refuses what is no video', () => {
+    // Black, white; the frame 2x2 with the image scaled to fit (1 row tall, centred: rows of white around it).
+    const out = toY4m(readPnm(ppm(2, 1, [0, 0, 0, 255, 255, 255])), { width: 2, height: 2, frames: 2 });
+    const frame = readY4mFrame(out);
+    expect(frame.width).toBe(2);
+    expect(frame.height).toBe(2);
+    const grey = [...frame.rgb].filter((_, i) => i % 3 === 0);
+    expect(grey).toEqual([...out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10)]);
+    expect(grey).toContain(0);
+    expect(() => readY4mFrame(Buffer.from('P6 1 1 255\n000'))).toThrow(/not a YUV4MPEG2/);
+    expect(() => readY4mFrame(out.subarray(0, out.length - 9))).not.toThrow();
+    expect(() => readY4mFrame(out.subarray(0, out.indexOf("FRAME\n") + 8))).toThrow(/no whole frame/);
+  });
 });
+

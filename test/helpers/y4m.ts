@@ -5,7 +5,6 @@
  * front of the camera. Input is a binary PPM (P6) or PGM (P5), which is what
  * `pdftoppm` writes without `-png`; no image library is needed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface Raster {
   width: number;
@@ -93,7 +92,17 @@ export function toY4m(image: Raster, options: FrameOptions): Buffer {
   return Buffer.concat([header, ...Array.from({ length: options.frames ?? 5 }, () => frame)]);
 }
 
-/** Reads a PPM/PGM file and writes the .y4m video Chromium's fake camera plays. */
-export function writeY4mFromPnm(pnmPath: string, y4mPath: string, options: FrameOptions): void {
-  writeFileSync(y4mPath, toY4m(readPnm(readFileSync(pnmPath)), options));
+/** The first frame of a YUV4MPEG2 video, as a grey picture of its luma (what a reader of black print on white sees). */
+export function readY4mFrame(video: Uint8Array): Raster {
+  const bytes = Buffer.from(video.buffer, video.byteOffset, video.byteLength);
+  const header = bytes.subarray(0, bytes.indexOf(0x0a)).toString('latin1');
+  const width = Number(/ W(\d+)/.exec(header)?.[1]);
+  const height = Number(/ H(\d+)/.exec(header)?.[1]);
+  if (!header.startsWith('YUV4MPEG2 ') || !width || !height) throw new Error('not a YUV4MPEG2 video');
+  const frame = bytes.indexOf('FRAME', header.length);
+  const start = bytes.indexOf(0x0a, frame) + 1;
+  if (frame < 0 || start + width * height > bytes.length) throw new Error('no whole frame in the video');
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) rgb.fill(bytes[start + i]!, i * 3, i * 3 + 3);
+  return { width, height, rgb };
 }
