@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { materialFingerprint } from '../../src-main/core/keystore/keystore.js';
+import { materialFingerprint } from '../../src-main/core/keystore/recordOpener.js';
 import { openKeystore } from '../../src-main/core/keystore/open.js';
 
 export const clientId = (i: number) => `client-${String(i).padStart(6, '0')}`;

@@ -8,7 +8,7 @@ import type { OrderedProblem, PairProofs } from '../check/pairProofs.js';
 import { publicKeyBytes } from '../catalog/material.js';
 import { algorithmFits, purposeSpec } from '../catalog/purposes.js';
 import type { PortableKey, PortableVersion } from '../keystore/importer.js';
-import { materialFingerprint } from '../keystore/keystore.js';
+import { materialFingerprint } from '../keystore/recordOpener.js';
 
 const MATERIAL_BYTES = 32;
 const FINGERPRINT = /^[0-9a-f]{32}$/;

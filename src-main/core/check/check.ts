@@ -1,6 +1,7 @@
 import { CustosError, type ErrorCode } from '../../../shared/errors.js';
 import { wipe } from '../crypto/bytes.js';
-import { materialFingerprint, type Keystore } from '../keystore/keystore.js';
+import type { Keystore } from '../keystore/keystore.js';
+import { materialFingerprint } from '../keystore/recordOpener.js';
 import type { VersionRow } from '../keystore/rows.js';
 import { useSecondThread } from '../parallel/secondThread.js';
 import { PairProofs } from './pairProofs.js';

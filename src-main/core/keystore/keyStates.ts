@@ -1,11 +1,28 @@
 import { CustosError } from '../../../shared/errors.js';
-import { currentVersion, requireKey } from './guards.js';
+import type { KeyInfo } from '../../../shared/keys.js';
+import { addFreshVersion } from './freshVersion.js';
+import { currentVersion, requireKey, requireUsable } from './guards.js';
+import type { RecordOpener } from './recordOpener.js';
 import type { KeyRows, VersionRow } from './rows.js';
 
 /**
- * The state changes of `keys disable|enable|destroy`, on rows only; the
+ * The state changes of `keys rotate|disable|enable|destroy`, on rows (and,
+ * for a rotation, the record opener that seals the new version); the
  * Keystore runs each in its write transaction and records what they return.
  */
+
+/** A new current version of `name` (its material fresh, under the same KEK); the old one becomes rotated. */
+export function rotateVersion(rows: KeyRows, records: RecordOpener, name: string, at: string): KeyInfo {
+  const key = requireKey(rows, name);
+  const old = currentVersion(rows, key);
+  requireUsable(old);
+  rows.updateState(key.id, old.version, 'rotated', at);
+  const next = old.version + 1;
+  const plan = { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm };
+  const info = addFreshVersion(rows, records, key.id, plan, next, at, key.kek_id);
+  rows.updateCurrent(key.id, next);
+  return info;
+}
 export function disableVersions(rows: KeyRows, name: string, at: string): VersionRow[] {
   const key = requireKey(rows, name);
   if (currentVersion(rows, key).state === 'destroyed') throw new CustosError('KEY_DESTROYED', `key '${name}' has been destroyed`);

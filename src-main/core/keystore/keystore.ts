@@ -1,29 +1,28 @@
 import { CustosError } from '../../../shared/errors.js';
 import type { KeyDetail, KeyInfo } from '../../../shared/keys.js';
-import { equalBytes, toHex, wipe } from '../crypto/bytes.js';
-import { publicPem } from '../catalog/material.js';
-import { planKeys, type GenerateRequest, type PlannedKey } from '../catalog/plan.js';
+import { toHex, wipe } from '../crypto/bytes.js';
+import { planKeys, type GenerateRequest } from '../catalog/plan.js';
 import { keyCheckValue, recordWrapKey, vaultFingerprintOf } from '../masterkey/subkeys.js';
 import { auditKeysFor } from '../audit/keys.js';
 import { AuditLog } from '../audit/log.js';
 import { AuditSession } from '../audit/session.js';
 import { pendingUnlockNotes } from '../audit/unlockNotes.js';
 import { KeyImporter } from './importer.js';
+import { keyDetail, publicKeyPem } from './keyViews.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
-import { materialFingerprint, RecordOpener } from './recordOpener.js';
+import { RecordOpener } from './recordOpener.js';
 import type { AuditDraft } from '../audit/entry.js';
 import { keyEntry } from '../audit/subjects.js';
-import { addFreshVersion } from './freshVersion.js';
-import { currentVersion, requireKey, requireUsable } from './guards.js';
 import { addFreshKeys, type GenerateOptions } from './generateKeys.js';
 import { openKek } from './kek/kekStore.js';
-import { destroyVersions, disableVersions, enableVersions } from './keyStates.js';
+import { destroyVersions, disableVersions, enableVersions, rotateVersion } from './keyStates.js';
 import { KeyRows, toKeyInfo, type ListFilter, type VersionRow } from './rows.js';
 import { selectionView, type KeySelection, type SelectionView } from './selection.js';
-import { guardSqlite, type Db } from './sqlite.js';
-import { readUnlockMethods, type KeystoreIdentity } from './unlock.js';
+import { guardedRows, guardSqlite, type Db } from './sqlite.js';
+import { readUnlockMethods, requireSameMasterKey, type KeystoreIdentity } from './unlock.js';
 import type { InternalContext } from './internal.js';
 import { readVaultIdentity } from './vaultIdentity.js';
+import { WalCheckpoint } from './walCheckpoint.js';
 
 export interface KeystoreInfo {
   path: string;
@@ -37,8 +36,6 @@ export interface KeystoreInfo {
   unlockMethods: Array<{ kind: string; label: string; createdAt: string }>;
 }
 
-export { materialFingerprint };
-
 /**
  * An unlocked keystore. Holds the record wrapping key until `close()`;
  * every change runs in one immediate SQLite transaction, together with the
@@ -50,8 +47,9 @@ export class Keystore {
   private records: RecordOpener;
   private masterKey: Uint8Array | null;
   private vaultFp: string;
-  /** Set when a checkpoint could not finish (another connection was using the file); cleared by one that does. */
-  private pagesLeft = false;
+  private readonly wal = new WalCheckpoint();
+  /** Opened KEKs, by id, for this session; emptied whenever a KEK changes (`forgetKeks`) and on close. */
+  private readonly keks = new Map<number, Uint8Array>();
 
   constructor(
     private readonly db: Db,
@@ -66,9 +64,6 @@ export class Keystore {
     this.wrapKey = recordWrapKey(masterKey, identity.keystoreId);
     this.records = this.opener();
   }
-
-  /** Opened KEKs, by id, for this session; emptied whenever a KEK changes (`forgetKeks`) and on close. */
-  private readonly keks = new Map<number, Uint8Array>();
 
   private opener(): RecordOpener {
     const wrap = this.requireOpen();
@@ -107,18 +102,7 @@ export class Keystore {
   }
 
   get(name: string): KeyDetail {
-    return this.read(() => {
-      const key = requireKey(this.rows, name);
-      return {
-        name: key.name,
-        clientId: key.client_id,
-        zoneId: key.zone_id,
-        purpose: key.purpose,
-        algorithm: key.algorithm,
-        currentVersion: key.current_version,
-        versions: this.rows.versions(key.id).map(toKeyInfo),
-      };
-    });
+    return this.read(() => keyDetail(this.rows, name));
   }
 
   /**
@@ -133,17 +117,7 @@ export class Keystore {
   }
 
   rotate(name: string): KeyInfo {
-    return this.write(() => {
-      const key = requireKey(this.rows, name);
-      const current = currentVersion(this.rows, key);
-      requireUsable(current);
-      const at = new Date().toISOString();
-      this.rows.updateState(key.id, current.version, 'rotated', at);
-      const next = current.version + 1;
-      const info = this.addVersion(key.id, { name: key.name, clientId: key.client_id, zoneId: key.zone_id, purpose: key.purpose, algorithm: key.algorithm }, next, at, key.kek_id);
-      this.rows.updateCurrent(key.id, next);
-      return info;
-    }, (info) => keyEntry('key-rotate', [info]));
+    return this.write(() => rotateVersion(this.rows, this.records, name, new Date().toISOString()), (info) => keyEntry('key-rotate', [info]));
   }
 
   /** Disables every readable version; the material stays sealed until `enable`. */
@@ -157,11 +131,7 @@ export class Keystore {
     return this.get(name);
   }
 
-  /**
-   * Destroys the sealed material of one older version, or of every version;
-   * public key and fingerprint stay. The WAL is then truncated so the old
-   * sealed bytes do not survive in it.
-   */
+  /** Destroys the sealed material of one older version, or of every version (public key and fingerprint stay), then truncates the WAL. */
   destroy(name: string, version?: number): KeyDetail {
     this.write(() => destroyVersions(this.rows, name, version, new Date().toISOString()), (doomed) => keyEntry('key-destroy', doomed));
     this.checkpoint();
@@ -170,14 +140,7 @@ export class Keystore {
 
   /** The public key as PEM (SPKI), after checking the sealed record still opens and matches it. */
   publicKeyPem(name: string, version?: number): string {
-    return this.read(() => {
-      const key = requireKey(this.rows, name);
-      if (key.algorithm === 'sym256') throw new CustosError('KEY_NO_PUBLIC_PART', `'${name}' is a symmetric key; it has no public part`);
-      const row = version === undefined ? currentVersion(this.rows, key) : this.rows.versions(key.id).find((v) => v.version === version);
-      if (!row) throw new CustosError('KEY_NOT_FOUND', `key '${name}' has no version ${String(version)}`);
-      requireUsable(row);
-      return publicPem(key.algorithm, this.records.authenticPublicKey(row));
-    });
+    return this.read(() => publicKeyPem(this.rows, this.records, name, version));
   }
 
   /** Every stored version, in storage order (streamed, not loaded at once). */
@@ -301,36 +264,15 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 
-  private addVersion(keyId: number, plan: PlannedKey, version: number, at: string, kekId: number | null): KeyInfo {
-    this.requireOpen();
-    return addFreshVersion(this.rows, this.records, keyId, plan, version, at, kekId);
-  }
-
-  /**
-   * Copies the WAL into the file and truncates it, so a destroyed or replaced
-   * record's old sealed bytes leave the file's pages (secure_delete zeroes
-   * the freed space) and the WAL. Another connection in the middle of a read
-   * or a write (the app, a second custos) keeps SQLite from finishing: after
-   * the busy timeout it stops part-way (a `busy` row, not an error) and the
-   * old bytes stay, which `oldSealedBytesRemain` then reports until a later
-   * checkpoint finishes. This runs after the change was committed, so an
-   * error here (I/O, say) does not undo it and is not reported as if it had:
-   * it leaves the same flag set. Returns whether this checkpoint finished.
-   */
+  /** Truncates the WAL after a committed change that left old sealed bytes (walCheckpoint.ts); whether it finished. */
   checkpoint(): boolean {
     this.requireOpen();
-    try {
-      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy?: unknown }>;
-      this.pagesLeft = result?.busy !== 0;
-    } catch {
-      this.pagesLeft = true;
-    }
-    return !this.pagesLeft;
+    return this.wal.run(this.db);
   }
 
-  /** Whether the last checkpoint was kept from finishing (see `checkpoint`): old sealed bytes may still be in the file or its WAL. */
+  /** Whether the last checkpoint was kept from finishing (another connection was using the file). */
   oldSealedBytesRemain(): boolean {
-    return this.pagesLeft;
+    return this.wal.oldSealedBytesRemain;
   }
 
   private requireOpen(): Uint8Array {
@@ -347,35 +289,9 @@ export class Keystore {
   private write<T>(fn: () => T, entry?: (result: T) => AuditDraft | null): T {
     this.requireOpen();
     const guarded = () => {
-      this.requireSameMasterKey();
+      requireSameMasterKey(this.db, this.path, this.identity.keyCheck);
       return fn();
     };
     return guardSqlite(this.path, () => this.audit.transaction(this.db, guarded, entry));
-  }
-
-  /**
-   * Inside the write lock: another process may have rotated the master key
-   * since this session unlocked (a write waits for the rotation's lock, then
-   * finds records and audit head under a new root). Said as such, not as a
-   * tampered log, and nothing is written.
-   */
-  private requireSameMasterKey(): void {
-    const row = this.db.prepare('SELECT key_check FROM keystore WHERE singleton = 1').get() as { key_check: Uint8Array } | undefined;
-    if (!row || !equalBytes(row.key_check, this.identity.keyCheck)) {
-      throw new CustosError('MASTER_KEY_CHANGED', `the master key of ${this.path} was rotated by another process while this one had it open; nothing was changed. Run the command again with the new master key`);
-    }
-  }
-}
-
-/** A damaged page met mid-stream is SQLite's error thrown from `next()`: typed like every other read (KEYSTORE_CORRUPT, …). */
-function* guardedRows<T>(path: string, rows: Iterator<T>): Generator<T> {
-  try {
-    for (;;) {
-      const step = guardSqlite(path, () => rows.next());
-      if (step.done === true) return;
-      yield step.value;
-    }
-  } finally {
-    rows.return?.();
   }
 }

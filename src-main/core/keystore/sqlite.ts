@@ -151,3 +151,16 @@ export function applyPragmas(db: Db, path: string): void {
   applyJournalMode(db, path);
   applyConnectionPragmas(db, path);
 }
+
+/** A damaged page met mid-stream is SQLite's error thrown from `next()`: typed like every other read (KEYSTORE_CORRUPT, …). */
+export function* guardedRows<T>(path: string, rows: Iterator<T>): Generator<T> {
+  try {
+    for (;;) {
+      const step = guardSqlite(path, () => rows.next());
+      if (step.done === true) return;
+      yield step.value;
+    }
+  } finally {
+    rows.return?.();
+  }
+}

@@ -48,6 +48,19 @@ export interface UnlockMethodRow {
 const KEYSTORE_ID_BYTES = 16;
 const KEY_CHECK_BYTES = 32;
 
+/**
+ * Inside the write lock: another process may have rotated the master key
+ * since this session unlocked (a write waits for the rotation's lock, then
+ * finds records and audit head under a new root). Said as such, not as a
+ * tampered log, and nothing is written.
+ */
+export function requireSameMasterKey(db: Db, path: string, keyCheck: Uint8Array): void {
+  const row = db.prepare('SELECT key_check FROM keystore WHERE singleton = 1').get() as { key_check: Uint8Array } | undefined;
+  if (!row || !equalBytes(row.key_check, keyCheck)) {
+    throw new CustosError('MASTER_KEY_CHANGED', `the master key of ${path} was rotated by another process while this one had it open; nothing was changed. Run the command again with the new master key`);
+  }
+}
+
 export function readIdentity(db: Db, path: string): KeystoreIdentity {
   const row = db.prepare('SELECT keystore_id, key_check, created_at FROM keystore WHERE singleton = 1').get() as
     | { keystore_id: Uint8Array; key_check: Uint8Array; created_at: string }

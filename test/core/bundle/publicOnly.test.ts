@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { generateMaterial } from '../../../src-main/core/catalog/material.js';
 import { checkKeystore } from '../../../src-main/core/check/check.js';
-import { materialFingerprint } from '../../../src-main/core/keystore/keystore.js';
+import { materialFingerprint } from '../../../src-main/core/keystore/recordOpener.js';
 import { migration001 } from '../../../src-main/core/keystore/migrations/001_initial.js';
 import { SCHEMA_VERSION } from '../../../src-main/core/keystore/migrations/index.js';
 import { openKeystore } from '../../../src-main/core/keystore/open.js';
