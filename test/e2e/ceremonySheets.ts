@@ -30,9 +30,9 @@ const MARGIN = 0.2;
 /** The fake camera's frame. */
 const FRAME = { width: 640, height: 480 };
 
-function qrOf(image: Raster): { text: string; box: { x: number; y: number; width: number; height: number } } {
+function qrOf(image: Raster, pdf: string): { text: string; side: number; box: { x: number; y: number; width: number; height: number } } {
   const found = jsQR(rgbaOf(image), image.width, image.height);
-  if (!found) throw new Error('no QR code on the sheet');
+  if (!found) throw new Error(`no QR code found on ${pdf} rasterised at ${image.width}x${image.height}`);
   const xs = [found.location.topLeftCorner.x, found.location.bottomRightCorner.x, found.location.topRightCorner.x, found.location.bottomLeftCorner.x];
   const ys = [found.location.topLeftCorner.y, found.location.bottomRightCorner.y, found.location.topRightCorner.y, found.location.bottomLeftCorner.y];
   const x0 = Math.min(...xs);
@@ -41,7 +41,7 @@ function qrOf(image: Raster): { text: string; box: { x: number; y: number; width
   const margin = Math.round(side * MARGIN);
   const x = Math.max(0, Math.round(x0) - margin);
   const y = Math.max(0, Math.round(y0) - margin);
-  return { text: found.data, box: { x, y, width: Math.min(image.width - x, Math.round(side) + 2 * margin), height: Math.min(image.height - y, Math.round(side) + 2 * margin) } };
+  return { text: found.data, side, box: { x, y, width: Math.min(image.width - x, Math.round(side) + 2 * margin), height: Math.min(image.height - y, Math.round(side) + 2 * margin) } };
 }
 
 function rgbaOf(image: Raster): Uint8ClampedArray {
@@ -69,7 +69,7 @@ function cameraVideo(pdf: string, base: string, qrSideAt100: number, words: stri
   const dpi = (100 * FRAME.height) / (qrSideAt100 * (1 + 2 * MARGIN));
   execFileSync('pdftoppm', ['-r', dpi.toFixed(2), '-f', '1', '-l', '1', '-singlefile', pdf, `${base}-camera`]);
   const page = readPnm(readFileSync(`${base}-camera.ppm`));
-  const { box } = qrOf(page);
+  const { box } = qrOf(page, pdf);
   const video = toY4m(page, { ...FRAME, crop: box, frames: 4 });
   const frame = readY4mFrame(video);
   const read = jsQR(rgbaOf(frame), frame.width, frame.height, { inversionAttempts: 'dontInvert' });
@@ -87,8 +87,8 @@ export function readSheets(folder: string, work: string): PrintedSheet[] {
     // The page as the issue asks for it (PNG at 150 dpi), and at 100 dpi to find the QR code.
     execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-singlefile', pdf, base]);
     execFileSync('pdftoppm', ['-r', '100', '-f', '1', '-l', '1', '-singlefile', pdf, base]);
-    const { text, box } = qrOf(readPnm(readFileSync(`${base}.ppm`)));
-    const y4m = cameraVideo(pdf, base, box.width / (1 + 2 * MARGIN), text);
+    const { text, side } = qrOf(readPnm(readFileSync(`${base}.ppm`)), pdf);
+    const y4m = cameraVideo(pdf, base, side, text);
     return { pdf, text: execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }), words: text, y4m, png: `${base}.png` };
   });
 }

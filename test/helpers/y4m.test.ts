@@ -30,18 +30,23 @@ describe('still image → YUV4MPEG2 for the fake camera', () => {
     const y = out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10);
     expect([...y]).toEqual([255, 255, 255, 255]);
   });
-  it('reads the first frame back as grey from its luma, and refuses what is no video', () => {
-    // Black, white; the frame 2x2 with the image scaled to fit (1 row tall, centred: rows of white around it).
-    const out = toY4m(readPnm(ppm(2, 1, [0, 0, 0, 255, 255, 255])), { width: 2, height: 2, frames: 2 });
-    const frame = readY4mFrame(out);
-    expect(frame.width).toBe(2);
+  it('reads the first frame back as grey from its luma, and refuses what is no video or a partial frame', () => {
+    // A 4x2 video of two different frames: the first one's luma is 0..7, the second one's all 200.
+    const header = Buffer.from('YUV4MPEG2 W4 H2 F10:1 Ip A1:1 C420jpeg\n');
+    const frameOf = (luma: number[]) => Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.from([128, 128, 128, 128])]);
+    const video = Buffer.concat([header, frameOf([0, 1, 2, 3, 4, 5, 6, 7]), frameOf(Array(8).fill(200))]);
+    const frame = readY4mFrame(video);
+    expect(frame.width).toBe(4);
     expect(frame.height).toBe(2);
-    const grey = [...frame.rgb].filter((_, i) => i % 3 === 0);
-    expect(grey).toEqual([...out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10)]);
-    expect(grey).toContain(0);
+    expect([...frame.rgb]).toEqual([0, 1, 2, 3, 4, 5, 6, 7].flatMap((y) => [y, y, y]));
+    // What toY4m writes reads back as its own luma plane.
+    const out = toY4m(readPnm(ppm(2, 1, [0, 0, 0, 255, 255, 255])), { width: 2, height: 2, frames: 2 });
+    const luma = out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10);
+    expect([...readY4mFrame(out).rgb].filter((_, i) => i % 3 === 1)).toEqual([...luma]);
     expect(() => readY4mFrame(Buffer.from('P6 1 1 255\n000'))).toThrow(/not a YUV4MPEG2/);
-    expect(() => readY4mFrame(out.subarray(0, out.length - 9))).not.toThrow();
-    expect(() => readY4mFrame(out.subarray(0, out.indexOf("FRAME\n") + 8))).toThrow(/no whole frame/);
+    const first = header.length + 6 + 8 + 4;
+    expect(() => readY4mFrame(video.subarray(0, first))).not.toThrow();
+    expect(() => readY4mFrame(video.subarray(0, first - 1))).toThrow(/no whole frame/);
+    expect(() => readY4mFrame(Buffer.concat([header, Buffer.from('FRAME')]))).toThrow(/no whole frame/);
   });
 });
-

@@ -100,8 +100,10 @@ export function readY4mFrame(video: Uint8Array): Raster {
   const height = Number(/ H(\d+)/.exec(header)?.[1]);
   if (!header.startsWith('YUV4MPEG2 ') || !width || !height) throw new Error('not a YUV4MPEG2 video');
   const frame = bytes.indexOf('FRAME', header.length);
-  const start = bytes.indexOf(0x0a, frame) + 1;
-  if (frame < 0 || start + width * height > bytes.length) throw new Error('no whole frame in the video');
+  const end = frame < 0 ? -1 : bytes.indexOf(0x0a, frame);
+  const start = end + 1;
+  // A 4:2:0 frame: the luma plane, then two chroma planes of a quarter of its size each.
+  if (end < 0 || start + (width * height * 3) / 2 > bytes.length) throw new Error('no whole frame in the video');
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) rgb.fill(bytes[start + i]!, i * 3, i * 3 + 3);
   return { width, height, rgb };

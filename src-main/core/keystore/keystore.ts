@@ -270,7 +270,7 @@ export class Keystore {
     return this.wal.run(this.db);
   }
 
-  /** Whether the last checkpoint was kept from finishing (another connection was using the file). */
+  /** Whether the last checkpoint was kept from finishing (another connection using the file, or an error). */
   oldSealedBytesRemain(): boolean {
     return this.wal.oldSealedBytesRemain;
   }
