@@ -38,13 +38,28 @@ describe('logind screen lock (Linux)', () => {
     cleanup.push(() => watch.stop());
     await watch.ready;
 
-    const hint = (value: boolean) => execFileSync('gdbus', ['emit', '--address', address, '--object-path', SESSION, '--signal', 'org.freedesktop.DBus.Properties.PropertiesChanged', "'org.freedesktop.login1.Session'", `{'LockedHint': <${value}>}`, '@as []']);
-    hint(false);
+    // gdbus emit sends the signal, then flushes its connection; on a loaded CI machine that flush once failed
+    // with "The connection is closed", the signal sent or not. It is sent again only while it is not seen to
+    // have arrived (`arrived`), so a delivered LockedHint true is never counted twice; a false one may repeat.
+    const hint = async (value: boolean, arrived: () => boolean) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          execFileSync('gdbus', ['emit', '--address', address, '--object-path', SESSION, '--signal', 'org.freedesktop.DBus.Properties.PropertiesChanged', "'org.freedesktop.login1.Session'", `{'LockedHint': <${value}>}`, '@as []'], { stdio: 'pipe' });
+          return;
+        } catch (error) {
+          await until(arrived, 2000);
+          if (arrived()) return;
+          if (attempt === 3) throw error;
+          console.log(`gdbus emit LockedHint ${value} failed (attempt ${attempt}), the signal not seen: sending it again`);
+        }
+      }
+    };
+    await hint(false, () => false);
     execFileSync('dbus-send', [`--address=${address}`, '--type=signal', SESSION, 'org.freedesktop.login1.Session.Unlock']);
     execFileSync('dbus-send', [`--address=${address}`, '--type=signal', SESSION, 'org.freedesktop.login1.Session.Lock']);
     await until(() => locks.length >= 1);
     expect(locks).toHaveLength(1);
-    hint(true);
+    await hint(true, () => locks.length >= 2);
     await until(() => locks.length >= 2);
     expect(locks).toHaveLength(2);
   });
