@@ -30,7 +30,9 @@ const MARGIN = 0.2;
 /** The fake camera's frame. */
 const FRAME = { width: 640, height: 480 };
 
-function qrOf(image: Raster, pdf: string): { text: string; side: number; box: { x: number; y: number; width: number; height: number } } {
+type Box = { x: number; y: number; width: number; height: number };
+
+function qrOf(image: Raster, pdf: string): { text: string; side: number; box: Box } {
   const found = jsQR(rgbaOf(image), image.width, image.height);
   if (!found) throw new Error(`no QR code found on ${pdf} rasterised at ${image.width}x${image.height}`);
   const xs = [found.location.topLeftCorner.x, found.location.bottomRightCorner.x, found.location.topRightCorner.x, found.location.bottomLeftCorner.x];
@@ -56,21 +58,20 @@ function rgbaOf(image: Raster): Uint8ClampedArray {
 }
 
 /**
- * The sheet held close to the camera: the page rasterised again at the
- * resolution where its QR code and margin fill the frame's height, so the
- * frame is drawn by pdftoppm at the camera's own size rather than an
- * upscaled 100 dpi page (whose modules came out 3 or 4 pixels wide at
- * random, and one sheet in a few failed jsQR in CI). The frame is then
- * read back as the renderer reads it (jsQR on the picture, not inverted):
- * a video that cannot be read fails here, naming the sheet, not as a
- * camera that never counts it.
+ * The sheet held close to the camera: only the QR code and its margin (`box`,
+ * found at 100 dpi) rasterised again, at the resolution where they fill the
+ * frame's height, so the frame is drawn by pdftoppm at the camera's own size
+ * rather than an upscaled 100 dpi page (whose modules came out 3 or 4 pixels
+ * wide at random, and one sheet in a few failed jsQR in CI). The frame is
+ * then read back as the renderer reads it (jsQR on the picture, not
+ * inverted): a video that cannot be read fails here, naming the sheet, not
+ * as a camera that never counts it.
  */
-function cameraVideo(pdf: string, base: string, qrSideAt100: number, words: string): string {
-  const dpi = (100 * FRAME.height) / (qrSideAt100 * (1 + 2 * MARGIN));
-  execFileSync('pdftoppm', ['-r', dpi.toFixed(2), '-f', '1', '-l', '1', '-singlefile', pdf, `${base}-camera`]);
-  const page = readPnm(readFileSync(`${base}-camera.ppm`));
-  const { box } = qrOf(page, pdf);
-  const video = toY4m(page, { ...FRAME, crop: box, frames: 4 });
+function cameraVideo(pdf: string, base: string, box: Box, qrSideAt100: number, words: string): string {
+  const scale = FRAME.height / (qrSideAt100 * (1 + 2 * MARGIN));
+  const window = [box.x, box.y, box.width, box.height].map((n) => String(Math.round(n * scale)));
+  execFileSync('pdftoppm', ['-r', (100 * scale).toFixed(2), '-x', window[0]!, '-y', window[1]!, '-W', window[2]!, '-H', window[3]!, '-f', '1', '-l', '1', '-singlefile', pdf, `${base}-camera`]);
+  const video = toY4m(readPnm(readFileSync(`${base}-camera.ppm`)), { ...FRAME, frames: 4 });
   const frame = readY4mFrame(video);
   const read = jsQR(rgbaOf(frame), frame.width, frame.height, { inversionAttempts: 'dontInvert' });
   if (read?.data !== words) throw new Error(`the camera video of ${pdf} does not read back as its QR code`);
@@ -87,8 +88,8 @@ export function readSheets(folder: string, work: string): PrintedSheet[] {
     // The page as the issue asks for it (PNG at 150 dpi), and at 100 dpi to find the QR code.
     execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-singlefile', pdf, base]);
     execFileSync('pdftoppm', ['-r', '100', '-f', '1', '-l', '1', '-singlefile', pdf, base]);
-    const { text, side } = qrOf(readPnm(readFileSync(`${base}.ppm`)), pdf);
-    const y4m = cameraVideo(pdf, base, side, text);
+    const { text, side, box } = qrOf(readPnm(readFileSync(`${base}.ppm`)), pdf);
+    const y4m = cameraVideo(pdf, base, box, side, text);
     return { pdf, text: execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }), words: text, y4m, png: `${base}.png` };
   });
 }

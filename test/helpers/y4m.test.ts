@@ -23,12 +23,13 @@ describe('still image → YUV4MPEG2 for the fake camera', () => {
     expect([...first.subarray(14)]).toEqual([128, 128, 128, 128]);
     expect(() => toY4m(readPnm(ppm(1, 1, [0, 0, 0])), { width: 3, height: 2 })).toThrow(/even/);
   });
-  it('shows only the crop, enlarged', () => {
-    // 4x1: black, black, white, white; crop the white half into a 2x2 frame → all white.
-    const image = readPnm(ppm(4, 1, [0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255]));
-    const out = toY4m(image, { width: 2, height: 2, crop: { x: 2, y: 0, width: 2, height: 1 }, frames: 1 });
+  it('scales a larger image down to fit, nearest pixel, padded white', () => {
+    // 4x2, each row black, black, white, white, into a 2x2 frame: halved to 2x1 (black, white), a white row below.
+    const row = [0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255];
+    const image = readPnm(ppm(4, 2, [...row, ...row]));
+    const out = toY4m(image, { width: 2, height: 2, frames: 1 });
     const y = out.subarray(out.indexOf('FRAME\n') + 6, out.indexOf('FRAME\n') + 10);
-    expect([...y]).toEqual([255, 255, 255, 255]);
+    expect([...y]).toEqual([0, 255, 255, 255]);
   });
   it('reads the first frame back as grey from its luma, and refuses what is no video or a partial frame', () => {
     // A 4x2 video of two different frames: the first one's luma is 0..7, the second one's all 200.

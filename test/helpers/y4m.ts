@@ -46,8 +46,6 @@ export interface FrameOptions {
   /** The frame size (even numbers; 4:2:0 halves both). The image is scaled to fit and centred on white. */
   width: number;
   height: number;
-  /** Part of the image to show, in image pixels (a sheet held close: its QR code fills the view). Whole image if absent. */
-  crop?: { x: number; y: number; width: number; height: number };
   /** How many identical frames (Chromium loops them). */
   frames?: number;
 }
@@ -56,10 +54,9 @@ export interface FrameOptions {
 export function toY4m(image: Raster, options: FrameOptions): Buffer {
   const { width: W, height: H } = options;
   if (W % 2 || H % 2) throw new Error('frame width and height must be even');
-  const crop = options.crop ?? { x: 0, y: 0, width: image.width, height: image.height };
-  const scale = Math.min(W / crop.width, H / crop.height);
-  const drawnW = Math.floor(crop.width * scale);
-  const drawnH = Math.floor(crop.height * scale);
+  const scale = Math.min(W / image.width, H / image.height);
+  const drawnW = Math.floor(image.width * scale);
+  const drawnH = Math.floor(image.height * scale);
   const offX = Math.floor((W - drawnW) / 2);
   const offY = Math.floor((H - drawnH) / 2);
   const rgbAt = (fx: number, fy: number): [number, number, number] => {
@@ -67,8 +64,8 @@ export function toY4m(image: Raster, options: FrameOptions): Buffer {
     const dy = fy - offY;
     if (dx < 0 || dy < 0 || dx >= drawnW || dy >= drawnH) return [255, 255, 255];
     // Nearest neighbour keeps QR modules crisp; a camera blurs more than this anyway.
-    const sx = Math.min(image.width - 1, crop.x + Math.floor(dx / scale));
-    const sy = Math.min(image.height - 1, crop.y + Math.floor(dy / scale));
+    const sx = Math.min(image.width - 1, Math.floor(dx / scale));
+    const sy = Math.min(image.height - 1, Math.floor(dy / scale));
     const i = (sy * image.width + sx) * 3;
     return [image.rgb[i]!, image.rgb[i + 1]!, image.rgb[i + 2]!];
   };
